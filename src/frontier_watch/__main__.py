@@ -1,0 +1,3 @@
+from frontier_watch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,214 @@
+"""The user's settings: which file wins, what it may say, and one-line errors when it is wrong.
+
+Precedence for the file: ``--config`` > ``$FRONTIER_WATCH_CONFIG`` > ``./config.toml`` >
+the user config dir > built-in defaults. Precedence for the database:
+``--db`` > ``$FRONTIER_WATCH_DB`` > ``[database] url`` > the user data dir.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from frontier_watch.catalogue import SourceSpec, load_catalogue
+from frontier_watch.paths import default_database_path, user_config_file
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used. The message is one line: file, key, reason."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None  # the file read, None for built-in defaults
+    database_url: str
+    export_folder: Path
+    blend_input_weight: float
+    blend_output_weight: float
+    fetch_timeout_seconds: float
+    fetch_attempts: int
+    fetch_backoff_seconds: float
+    fetch_max_retry_wait_seconds: float
+    sources: dict[str, SourceSpec]
+    warnings: list[str] = field(default_factory=list)
+
+    def enabled_sources(self) -> list[SourceSpec]:
+        return [spec for spec in self.sources.values() if spec.enabled]
+
+
+# The schema of the file: section -> key -> (type(s), description). Used for validation.
+_SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "database": {"url": ((str,), "a file path or an SQLAlchemy URL")},
+    "export": {"folder": ((str,), "a folder path")},
+    "analytics": {
+        "blend_input_weight": ((int, float), "a number"),
+        "blend_output_weight": ((int, float), "a number"),
+    },
+    "fetch": {
+        "timeout_seconds": ((int, float), "a number of seconds"),
+        "attempts": ((int,), "a whole number of tries"),
+        "backoff_seconds": ((int, float), "a number of seconds"),
+        "max_retry_wait_seconds": ((int, float), "a number of seconds"),
+    },
+}
+_SOURCE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "enabled": ((bool,), "true or false"),
+    "url": ((str,), "a URL"),
+    "schedule": ((str,), "a cron string such as '17 */6 * * *'"),
+    "options": ((dict,), "a table"),
+}
+
+
+def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file to read, by precedence; None when there is none."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        return path
+    env = os.environ.get("FRONTIER_WATCH_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found (from FRONTIER_WATCH_CONFIG)")
+        return path
+    for candidate in (Path.cwd() / "config.toml", user_config_file()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(
+    config: str | os.PathLike[str] | None = None,
+    db: str | None = None,
+    catalogue: dict[str, SourceSpec] | None = None,
+) -> Settings:
+    """Read and validate the settings; raise ConfigError with a one-line reason."""
+    path = find_config_file(config)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+    where = str(path) if path else "defaults"
+    warnings: list[str] = []
+    values = _validate_sections(raw, where, warnings)
+    sources = _apply_source_overrides(raw.get("sources", {}), catalogue or load_catalogue(), where, warnings)
+
+    base = path.parent if path else Path.cwd()
+    database_url = db or os.environ.get("FRONTIER_WATCH_DB") or values.get("database.url") or ""
+    if not database_url:
+        database_url = str(default_database_path())
+    elif "://" not in database_url and path is not None and not (db or os.environ.get("FRONTIER_WATCH_DB")):
+        database_url = str((base / database_url).expanduser())
+    export_folder = Path(values.get("export.folder", "exports")).expanduser()
+    return Settings(
+        path=path,
+        database_url=database_url,
+        export_folder=export_folder,
+        blend_input_weight=float(values.get("analytics.blend_input_weight", 3)),
+        blend_output_weight=float(values.get("analytics.blend_output_weight", 1)),
+        fetch_timeout_seconds=float(values.get("fetch.timeout_seconds", 30)),
+        fetch_attempts=int(values.get("fetch.attempts", 3)),
+        fetch_backoff_seconds=float(values.get("fetch.backoff_seconds", 2)),
+        fetch_max_retry_wait_seconds=float(values.get("fetch.max_retry_wait_seconds", 120)),
+        sources=sources,
+        warnings=warnings,
+    )
+
+
+def _validate_sections(raw: dict[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for section, body in raw.items():
+        if section == "sources":
+            if not isinstance(body, dict):
+                raise ConfigError(f"{where}: sources: expected a table of [sources.<id>] tables")
+            continue
+        schema = _SCHEMA.get(section)
+        if schema is None:
+            warnings.append(f"{where}: unknown key {section!r} (ignored)")
+            continue
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: {section}: expected a table, got {_type_name(body)}")
+        for key, value in body.items():
+            if key not in schema:
+                warnings.append(f"{where}: unknown key '{section}.{key}' (ignored)")
+                continue
+            types, description = schema[key]
+            if isinstance(value, bool) or not isinstance(value, types):
+                raise ConfigError(
+                    f"{where}: {section}.{key}: expected {description}, got {_type_name(value)}"
+                )
+            if isinstance(value, int | float) and value <= 0:
+                raise ConfigError(f"{where}: {section}.{key}: expected a positive number, got {value}")
+            values[f"{section}.{key}"] = value
+    return values
+
+
+def _apply_source_overrides(
+    overrides: dict[str, Any],
+    catalogue: dict[str, SourceSpec],
+    where: str,
+    warnings: list[str],
+) -> dict[str, SourceSpec]:
+    sources = dict(catalogue)
+    for source_id, body in overrides.items():
+        key = f"sources.{source_id}"
+        if source_id not in catalogue:
+            known = ", ".join(sorted(catalogue))
+            raise ConfigError(f"{where}: {key}: unknown source id {source_id!r} (known: {known})")
+        if not isinstance(body, dict):
+            raise ConfigError(f"{where}: {key}: expected a table, got {_type_name(body)}")
+        changes: dict[str, Any] = {}
+        for name, value in body.items():
+            if name not in _SOURCE_KEYS:
+                warnings.append(f"{where}: unknown key '{key}.{name}' (ignored)")
+                continue
+            types, description = _SOURCE_KEYS[name]
+            if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+                raise ConfigError(f"{where}: {key}.{name}: expected {description}, got {_type_name(value)}")
+            if name == "url" and not value.startswith(("http://", "https://", "file://")):
+                raise ConfigError(f"{where}: {key}.url: expected an http(s) URL, got {value!r}")
+            if name == "schedule":
+                reason = cron_error(value)
+                if reason:
+                    raise ConfigError(f"{where}: {key}.schedule: bad cron string {value!r}: {reason}")
+            changes[name] = value
+        if "options" in changes:
+            changes["options"] = {**catalogue[source_id].options, **changes["options"]}
+        sources[source_id] = replace(catalogue[source_id], **changes)
+    return sources
+
+
+def cron_error(expression: str) -> str | None:
+    """Why a five-field cron string is invalid, or None when it is valid."""
+    fields = expression.split()
+    if len(fields) != 5:
+        return f"expected 5 fields (minute hour day month weekday), got {len(fields)}"
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expression, timezone="UTC")
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__

@@ -1,0 +1,120 @@
+"""The one place that opens the database: engine, SQLite pragmas, migrations, first seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or is not one of ours. One-line message."""
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    url: str  # as given by the user (a path or a URL)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        parsed = make_url(self.engine.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            return Path(parsed.database)
+        return None
+
+    def describe(self) -> str:
+        path = self.sqlite_path
+        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+
+
+def to_sqlalchemy_url(location: str) -> str:
+    """A plain path becomes an SQLite URL; anything with a scheme is used as given."""
+    if "://" in location:
+        return location
+    path = Path(location).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def make_engine(location: str) -> Engine:
+    url = to_sqlalchemy_url(location)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"{parsed.database}: cannot create its folder: {exc}") from None
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI types
+        cursor = dbapi_connection.cursor()
+        # WAL lets the dashboard read while cron writes; the busy timeout makes a
+        # second writer wait instead of failing at once.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> Database:
+    """Open (creating if needed) the database, apply migrations, seed curated data once."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontier_watch import migrations
+
+    database = Database(engine=make_engine(location), url=location)
+    try:
+        if migrate:
+            migrations.upgrade(database.engine)
+        if seed:
+            from frontier_watch.curated import seed_curated
+
+            seed_curated(database.engine)
+    except migrations.SchemaError as exc:
+        raise DatabaseError(f"{database.describe()}: {exc}") from None
+    except SQLAlchemyError as exc:
+        first_line = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        raise DatabaseError(f"{database.describe()}: {first_line}") from None
+    return database
+
+
+def upsert_rows(
+    connection: Connection, table: Table, rows: list[dict], key: tuple[str, ...], *, update: bool = True
+) -> None:
+    """Insert rows; on a conflict of ``key``, update the other columns (or leave the row).
+
+    ``first_seen_at`` is never overwritten: it records when we first had the row.
+    """
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise DatabaseError(f"unsupported database dialect {dialect}")
+    columns = sorted({name for row in rows for name in row})
+    rows = [{name: row.get(name) for name in columns} for row in rows]
+    for start in range(0, len(rows), 200):
+        statement = insert(table).values(rows[start : start + 200])
+        updates = {
+            name: statement.excluded[name]
+            for name in columns
+            if name not in key and name not in {"first_seen_at", "id"}
+        }
+        if update and updates:
+            statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=list(key))
+        connection.execute(statement)

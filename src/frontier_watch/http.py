@@ -1,0 +1,187 @@
+"""The one HTTP client factory and the one way to download a source's body.
+
+Timeouts on connect and read, a User-Agent naming the tool, a cap on the body size
+that also holds after decompression, and retries with backoff on connection errors,
+429 and 5xx that honour Retry-After up to a bound. Tokens come from the environment
+and never reach a log line, an error message or the database.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from frontier_watch import __version__
+
+USER_AGENT = f"frontier-watch/{__version__} (+https://github.com/frontier-watch/frontier-watch)"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the LiteLLM map is about 1.5 MB; 64 MB is a bomb
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class FetchError(RuntimeError):
+    """A download that did not yield a usable body. The message is one line."""
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3  # total tries, the first included
+    backoff_seconds: float = 1.0  # doubled after each failed try
+    max_wait_seconds: float = 60.0  # longest Retry-After we are willing to honour
+
+
+@dataclass
+class Download:
+    url: str
+    status: int
+    body: bytes
+    headers: httpx.Headers
+    attempts: int = 1
+    waited_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def make_client(
+    *,
+    timeout_seconds: float = 30.0,
+    transport: httpx.BaseTransport | None = None,
+    token_env: str | None = None,
+) -> httpx.Client:
+    """The client every source uses. ``token_env`` names an env var holding a bearer token."""
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+    if token_env and os.environ.get(token_env):
+        headers["Authorization"] = f"Bearer {os.environ[token_env]}"
+    return httpx.Client(
+        headers=headers,
+        timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
+        follow_redirects=True,
+        transport=transport,
+    )
+
+
+def download(
+    client: httpx.Client,
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    retry: RetryPolicy = RetryPolicy(),
+    sleep: Callable[[float], None] = time.sleep,
+) -> Download:
+    """GET ``url`` and return its (decompressed) body, or raise FetchError."""
+    waited = 0.0
+    notes: list[str] = []
+    for attempt in range(1, retry.attempts + 1):
+        last = attempt == retry.attempts
+        try:
+            with client.stream("GET", url) as response:
+                if response.status_code in RETRY_STATUSES and not last:
+                    wait = _retry_wait(response, attempt, retry)
+                    notes.append(f"HTTP {response.status_code}, retrying in {wait:.1f}s")
+                    sleep(wait)
+                    waited += wait
+                    continue
+                if response.status_code >= 400:
+                    raise FetchError(_status_message(response), response.status_code)
+                body = _read_capped(response, max_bytes)
+                return Download(
+                    url=str(response.url),
+                    status=response.status_code,
+                    body=body,
+                    headers=response.headers,
+                    attempts=attempt,
+                    waited_seconds=waited,
+                    notes=notes,
+                )
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            if isinstance(exc, httpx.DecodingError):
+                raise FetchError(f"could not decompress the response: {exc}") from None
+            if last or isinstance(exc, httpx.UnsupportedProtocol):
+                raise FetchError(_transport_message(exc, url)) from None
+            wait = retry.backoff_seconds * 2 ** (attempt - 1)
+            notes.append(f"{_transport_message(exc, url)}; retrying in {wait:.1f}s")
+            sleep(wait)
+            waited += wait
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(
+            f"response too large: {int(declared):,} bytes declared, limit {max_bytes:,}", response.status_code
+        )
+    chunks = []
+    total = 0
+    # iter_bytes yields decompressed data, so a small gzip bomb is caught as it expands.
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise FetchError(
+                f"response too large: over {max_bytes:,} bytes (after decompression)", response.status_code
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _retry_wait(response: httpx.Response, attempt: int, retry: RetryPolicy) -> float:
+    backoff = retry.backoff_seconds * 2 ** (attempt - 1)
+    header = response.headers.get("retry-after")
+    if header is None:
+        return backoff
+    wait = parse_retry_after(header)
+    if wait is None:
+        return backoff
+    if wait > retry.max_wait_seconds:
+        raise FetchError(
+            f"HTTP {response.status_code}: server asks to retry after {wait:.0f}s, "
+            f"more than the {retry.max_wait_seconds:.0f}s we wait",
+            response.status_code,
+        )
+    return max(wait, 0.0)
+
+
+def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _status_message(response: httpx.Response) -> str:
+    reason = response.reason_phrase or ""
+    return f"HTTP {response.status_code} {reason}".strip()
+
+
+def _transport_message(exc: Exception, url: str) -> str:
+    host = httpx.URL(url).host or url
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting to {host}"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out waiting for {host}"
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "refused" in text:
+            return f"connection refused by {host}"
+        if "name or service" in text or "nodename" in text or "getaddrinfo" in text or "resolution" in text:
+            return f"cannot resolve {host} (no network?)"
+        return f"cannot connect to {host}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"unsupported URL {url!r}"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"network error talking to {host}: {first}"

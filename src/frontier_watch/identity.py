@@ -1,0 +1,89 @@
+"""Model identity: one canonical id for the many spellings sources use.
+
+Normalisation rules come first (provider prefixes, variant and date suffixes, case,
+version separators); a curated crosswalk (data/model_crosswalk.csv) settles the rest,
+such as DeepSeek's ``deepseek-reasoner`` being DeepSeek-R1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# Bedrock-style vendor prefixes, optionally behind a region: "us.anthropic.claude-...".
+_DOTTED_VENDOR = re.compile(
+    r"^(?:(?:us|eu|apac|global|jp|au|regional)\.)?"
+    r"(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|twelvelabs)\."
+)
+# Variant suffixes that name an offering of the same model: ":free", ":beta", ":thinking".
+_VARIANT_SUFFIX = re.compile(r":[a-z0-9._-]+$")
+# Bedrock version suffix: "-v1", "-v2" (its ":0" was removed as a variant above);
+# stripped only from ids that had a Bedrock vendor prefix.
+_BEDROCK_VERSION = re.compile(r"-v\d+$")
+_DATE_SUFFIXES = (
+    re.compile(r"-\d{4}-\d{2}-\d{2}$"),  # gpt-4o-2024-08-06
+    re.compile(r"-20\d{6}$"),  # claude-3-7-sonnet-20250219
+    re.compile(r"-(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$"),  # gpt-3.5-turbo-0125 (MMDD)
+    re.compile(r"-(?:latest)$"),
+)
+# "4-5" -> "4.5" where both sides are single-digit version parts: claude-sonnet-4-5,
+# but not a parameter size such as llama-3-8b or gemma-3-4b.
+_VERSION_DASH = re.compile(r"(?<![\d.])(\d)-(\d)(?=$|[-.:])")
+_SPACES = re.compile(r"[\s_]+")
+
+
+def normalise(alias: str) -> str:
+    """The canonical spelling of a source's model id, by rule only (no crosswalk)."""
+    text = alias.strip().lower()
+    text = text.rsplit("/", 1)[-1]  # openrouter/deepseek/deepseek-r1 -> deepseek-r1
+    bedrock = _DOTTED_VENDOR.match(text) is not None
+    text = _DOTTED_VENDOR.sub("", text)
+    text = _VARIANT_SUFFIX.sub("", text)
+    if bedrock:
+        text = _BEDROCK_VERSION.sub("", text)
+    text = _SPACES.sub("-", text)
+    changed = True
+    while changed:  # "-2024-08-06-latest" style stacks are rare but cheap to peel
+        changed = False
+        for pattern in _DATE_SUFFIXES:
+            stripped = pattern.sub("", text)
+            if stripped != text and stripped:
+                text, changed = stripped, True
+    text = _VERSION_DASH.sub(r"\1.\2", text)
+    return text
+
+
+@dataclass(frozen=True)
+class CrosswalkEntry:
+    model_id: str
+    name: str
+    lab: str | None
+
+
+class Identity:
+    """Resolves (source, alias) to a canonical model id: crosswalk first, then rules."""
+
+    def __init__(
+        self,
+        by_source_alias: Mapping[tuple[str, str], CrosswalkEntry],
+        by_normalised: Mapping[str, CrosswalkEntry],
+    ) -> None:
+        self._by_source_alias = dict(by_source_alias)
+        self._by_normalised = dict(by_normalised)
+
+    def resolve(self, source: str, alias: str) -> CrosswalkEntry | None:
+        """The crosswalk entry for an alias, or None when only the rules apply."""
+        entry = self._by_source_alias.get((source, alias.lower()))
+        if entry is None:
+            entry = self._by_source_alias.get(("*", alias.lower()))
+        if entry is None:
+            entry = self._by_normalised.get(normalise(alias))
+        return entry
+
+    def model_id(self, source: str, alias: str) -> str:
+        entry = self.resolve(source, alias)
+        return entry.model_id if entry else normalise(alias)
+
+    def is_curated(self, source: str, alias: str) -> bool:
+        return self.resolve(source, alias) is not None

@@ -1,0 +1,228 @@
+"""The database tables (SQLModel). The schema itself is created by migrations.py.
+
+Conventions: times are naive UTC datetimes; prices are integer nano-dollars per
+million tokens (see money.py); every fact row carries ``source_url`` and an evidence
+class, every price row its ``basis``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _time(**kwargs):
+    # Naive UTC, stored as given: SQLite has no time zones and every time here is UTC.
+    return Field(sa_type=DateTime(), **kwargs)
+
+
+class SchemaMigration(SQLModel, table=True):
+    __tablename__ = "schema_migration"
+    version: int = Field(primary_key=True)
+    name: str
+    applied_at: datetime = _time()
+
+
+class CuratedLoad(SQLModel, table=True):
+    """Which shipped data file was loaded, by content hash, so seeding is idempotent."""
+
+    __tablename__ = "curated_load"
+    name: str = Field(primary_key=True)
+    content_hash: str
+    rows: int
+    loaded_at: datetime = _time()
+
+
+class FetchRun(SQLModel, table=True):
+    __tablename__ = "fetch_run"
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(index=True)
+    started_at: datetime = _time()
+    finished_at: datetime | None = _time(default=None)
+    status: str = "running"  # running | ok | failed | suspicious
+    http_status: int | None = None
+    bytes: int | None = None
+    content_hash: str | None = None
+    records: int = 0
+    skipped: int = 0
+    new: int = 0
+    changed: int = 0
+    withdrawn: int = 0
+    error: str | None = None
+
+
+class Model(SQLModel, table=True):
+    """A canonical model identity, shared by every source that sells or describes it."""
+
+    __tablename__ = "model"
+    id: str = Field(primary_key=True)
+    name: str
+    lab: str | None = None
+
+
+class ModelAlias(SQLModel, table=True):
+    __tablename__ = "model_alias"
+    __table_args__ = (UniqueConstraint("source", "alias"),)
+    id: int | None = Field(default=None, primary_key=True)
+    model_id: str = Field(foreign_key="model.id", index=True)
+    source: str
+    alias: str
+
+
+class Offering(SQLModel, table=True):
+    """A model as one provider sells it, as one source lists it."""
+
+    __tablename__ = "offering"
+    __table_args__ = (UniqueConstraint("source_id", "provider", "offering_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(index=True)
+    provider: str
+    offering_id: str
+    name: str
+    model_id: str | None = Field(default=None, foreign_key="model.id", index=True)
+    lab: str | None = None
+    deprecation_date: date | None = None
+    hf_repo: str | None = None
+    first_seen_at: datetime = _time()
+    last_seen_at: datetime = _time()
+    withdrawn_at: datetime | None = _time(default=None)
+
+
+class PriceInterval(SQLModel, table=True):
+    """Prices of one offering and tier over one span of effective time."""
+
+    __tablename__ = "price_interval"
+    id: int | None = Field(default=None, primary_key=True)
+    offering_pk: int = Field(foreign_key="offering.id", index=True)
+    tier: str = "default"
+    input_nusd: int | None = None
+    output_nusd: int | None = None
+    cache_read_nusd: int | None = None
+    cache_write_nusd: int | None = None
+    reasoning_nusd: int | None = None
+    request_nusd: int | None = None  # per request, not per million tokens
+    effective_from: datetime | None = _time(default=None)  # None: since the beginning of the record
+    effective_to: datetime | None = _time(default=None)  # None: open-ended
+    first_seen_at: datetime = _time()
+    last_seen_at: datetime = _time()
+    basis: str
+    source_url: str | None = None
+    evidence: str | None = None
+    confidence: str | None = None
+    date_precision: str | None = None
+    note: str | None = None
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+    superseded_at: datetime | None = _time(default=None)  # the source restated this span
+
+
+class Release(SQLModel, table=True):
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("origin", "lab", "model", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str  # curated | huggingface | ...
+    date: date
+    date_precision: str = "day"
+    lab: str
+    model: str
+    model_id: str | None = Field(default=None, foreign_key="model.id")
+    architecture: str | None = None
+    total_params_b: float | None = None
+    active_params_b: float | None = None
+    context_tokens: int | None = None
+    license: str | None = None
+    open_weights: str | None = None  # yes | no | restricted | unknown
+    weights_released: str | None = None
+    code_released: str | None = None
+    data_released: str | None = None
+    paper_or_report: str | None = None
+    hf_repo_id: str | None = None
+    training_tokens_t: float | None = None
+    training_compute_claim: str | None = None
+    source_url: str
+    evidence: str
+    verified_via: str | None = None
+    confidence: str | None = None
+    notes: str | None = None
+    first_seen_at: datetime = _time()
+
+
+class ReleaseStat(SQLModel, table=True):
+    """Downloads and likes of a released repository, as observed over time."""
+
+    __tablename__ = "release_stat"
+    id: int | None = Field(default=None, primary_key=True)
+    hf_repo_id: str = Field(index=True)
+    observed_at: datetime = _time()
+    downloads: int | None = None
+    likes: int | None = None
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+
+
+class Signal(SQLModel, table=True):
+    """An infrastructure or policy signal: cluster, power, capex, export rule..."""
+
+    __tablename__ = "signal"
+    __table_args__ = (UniqueConstraint("origin", "date", "entity", "item", "metric"),)
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str
+    date: date
+    date_precision: str = "day"
+    category: str
+    entity: str
+    item: str
+    metric: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    value_text: str | None = None  # a status rather than a number ("rescinded")
+    unit: str | None = None
+    source_url: str
+    evidence: str
+    verified_via: str | None = None
+    confidence: str | None = None
+    notes: str | None = None
+    first_seen_at: datetime = _time()
+
+
+class BenchmarkScore(SQLModel, table=True):
+    __tablename__ = "benchmark_score"
+    __table_args__ = (UniqueConstraint("model", "benchmark"),)
+    id: int | None = Field(default=None, primary_key=True)
+    model: str
+    model_id: str | None = Field(default=None, foreign_key="model.id")
+    lab: str | None = None
+    release_date: date | None = None
+    benchmark: str
+    score: float
+    setting: str | None = None
+    source_url: str
+    evidence: str
+    verified_via: str | None = None
+    confidence: str | None = None
+    notes: str | None = None
+
+
+class TrendClaim(SQLModel, table=True):
+    """A published rate claim (price decline per year, growth...) to compare against."""
+
+    __tablename__ = "trend_claim"
+    __table_args__ = (UniqueConstraint("date", "source_org", "metric", "claim"),)
+    id: int | None = Field(default=None, primary_key=True)
+    date: date
+    date_precision: str = "day"
+    source_org: str
+    author: str | None = None
+    claim: str
+    metric: str
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    period: str | None = None
+    baseline: str | None = None
+    method_note: str | None = None
+    source_url: str
+    evidence: str
+    verified_via: str | None = None
+    confidence: str | None = None
+    notes: str | None = None

@@ -1,0 +1,285 @@
+"""pydantic/genai-prices v2 ``data.json``: first-party prices with dates, tiers, off-peak.
+
+A list of providers, each with models whose ``prices`` is either one price set or a list
+of conditional price sets. Later sets override the first when their constraint holds:
+``start_date`` (from that day on, possibly in the future) or a daily UTC window
+``start_time``/``end_time`` (DeepSeek's off-peak discount). Values are USD per million
+tokens (``requests_kcount``: per 1,000 requests), either a number or
+``{"base": n, "tiers": [{"start": tokens, "price": n}]}`` for long-context tiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from frontier_watch.money import PriceError, parse_decimal, per_mtok, per_request
+from frontier_watch.records import (
+    OfferingRecord,
+    ParseResult,
+    PriceSegment,
+    Tier,
+    long_context_tier,
+)
+from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+
+WHAT = "genai-prices data"
+
+MTOK_FIELDS = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cache_read",
+    "cache_write_mtok": "cache_write",
+}
+REQUESTS_KEY = "requests_kcount"
+THOUSAND = Decimal(1000)
+
+
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+    document = load_json(body, WHAT)
+    if not isinstance(document, list):
+        raise SourceFormatError(f"{WHAT}: top level is {describe(document)}, expected an array of providers")
+    result = ParseResult()
+    seen: set[tuple[str, str]] = set()
+    for p_index, provider in enumerate(document):
+        provider_id, models = _provider(p_index, provider)
+        for m_index, model in enumerate(models):
+            where = f"provider {provider_id!r} model {m_index}"
+            if not isinstance(model, dict):
+                raise SourceFormatError(f"{WHAT}: {where} is {describe(model)}, not an object")
+            model_id = model.get("id")
+            if not isinstance(model_id, str) or not model_id.strip():
+                raise SourceFormatError(f"{WHAT}: {where} has no string 'id'")
+            if (provider_id, model_id) in seen:
+                raise SourceFormatError(
+                    f"{WHAT}: duplicate model id {model_id!r} in provider {provider_id!r}"
+                )
+            seen.add((provider_id, model_id))
+            try:
+                segments = _segments(model.get("prices"))
+            except _Skip as skip:
+                result.skipped.append((f"{provider_id}/{model_id}", str(skip)))
+                continue
+            name = model.get("name")
+            result.offerings.append(
+                OfferingRecord(
+                    offering_id=model_id,
+                    name=name if isinstance(name, str) and name else model_id,
+                    provider=provider_id,
+                    segments=segments,
+                    lab=_lab(provider_id, model_id),
+                )
+            )
+    return result
+
+
+class _Skip(Exception):
+    """This model is not stored; the message is the reason."""
+
+
+def _provider(index: int, provider: Any) -> tuple[str, list[Any]]:
+    if not isinstance(provider, dict):
+        raise SourceFormatError(f"{WHAT}: provider {index} is {describe(provider)}, not an object")
+    provider_id = provider.get("id")
+    if not isinstance(provider_id, str) or not provider_id.strip():
+        raise SourceFormatError(f"{WHAT}: provider {index} has no string 'id'")
+    models = provider.get("models")
+    if not isinstance(models, list):
+        raise SourceFormatError(
+            f"{WHAT}: provider {provider_id!r} 'models' is {describe(models)}, expected an array"
+        )
+    return provider_id, models
+
+
+def _lab(provider_id: str, model_id: str) -> str:
+    # Router providers (openrouter) list "anthropic/claude-...": the prefix is the lab.
+    prefix, slash, _ = model_id.partition("/")
+    return prefix if slash and prefix else provider_id
+
+
+# --- price sets ---------------------------------------------------------------------------
+
+
+def _segments(prices: Any) -> list[PriceSegment]:
+    if isinstance(prices, dict):
+        return _price_set(prices, "prices")
+    if not isinstance(prices, list) or not prices:
+        raise _Skip(f"prices is {describe(prices)}, expected an object or a non-empty array")
+
+    base: list[PriceSegment] | None = None
+    dated: list[tuple[datetime, list[PriceSegment]]] = []
+    windows: list[tuple[time, time, list[PriceSegment]]] = []
+    for index, conditional in enumerate(prices):
+        where = f"prices[{index}]"
+        if not isinstance(conditional, dict):
+            raise _Skip(f"{where} is {describe(conditional)}, expected an object")
+        price_set = conditional.get("prices")
+        if not isinstance(price_set, dict):
+            raise _Skip(f"{where}.prices is {describe(price_set)}, expected an object")
+        segments = _price_set(price_set, f"{where}.prices")
+        constraint = conditional.get("constraint")
+        if constraint is None:
+            if base is not None:
+                raise _Skip(f"{where}: a second price set without a constraint")
+            base = segments
+        elif not isinstance(constraint, dict):
+            raise _Skip(f"{where}.constraint is {describe(constraint)}, expected an object")
+        elif set(constraint) == {"start_date"}:
+            dated.append((_start(constraint["start_date"], where), segments))
+        elif set(constraint) == {"start_time", "end_time"}:
+            start = _clock(constraint["start_time"], f"{where}.constraint.start_time")
+            end = _clock(constraint["end_time"], f"{where}.constraint.end_time")
+            windows.append((start, end, segments))
+        else:
+            keys = ", ".join(sorted(map(str, constraint)))
+            raise _Skip(f"{where}: unsupported constraint ({keys})")
+
+    if windows:
+        if dated or len(windows) > 1 or base is None:
+            raise _Skip("time-of-day prices combined with other constraints are not supported")
+        return _off_peak(base, *windows[0])
+    return _timeline(base, dated)
+
+
+def _timeline(
+    base: list[PriceSegment] | None, dated: list[tuple[datetime, list[PriceSegment]]]
+) -> list[PriceSegment]:
+    """Declared intervals: each set runs from its start date to the next one's."""
+    dated.sort(key=lambda pair: pair[0])
+    starts = [start for start, _ in dated]
+    if len(set(starts)) != len(starts):
+        raise _Skip("two price sets start on the same date")
+    periods: list[tuple[datetime | None, list[PriceSegment]]] = []
+    if base is not None:
+        periods.append((None, base))
+    periods.extend(dated)
+    out: list[PriceSegment] = []
+    for index, (start, segments) in enumerate(periods):
+        end = periods[index + 1][0] if index + 1 < len(periods) else None
+        out.extend(replace(s, effective_from=start, effective_to=end) for s in segments)
+    return out
+
+
+def _off_peak(
+    base: list[PriceSegment], start: time, end: time, windowed: list[PriceSegment]
+) -> list[PriceSegment]:
+    """The dearer set is the default tier, the cheaper one the off-peak tier."""
+    if len(base) != 1 or len(windowed) != 1:
+        raise _Skip("time-of-day prices with long-context tiers are not supported")
+    window = f"{start:%H:%M}-{end:%H:%M} UTC"
+    if _weight(windowed[0]) >= _weight(base[0]):
+        standard, off_peak = windowed[0], base[0]
+        note = f"standard {window}; off-peak otherwise"
+    else:
+        standard, off_peak = base[0], windowed[0]
+        note = f"off-peak {window}; standard otherwise"
+    return [
+        replace(standard, tier=Tier.DEFAULT, note=note),
+        replace(off_peak, tier=Tier.OFF_PEAK, note=note),
+    ]
+
+
+def _weight(segment: PriceSegment) -> Decimal:
+    return (segment.input or Decimal(0)) + (segment.output or Decimal(0))
+
+
+def _price_set(prices: dict[str, Any], where: str) -> list[PriceSegment]:
+    """One price set -> the default segment plus one segment per long-context threshold."""
+    base: dict[str, Decimal] = {}
+    tiered: dict[str, list[tuple[int, Decimal]]] = {}
+    for key, field in MTOK_FIELDS.items():
+        if prices.get(key) is None:
+            continue
+        value, tiers = _value(prices[key], f"{where}.{key}")
+        base[field] = value
+        if tiers:
+            tiered[field] = tiers
+    if prices.get(REQUESTS_KEY) is not None:
+        value, _tiers = _value(prices[REQUESTS_KEY], f"{where}.{REQUESTS_KEY}", mtok=False)
+        base["request"] = value
+    if "input" not in base and "output" not in base:
+        raise _Skip(f"{where}: no input_mtok and no output_mtok")
+
+    segments = [PriceSegment(**base)]
+    thresholds = sorted({start for tiers in tiered.values() for start, _ in tiers})
+    for threshold in thresholds:
+        fields = dict(base)
+        for field, tiers in tiered.items():
+            applicable = [price for start, price in tiers if start <= threshold]
+            if applicable:
+                fields[field] = applicable[-1]
+        segments.append(PriceSegment(tier=long_context_tier(threshold), **fields))
+    return segments
+
+
+def _value(raw: Any, where: str, *, mtok: bool = True) -> tuple[Decimal, list[tuple[int, Decimal]]]:
+    """A number, or ``{"base": n, "tiers": [{"start": tokens, "price": n}]}``."""
+    if isinstance(raw, dict):
+        if "base" not in raw:
+            raise _Skip(f"{where}: tiered price without 'base'")
+        base = _money(raw["base"], f"{where}.base", mtok)
+        tiers_raw = raw.get("tiers") or []
+        if not isinstance(tiers_raw, list):
+            raise _Skip(f"{where}.tiers is {describe(tiers_raw)}, expected an array")
+        tiers: list[tuple[int, Decimal]] = []
+        for index, tier in enumerate(tiers_raw):
+            if not isinstance(tier, dict):
+                raise _Skip(f"{where}.tiers[{index}] is {describe(tier)}, expected an object")
+            start = _tokens(tier.get("start"), f"{where}.tiers[{index}].start")
+            tiers.append((start, _money(tier.get("price"), f"{where}.tiers[{index}].price", mtok)))
+        tiers.sort(key=lambda pair: pair[0])
+        if len({start for start, _ in tiers}) != len(tiers):
+            raise _Skip(f"{where}: two tiers start at the same token count")
+        if not mtok and tiers:
+            raise _Skip(f"{where}: tiered per-request prices are not supported")
+        return base, tiers
+    return _money(raw, where, mtok), []
+
+
+def _money(raw: Any, where: str, mtok: bool) -> Decimal:
+    try:
+        if mtok:
+            return per_mtok(raw)
+        # per 1,000 requests -> per request; format keeps error messages free of repr noise
+        return per_request(format(parse_decimal(raw) / THOUSAND, "f"))
+    except PriceError as error:
+        raise _Skip(f"{where}: {error}") from None
+
+
+def _tokens(raw: Any, where: str) -> int:
+    try:
+        number = parse_decimal(raw)
+    except PriceError as error:
+        raise _Skip(f"{where}: {error}") from None
+    if number <= 0 or number != number.to_integral_value():
+        raise _Skip(f"{where}: {raw!r} is not a positive whole number of tokens")
+    return int(number)
+
+
+def _start(raw: Any, where: str) -> datetime:
+    if isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:  # naive UTC, like the rest of the store
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            return parsed
+    raise _Skip(f"{where}.constraint.start_date: not a date: {raw!r}")
+
+
+def _clock(raw: Any, where: str) -> time:
+    if isinstance(raw, str):
+        try:
+            parsed = time.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if parsed.utcoffset() not in (None, timedelta(0)):
+                raise _Skip(f"{where}: only UTC windows are supported: {raw!r}")
+            return parsed.replace(tzinfo=None)
+    raise _Skip(f"{where}: not a time of day: {raw!r}")

@@ -1,0 +1,124 @@
+"""simonw/llm-prices ``data/<vendor>.json``: curated price history with from/to dates.
+
+``{"vendor": v, "models": [{id, name, price_history: [{input, output, input_cached,
+from_date, to_date}]}]}``. Prices are USD per million tokens. ``from_date`` is inclusive
+(null: since the beginning), ``to_date`` exclusive (null: open-ended). The history array
+is not ordered; segments come out sorted by ``effective_from``, undated first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from frontier_watch.money import PriceError, per_mtok
+from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment
+from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+
+WHAT = "llm-prices vendor file"
+
+FIELDS = {"input": "input", "output": "output", "input_cached": "cache_read"}
+REQUIRED = ("input", "output")
+
+
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+    document = load_json(body, WHAT)
+    if not isinstance(document, dict):
+        raise SourceFormatError(f"{WHAT}: top level is {describe(document)}, expected an object")
+    vendor = document.get("vendor")
+    if not isinstance(vendor, str) or not vendor.strip():
+        raise SourceFormatError(f"{WHAT}: no string 'vendor'")
+    models = document.get("models")
+    if not isinstance(models, list):
+        raise SourceFormatError(f"{WHAT}: 'models' is {describe(models)}, expected an array")
+
+    result = ParseResult()
+    seen: set[str] = set()
+    for index, model in enumerate(models):
+        if not isinstance(model, dict):
+            raise SourceFormatError(f"{WHAT}: model {index} is {describe(model)}, not an object")
+        model_id = model.get("id")
+        if not isinstance(model_id, str) or not model_id.strip():
+            raise SourceFormatError(f"{WHAT}: model {index} has no string 'id'")
+        if model_id in seen:
+            raise SourceFormatError(f"{WHAT}: duplicate model id {model_id!r}")
+        seen.add(model_id)
+        try:
+            segments = _segments(model.get("price_history"))
+        except _Skip as skip:
+            result.skipped.append((model_id, str(skip)))
+            continue
+        name = model.get("name")
+        result.offerings.append(
+            OfferingRecord(
+                offering_id=model_id,
+                name=name if isinstance(name, str) and name else model_id,
+                provider=vendor,
+                lab=vendor,
+                segments=segments,
+            )
+        )
+    return result
+
+
+class _Skip(Exception):
+    """This model is not stored; the message is the reason."""
+
+
+def _segments(history: Any) -> list[PriceSegment]:
+    if not isinstance(history, list) or not history:
+        raise _Skip(f"price_history is {describe(history)}, expected a non-empty array")
+    segments = [_segment(entry, f"price_history[{i}]") for i, entry in enumerate(history)]
+    segments.sort(key=lambda s: (s.effective_from is not None, s.effective_from or datetime.min))
+    for before, after in zip(segments, segments[1:], strict=False):
+        # A period must end before (or exactly when) the next one starts.
+        if (
+            before.effective_to is None
+            or after.effective_from is None
+            or (before.effective_to > after.effective_from)
+        ):
+            raise _Skip(
+                f"overlapping periods in price_history (from {_day(before.effective_from)} "
+                f"and from {_day(after.effective_from)})"
+            )
+    return segments
+
+
+def _segment(entry: Any, where: str) -> PriceSegment:
+    if not isinstance(entry, dict):
+        raise _Skip(f"{where} is {describe(entry)}, expected an object")
+    prices: dict[str, Decimal] = {}
+    for key, field in FIELDS.items():
+        value = entry.get(key)
+        if value is None:
+            if key in REQUIRED:
+                raise _Skip(f"{where}.{key}: missing")
+            continue
+        try:
+            prices[field] = per_mtok(value)
+        except PriceError as error:
+            raise _Skip(f"{where}.{key}: {error}") from None
+    start = _date(entry.get("from_date"), f"{where}.from_date")
+    end = _date(entry.get("to_date"), f"{where}.to_date")
+    if start is not None and end is not None and end <= start:
+        raise _Skip(f"{where}: to_date {_day(end)} is not after from_date {_day(start)}")
+    return PriceSegment(effective_from=start, effective_to=end, **prices)
+
+
+def _date(raw: Any, where: str) -> datetime | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        try:
+            day = date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+        else:
+            return datetime(day.year, day.month, day.day)
+    raise _Skip(f"{where}: not a date: {raw!r}")
+
+
+def _day(moment: datetime | None) -> str:
+    return "the beginning" if moment is None else moment.date().isoformat()

@@ -1,0 +1,155 @@
+"""OpenRouter ``GET /api/v1/models``: the live catalogue, prices in USD per token.
+
+Accepts the API envelope ``{"data": [...]}`` and the bare array that mirrors store
+(``jq '.data | sort_by(.id)'``). Prices are decimal strings per token and are converted
+exactly to USD per million tokens. ``"-1"`` marks a router, whose price depends on the
+model it picks: it is skipped, not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from frontier_watch.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
+from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment
+from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+
+WHAT = "OpenRouter models list"
+PROVIDER = "openrouter"
+
+# pricing key -> PriceSegment field, all USD per token
+TOKEN_PRICES = {
+    "prompt": "input",
+    "completion": "output",
+    "input_cache_read": "cache_read",
+    "input_cache_write": "cache_write",
+    "internal_reasoning": "reasoning",
+}
+REQUIRED = ("prompt", "completion")
+ROUTER_PRICE = Decimal(-1)
+
+
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+    """Parse one page of the models list. Pagination: ``next_url`` from ``links.next``."""
+    document = load_json(body, WHAT)
+    items, next_url = _items_and_next(document, url)
+
+    result = ParseResult(next_url=next_url)
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise SourceFormatError(f"{WHAT}: item {index} is {describe(item)}, not an object")
+        model_id = item.get("id")
+        if not isinstance(model_id, str) or not model_id.strip():
+            raise SourceFormatError(f"{WHAT}: item {index} has no string 'id'")
+        if model_id in seen:
+            raise SourceFormatError(f"{WHAT}: duplicate model id {model_id!r}")
+        seen.add(model_id)
+        try:
+            result.offerings.append(_offering(model_id, item))
+        except _Skip as skip:
+            result.skipped.append((model_id, str(skip)))
+    return result
+
+
+class _Skip(Exception):
+    """This model cannot be stored; the message is the reason."""
+
+
+def _items_and_next(document: Any, url: str) -> tuple[list[Any], str | None]:
+    if isinstance(document, list):
+        return document, None
+    if not isinstance(document, dict):
+        raise SourceFormatError(f"{WHAT}: top level is {describe(document)}, expected an object")
+    if "data" not in document:
+        error = document.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            raise SourceFormatError(f"{WHAT}: API error: {error.get('message')}")
+        raise SourceFormatError(f"{WHAT}: object has no 'data' list")
+    items = document["data"]
+    if not isinstance(items, list):
+        raise SourceFormatError(f"{WHAT}: 'data' is {describe(items)}, expected an array")
+    return items, _next_url(document.get("links"), url)
+
+
+def _next_url(links: Any, url: str) -> str | None:
+    if links is None:
+        return None
+    if not isinstance(links, dict):
+        raise SourceFormatError(f"{WHAT}: 'links' is {describe(links)}, expected an object")
+    target = links.get("next")
+    if target is None or target == "":
+        return None
+    if not isinstance(target, str):
+        raise SourceFormatError(f"{WHAT}: links.next is {describe(target)}, expected a URL")
+    resolved = urljoin(url, target.strip())
+    if urlsplit(resolved).scheme not in ("http", "https"):
+        raise SourceFormatError(f"{WHAT}: links.next is not an http(s) URL: {target!r}")
+    if resolved == url:
+        raise SourceFormatError(f"{WHAT}: links.next points back at this page")
+    return resolved
+
+
+def _offering(model_id: str, item: dict[str, Any]) -> OfferingRecord:
+    pricing = item.get("pricing")
+    if not isinstance(pricing, dict):
+        raise _Skip(f"no pricing object (pricing is {describe(pricing)})")
+    if _is_router(pricing):
+        raise _Skip("router (price -1), not a price")
+
+    prices: dict[str, Decimal | None] = {}
+    for key, field in TOKEN_PRICES.items():
+        value = pricing.get(key)
+        if value is None:
+            if key in REQUIRED:
+                raise _Skip(f"pricing.{key}: missing")
+            continue
+        try:
+            prices[field] = per_token_to_per_mtok(value)
+        except PriceError as error:
+            raise _Skip(f"pricing.{key}: {error}") from None
+    request = pricing.get("request")
+    if request is not None:
+        try:
+            fee = per_request(request)
+        except PriceError as error:
+            raise _Skip(f"pricing.request: {error}") from None
+        # OpenRouter adds and drops "request": "0"; a zero fee is no fee.
+        if fee != 0:
+            prices["request"] = fee
+
+    name = item.get("name")
+    hf_repo = item.get("hugging_face_id")
+    lab, slash, _ = model_id.partition("/")
+    return OfferingRecord(
+        offering_id=model_id,
+        name=name if isinstance(name, str) and name else model_id,
+        provider=PROVIDER,
+        segments=[PriceSegment(**prices)],
+        lab=lab if slash and lab else None,
+        deprecation_date=_date_or_none(item.get("expiration_date")),
+        hf_repo=hf_repo.strip() if isinstance(hf_repo, str) and hf_repo.strip() else None,
+    )
+
+
+def _is_router(pricing: dict[str, Any]) -> bool:
+    for key in REQUIRED:
+        try:
+            if parse_decimal(pricing.get(key)) == ROUTER_PRICE:
+                return True
+        except PriceError:
+            continue
+    return False
+
+
+def _date_or_none(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,180 @@
+"""The price commands on the seeded curated data: the acceptance of the foundation issue."""
+
+import json
+
+import pytest
+
+from frontier_watch.cli import PRICE_JSON_KEYS, main
+
+
+def run_json(capsys, *argv):
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def db(seeded_db_path):
+    return str(seeded_db_path)
+
+
+def find(rows, **wanted):
+    return [row for row in rows if all(row[key] == value for key, value in wanted.items())]
+
+
+def test_gpt4_8k_on_2023_03_20_is_30_and_60(capsys, db):
+    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2023-03-20", "--model", "gpt-4", "--json")
+    [gpt4] = find(rows, source="curated", offering_id="gpt-4")
+    assert gpt4["input_usd_per_mtok"] == 30 and gpt4["output_usd_per_mtok"] == 60
+    assert gpt4["effective_from"].startswith("2023-03-14")
+    assert gpt4["basis"] == "curated"
+    assert gpt4["source_url"].startswith("https://openai.com/")
+    assert gpt4["evidence"] == "official-announcement"
+
+
+def test_deepseek_r1_on_2025_02_01_is_055_and_219(capsys, db):
+    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2025-02-01", "--model", "r1", "--json")
+    [r1] = find(rows, source="curated", offering_id="deepseek-reasoner", tier="default")
+    assert r1["input_usd_per_mtok"] == 0.55 and r1["output_usd_per_mtok"] == 2.19
+    assert r1["model_id"] == "deepseek-r1"
+    assert "DeepSeek-R1" in r1["model_name"]
+
+
+def test_davinci_on_2021_12_01_is_60(capsys, db):
+    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2021-12-01", "--json")
+    [davinci] = find(rows, offering_id="davinci")
+    assert davinci["input_usd_per_mtok"] == 60 and davinci["output_usd_per_mtok"] == 60
+    # nothing that launched later is "in force" in 2021
+    assert not find(rows, offering_id="gpt-4")
+
+
+def test_prices_json_has_the_documented_shape(capsys, db):
+    rows = run_json(capsys, "--db", db, "prices", "--json")
+    assert rows, "the seeded database has current prices"
+    for row in rows:
+        assert set(PRICE_JSON_KEYS) <= set(row)
+        for key in ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok"):
+            assert row[key] is None or isinstance(row[key], int | float)
+        assert row["basis"] in {"observed", "declared", "reconstructed", "curated"}
+        assert row["source_url"]
+
+
+def test_future_dated_prices_are_not_current(capsys, db):
+    """genai-prices declares Gemini 3.6 Flash's standard price from 2027-01-01."""
+    now = run_json(
+        capsys, "--db", db, "prices", "--model", "gemini-3.6-flash", "--source", "genai-prices", "--json"
+    )
+    later = run_json(
+        capsys,
+        "--db",
+        db,
+        "prices",
+        "--model",
+        "gemini-3.6-flash",
+        "--source",
+        "genai-prices",
+        "--as-of",
+        "2027-01-02",
+        "--json",
+    )
+    assert {row["input_usd_per_mtok"] for row in find(now, tier="default")} == {0.75}
+    assert {row["input_usd_per_mtok"] for row in find(later, tier="default")} == {1.5}
+
+
+def test_history_lists_every_interval_with_basis_and_source(capsys, db):
+    rows = run_json(capsys, "--db", db, "history", "deepseek-reasoner", "--json")
+    curated = find(rows, source="curated", tier="default")
+    assert [(row["input_usd_per_mtok"], row["output_usd_per_mtok"]) for row in curated] == [
+        (0.55, 2.19),
+        (0.28, 0.42),
+    ]
+    assert curated[0]["effective_to"] == curated[1]["effective_from"]
+    assert all(row["basis"] and row["source_url"] for row in rows)
+    assert {"curated", "llm-prices"} <= {row["source"] for row in rows}
+
+
+def test_history_table_shows_basis_and_source(capsys, db):
+    assert main(["--db", db, "history", "gpt-4o-mini"]) == 0
+    out = capsys.readouterr().out
+    assert "basis" in out.splitlines()[0] and "source url" in out.splitlines()[0]
+    assert "curated" in out and "0.15" in out
+
+
+def test_bad_as_of_date_is_a_usage_error(capsys, db):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", db, "prices", "--as-of", "2023-13-01"])
+    assert exit_info.value.code == 2
+    assert "'2023-13-01' is not a date (expected YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_no_match_says_so(capsys, db):
+    assert main(["--db", db, "prices", "--model", "no-such-model-xyz"]) == 0
+    assert capsys.readouterr().out.strip() == "no prices for models matching 'no-such-model-xyz'"
+
+
+def test_signals_and_releases_json(capsys, db):
+    signals = run_json(capsys, "--db", db, "signals", "--json")
+    colossus = [row for row in signals if row["entity"] == "xAI" and row["metric"] == "GPUs"]
+    assert any(row["value"] == 100000 and row["evidence"] == "vendor-claim" for row in colossus)
+    assert all(row["source_url"] and row["evidence"] for row in signals)
+    releases = run_json(capsys, "--db", db, "releases", "--json")
+    [llama2] = [row for row in releases if row["model"].startswith("Llama 2 (")]
+    assert llama2["date"] == "2023-07-18" and llama2["open_weights"] == "yes"
+    assert llama2["evidence"] == "primary-technical-report"
+    exports = run_json(capsys, "--db", db, "signals", "--category", "export_control", "--json")
+    assert exports and {row["category"] for row in exports} == {"export_control"}
+
+
+def test_db_info_prints_location_version_and_counts(capsys, db):
+    assert main(["--db", db, "db", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["location"] == db
+    assert info["schema_version"] == info["schema_head"]
+    assert info["row_counts"]["price_interval"] > 500
+    assert info["row_counts"]["signal"] == 95
+    assert info["row_counts"]["release"] == 52
+
+
+def test_db_upgrade_on_a_new_file(capsys, tmp_path):
+    path = tmp_path / "fresh.db"
+    assert main(["--db", str(path), "db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    assert "applied migration 1: initial schema" in out
+    assert "seeded curated data" in out
+    assert main(["--db", str(path), "db", "upgrade"]) == 0
+    assert "schema is up to date" in capsys.readouterr().out
+
+
+def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine, tmp_path):
+    from decimal import Decimal
+
+    from frontier_watch.identity import Identity
+    from frontier_watch.price_history import Provenance, record_offerings
+    from frontier_watch.records import Basis, OfferingRecord, PriceSegment
+    from frontier_watch.runner import utc_now
+
+    evil = "Evil\x1b[2J\x1b]0;pwned\x07 Model\r\n"
+    with empty_engine.begin() as connection:
+        record_offerings(
+            connection,
+            [
+                OfferingRecord(
+                    "evil/model",
+                    evil,
+                    "openrouter",
+                    segments=[PriceSegment(input=Decimal(1), output=Decimal(2))],
+                )
+            ],
+            Provenance("openrouter", Basis.OBSERVED, "https://x.test", "official-announcement"),
+            observed_at=utc_now(),
+            identity=Identity({}, {}),
+        )
+    db = str(empty_engine.url.database)
+    assert main(["--db", db, "prices", "--source", "openrouter"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "Evil" in out
+    assert main(["--db", db, "prices", "--source", "openrouter", "--json"]) == 0
+    raw = capsys.readouterr().out
+    assert "\x1b" not in raw  # JSON escapes it as \u001b
+    [stored] = [row for row in json.loads(raw) if row["offering_id"] == "evil/model"]
+    assert stored["model_name"] == evil

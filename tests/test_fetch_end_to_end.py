@@ -1,0 +1,197 @@
+"""`frontier-watch fetch` against the recorded responses served over real HTTP on 127.0.0.1."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES
+from fixture_server import fixture_server
+from sqlalchemy import func, select
+
+from frontier_watch import queries
+from frontier_watch.cli import main
+from frontier_watch.db import open_database
+from frontier_watch.models import FetchRun, PriceInterval
+from frontier_watch.runner import utc_now
+
+
+@pytest.fixture
+def served(tmp_path):
+    with fixture_server() as server:
+        server.serve("/api/v1/models", (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes())
+        server.serve(
+            "/litellm.json", (FIXTURES / "litellm/model_prices_and_context_window.sample.json").read_bytes()
+        )
+        server.serve("/genai/data.json", (FIXTURES / "genai_prices/data_v2.sample.json").read_bytes())
+        for vendor in ("openai", "anthropic", "deepseek"):
+            server.serve(
+                f"/llm-prices/{vendor}.json", (FIXTURES / f"llm_prices/data_{vendor}.json").read_bytes()
+            )
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f"""
+[database]
+url = "{tmp_path / "fw.db"}"
+
+[fetch]
+backoff_seconds = 0.01
+
+[sources.openrouter]
+url = "{server.url("/api/v1/models")}"
+
+[sources.litellm]
+url = "{server.url("/litellm.json")}"
+
+[sources.genai-prices]
+url = "{server.url("/genai/data.json")}"
+
+[sources.llm-prices]
+url = "{server.url("/llm-prices/{vendor}.json")}"
+options = {{ vendors = ["openai", "anthropic", "deepseek"] }}
+""",
+            encoding="utf-8",
+        )
+        yield server, config, tmp_path / "fw.db"
+
+
+def fetch(config, *extra, capsys=None):
+    code = main(["--config", str(config), "fetch", "--json", *extra])
+    summaries = json.loads(capsys.readouterr().out) if capsys else None
+    return code, summaries
+
+
+def current(db_path, **filters):
+    database = open_database(str(db_path))
+    with database.engine.connect() as connection:
+        return queries.prices_as_of(connection, utc_now(), **filters)
+
+
+def one(rows, **wanted):
+    found = [row for row in rows if all(row[key] == value for key, value in wanted.items())]
+    assert len(found) == 1, (wanted, [(r["source"], r["offering_id"], r["tier"]) for r in found])
+    return found[0]
+
+
+def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served, capsys):
+    server, config, db = served
+    code, summaries = fetch(config, capsys=capsys)
+    assert code == 0
+    by_source = {summary["source_id"]: summary for summary in summaries}
+    assert set(by_source) == {"openrouter", "litellm", "genai-prices", "llm-prices"}
+    assert all(summary["status"] == "ok" for summary in summaries), summaries
+    assert by_source["openrouter"]["records"] == 29  # 30 models, openrouter/auto skipped as a router
+    assert by_source["openrouter"]["skipped"] == 1
+
+    rows = current(db, source="openrouter")
+    sonnet = one(rows, offering_id="anthropic/claude-sonnet-4.6")
+    # "0.000003" / "0.000015" / "0.0000003" / "0.00000375" per token
+    assert (sonnet["input"], sonnet["output"]) == (Decimal("3"), Decimal("15"))
+    assert (sonnet["cache_read"], sonnet["cache_write"]) == (Decimal("0.3"), Decimal("3.75"))
+    assert sonnet["basis"] == "observed" and sonnet["evidence"] == "official-announcement"
+    assert sonnet["source_url"] == server.url("/api/v1/models")
+    free = one(rows, offering_id="nvidia/nemotron-3-nano-30b-a3b:free")
+    assert (free["input"], free["output"]) == (Decimal(0), Decimal(0))
+    assert free["model_id"] == "nemotron-3-nano-30b-a3b"
+    assert not [row for row in rows if row["offering_id"] == "openrouter/auto"]
+
+    litellm = current(db, source="litellm")
+    gemini = one(litellm, offering_id="gemini/gemini-2.5-pro", tier="long-context>200k")
+    assert (gemini["input"], gemini["cache_read"]) == (Decimal("2.5"), Decimal("0.25"))
+    gpt4o_batch = one(litellm, offering_id="gpt-4o", tier="batch")
+    assert (gpt4o_batch["input"], gpt4o_batch["output"]) == (Decimal("1.25"), Decimal("5"))
+    deepseek = one(litellm, offering_id="deepseek-chat", tier="default")
+    assert (deepseek["input"], deepseek["output"], deepseek["cache_read"]) == (
+        Decimal("0.28"),
+        Decimal("0.42"),
+        Decimal("0.028"),
+    )
+    assert not [row for row in litellm if row["offering_id"] in {"sample_spec", "dall-e-3", "whisper-1"}]
+
+    genai = current(db, source="genai-prices")
+    flash = one(genai, offering_id="gemini-3.6-flash", tier="default")
+    assert flash["input"] == Decimal("0.75")  # 1.5 only from 2027-01-01: future, not current
+    assert flash["effective_to"].isoformat().startswith("2027-01-01")
+    reasoner = one(genai, offering_id="deepseek-reasoner", tier="default")
+    off_peak = one(genai, offering_id="deepseek-reasoner", tier="off-peak")
+    assert (reasoner["input"], reasoner["output"]) == (Decimal("0.55"), Decimal("2.19"))
+    assert (off_peak["input"], off_peak["output"]) == (Decimal("0.135"), Decimal("0.55"))
+    sonnet5 = one(genai, offering_id="claude-sonnet-5", tier="default", provider="anthropic")
+    assert (sonnet5["input"], sonnet5["output"]) == (Decimal("3"), Decimal("15"))  # since 2026-09-01
+
+    llm_prices = current(db, source="llm-prices")
+    chat = one(llm_prices, offering_id="deepseek-chat")
+    assert (chat["input"], chat["output"]) == (Decimal("0.27"), Decimal("1.1"))
+    assert chat["basis"] == "declared"
+    # the seeded llm-prices history already held this span: the fetch confirmed it, no new row
+    assert chat["first_seen_at"] < chat["last_seen_at"]
+    assert chat["effective_from"].isoformat().startswith("2025-02-08")
+    requested = {path for path, _ in server.requests}
+    assert {"/llm-prices/openai.json", "/llm-prices/anthropic.json", "/llm-prices/deepseek.json"} <= requested
+    user_agents = {headers.get("User-Agent", "") for _, headers in server.requests}
+    assert all(agent.startswith("frontier-watch/") for agent in user_agents)
+
+
+def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served, capsys):
+    _, config, db = served
+    code, summaries = fetch(config, capsys=capsys)
+    assert code == 0, summaries
+    database = open_database(str(db))
+    with database.engine.connect() as connection:
+        before = connection.execute(select(func.count()).select_from(PriceInterval)).scalar_one()
+    code, summaries = fetch(config, capsys=capsys)
+    assert code == 0
+    assert all(summary["new"] == 0 and summary["changed"] == 0 for summary in summaries), summaries
+    with database.engine.connect() as connection:
+        after = connection.execute(select(func.count()).select_from(PriceInterval)).scalar_one()
+        runs = connection.execute(select(FetchRun.status, FetchRun.content_hash, FetchRun.bytes)).all()
+    assert after == before
+    assert len(runs) == 8 and {run.status for run in runs} == {"ok"}
+    assert all(run.content_hash and run.bytes > 0 for run in runs)
+
+
+def test_prices_model_shows_first_party_openrouter_and_litellm_side_by_side(served, capsys):
+    _, config, db = served
+    assert fetch(config, capsys=capsys)[0] == 0
+    assert main(["--config", str(config), "prices", "--model", "deepseek-r1", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    sources = {(row["source"], row["provider"]) for row in rows if row["model_id"] == "deepseek-r1"}
+    assert ("genai-prices", "deepseek") in sources  # DeepSeek's own API
+    assert ("openrouter", "openrouter") in sources or ("genai-prices", "openrouter") in sources
+    assert any(source == "litellm" for source, _ in sources)
+
+
+def test_one_source_failing_does_not_stop_the_others(served, capsys):
+    server, config, db = served
+    server.serve(
+        "/litellm.json",
+        b"<html><body>502 Bad Gateway</body></html>",
+        status=200,
+        **{"Content-Type": "text/html"},
+    )
+    code, summaries = fetch(config, capsys=capsys)
+    assert code == 1
+    by_source = {summary["source_id"]: summary for summary in summaries}
+    assert by_source["litellm"]["status"] == "failed"
+    assert "not JSON" in by_source["litellm"]["error"]
+    assert {by_source[name]["status"] for name in ("openrouter", "genai-prices", "llm-prices")} == {"ok"}
+    assert current(db, source="openrouter")
+
+
+def test_sources_command_lists_last_success_and_errors(served, capsys):
+    server, config, db = served
+    fetch(config, capsys=capsys)
+    server.serve("/genai/data.json", b"{}", status=503)
+    fetch(config, "genai-prices", capsys=capsys)
+    assert main(["--config", str(config), "sources", "--json"]) == 0
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["openrouter"]["last_success"] and rows["openrouter"]["last_error"] is None
+    assert rows["openrouter"]["price_rows"] >= 29
+    assert rows["genai-prices"]["last_success"]
+    assert rows["genai-prices"]["last_error"].startswith("HTTP 503")
+    assert rows["litellm"]["kind"] == "litellm" and rows["litellm"]["licence"]
+
+
+def test_unknown_source_is_a_usage_error(served, capsys):
+    _, config, _ = served
+    assert main(["--config", str(config), "fetch", "nope"]) == 2
+    assert "unknown source 'nope'" in capsys.readouterr().err

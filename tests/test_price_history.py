@@ -1,0 +1,234 @@
+"""The interval rules of the one price recorder (DESIGN.md: history as intervals)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from frontier_watch import queries
+from frontier_watch.identity import Identity
+from frontier_watch.models import Offering, PriceInterval
+from frontier_watch.price_history import Provenance, record_offerings
+from frontier_watch.records import Basis, OfferingRecord, PriceSegment
+
+NO_CROSSWALK = Identity({}, {})
+LIVE = Provenance("openrouter", Basis.OBSERVED, "https://example.test/models", "official-announcement")
+DECLARED = Provenance(
+    "genai-prices", Basis.DECLARED, "https://example.test/data.json", "independent-estimate"
+)
+
+DAY1 = datetime(2026, 3, 1, 6, 0)
+DAY2 = datetime(2026, 3, 2, 6, 0)
+DAY3 = datetime(2026, 3, 3, 6, 0)
+
+
+def offering(input_price, output_price, offering_id="deepseek/deepseek-r1", **segment):
+    return OfferingRecord(
+        offering_id=offering_id,
+        name="DeepSeek: R1",
+        provider="openrouter",
+        lab="deepseek",
+        segments=[PriceSegment(input=Decimal(input_price), output=Decimal(output_price), **segment)],
+    )
+
+
+def record(engine, offerings, provenance=LIVE, at=DAY1, **kwargs):
+    with engine.begin() as connection:
+        return record_offerings(
+            connection, offerings, provenance, observed_at=at, identity=NO_CROSSWALK, **kwargs
+        )
+
+
+def interval_rows(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
+
+
+def interval_count(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(PriceInterval)).scalar_one()
+
+
+def test_first_observation_opens_an_interval(empty_engine):
+    counts = record(empty_engine, [offering("0.55", "2.19")])
+    assert (counts.new, counts.changed, counts.unchanged) == (1, 0, 0)
+    [row] = interval_rows(empty_engine)
+    assert row.input_nusd == 550_000_000 and row.output_nusd == 2_190_000_000
+    assert row.effective_from == DAY1 and row.effective_to is None
+    assert row.basis == "observed"
+
+
+def test_unchanged_price_adds_no_row_and_moves_last_seen(empty_engine):
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY1)
+    counts = record(empty_engine, [offering("0.55", "2.19")], at=DAY2)
+    assert (counts.new, counts.changed, counts.unchanged) == (0, 0, 1)
+    [row] = interval_rows(empty_engine)
+    assert row.first_seen_at == DAY1 and row.last_seen_at == DAY2
+    assert row.effective_to is None
+
+
+def test_changed_price_closes_the_open_interval_and_opens_a_new_one(empty_engine):
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY1)
+    counts = record(empty_engine, [offering("0.45", "2.15")], at=DAY2)
+    assert (counts.new, counts.changed) == (0, 1)
+    old, new = interval_rows(empty_engine)
+    assert old.effective_to == DAY2 and old.input_nusd == 550_000_000
+    assert new.effective_from == DAY2 and new.effective_to is None and new.input_nusd == 450_000_000
+    with empty_engine.connect() as connection:
+        [on_day1] = queries.prices_as_of(connection, DAY1)
+        [on_day3] = queries.prices_as_of(connection, DAY3)
+    assert on_day1["input"] == Decimal("0.55")
+    assert on_day3["input"] == Decimal("0.45")
+
+
+def test_a_price_change_back_opens_a_third_interval(empty_engine):
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY1)
+    record(empty_engine, [offering("0.45", "2.15")], at=DAY2)
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY3)
+    assert [row.input_nusd for row in interval_rows(empty_engine)] == [550_000_000, 450_000_000, 550_000_000]
+
+
+def test_future_effective_date_is_stored_but_not_current(empty_engine):
+    intro = PriceSegment(input=Decimal(2), output=Decimal(10), effective_to=datetime(2026, 9, 1))
+    standard = PriceSegment(input=Decimal(3), output=Decimal(15), effective_from=datetime(2026, 9, 1))
+    sonnet = OfferingRecord("claude-sonnet-5", "Claude Sonnet 5", "anthropic", segments=[intro, standard])
+    record(empty_engine, [sonnet], provenance=DECLARED, at=datetime(2026, 8, 21))
+    with empty_engine.connect() as connection:
+        [now] = queries.prices_as_of(connection, datetime(2026, 8, 21))
+        [later] = queries.prices_as_of(connection, datetime(2026, 9, 1))
+    assert (now["input"], now["output"]) == (Decimal(2), Decimal(10))
+    assert (later["input"], later["output"]) == (Decimal(3), Decimal(15))
+    assert later["basis"] == "declared"
+
+
+def test_live_observation_does_not_close_a_future_dated_price(empty_engine):
+    standard = PriceSegment(input=Decimal(3), output=Decimal(15), effective_from=datetime(2026, 9, 1))
+    record(empty_engine, [OfferingRecord("m", "M", "p", segments=[standard])], provenance=DECLARED, at=DAY1)
+    live = Provenance("genai-prices", Basis.OBSERVED, None, None)
+    record(
+        empty_engine,
+        [OfferingRecord("m", "M", "p", segments=[PriceSegment(input=Decimal(2), output=Decimal(10))])],
+        provenance=live,
+        at=DAY2,
+    )
+    with empty_engine.connect() as connection:
+        [later] = queries.prices_as_of(connection, datetime(2026, 10, 1))
+    assert later["input"] == Decimal(3)
+
+
+def test_applying_the_same_batch_twice_changes_nothing(empty_engine):
+    batch = [
+        offering("0.55", "2.19"),
+        offering("0", "0", offering_id="deepseek/deepseek-r1:free"),
+        OfferingRecord(
+            "o3",
+            "o3",
+            "openai",
+            segments=[
+                PriceSegment(input=Decimal(10), output=Decimal(40), effective_to=datetime(2025, 6, 10)),
+                PriceSegment(input=Decimal(2), output=Decimal(8), effective_from=datetime(2025, 6, 10)),
+            ],
+        ),
+    ]
+    record(empty_engine, batch, provenance=DECLARED, at=DAY1)
+    before = [tuple(row) for row in interval_rows(empty_engine)]
+    counts = record(empty_engine, batch, provenance=DECLARED, at=DAY1)
+    assert (counts.new, counts.changed, counts.offerings_added) == (0, 0, 0)
+    assert [tuple(row) for row in interval_rows(empty_engine)] == before
+
+
+def test_restated_declared_span_is_superseded_not_deleted(empty_engine):
+    first = OfferingRecord(
+        "o3",
+        "o3",
+        "openai",
+        segments=[PriceSegment(input=Decimal(2), output=Decimal(8), effective_from=datetime(2025, 6, 10))],
+    )
+    fixed = OfferingRecord(
+        "o3",
+        "o3",
+        "openai",
+        segments=[
+            PriceSegment(input=Decimal("2.5"), output=Decimal(8), effective_from=datetime(2025, 6, 10))
+        ],
+    )
+    record(empty_engine, [first], provenance=DECLARED, at=DAY1)
+    counts = record(empty_engine, [fixed], provenance=DECLARED, at=DAY2)
+    assert counts.changed == 1
+    old, new = interval_rows(empty_engine)
+    assert old.superseded_at == DAY2 and new.superseded_at is None
+    with empty_engine.connect() as connection:
+        [current] = queries.prices_as_of(connection, DAY3)
+        history = queries.price_history(connection, "o3")
+    assert current["input"] == Decimal("2.5")
+    assert len(history) == 2
+
+
+def test_a_new_dated_segment_closes_the_open_one(empty_engine):
+    intro = PriceSegment(input=Decimal(2), output=Decimal(10))
+    record(
+        empty_engine,
+        [OfferingRecord("s5", "S5", "anthropic", segments=[intro])],
+        provenance=DECLARED,
+        at=DAY1,
+    )
+    announced = [
+        PriceSegment(input=Decimal(2), output=Decimal(10), effective_to=datetime(2026, 9, 1)),
+        PriceSegment(input=Decimal(3), output=Decimal(15), effective_from=datetime(2026, 9, 1)),
+    ]
+    counts = record(
+        empty_engine,
+        [OfferingRecord("s5", "S5", "anthropic", segments=announced)],
+        provenance=DECLARED,
+        at=DAY2,
+    )
+    assert (counts.new, counts.changed) == (1, 1)
+    first, second = interval_rows(empty_engine)
+    assert first.effective_to == datetime(2026, 9, 1) and first.superseded_at is None
+    assert second.effective_from == datetime(2026, 9, 1)
+
+
+def test_offering_missing_from_a_healthy_sheet_is_withdrawn_not_deleted(empty_engine):
+    record(empty_engine, [offering("0.55", "2.19"), offering("1", "2", offering_id="x/gone")], at=DAY1)
+    counts = record(empty_engine, [offering("0.55", "2.19")], at=DAY2, withdraw_missing=True)
+    assert counts.withdrawn == 1
+    with empty_engine.connect() as connection:
+        gone = connection.execute(select(Offering).where(Offering.offering_id == "x/gone")).one()
+        assert gone.withdrawn_at == DAY2
+        assert {row["offering_id"] for row in queries.prices_as_of(connection, DAY3)} == {
+            "deepseek/deepseek-r1"
+        }
+        assert {row["offering_id"] for row in queries.prices_as_of(connection, DAY1)} == {
+            "deepseek/deepseek-r1",
+            "x/gone",
+        }
+    assert interval_count(empty_engine) == 2
+
+
+def test_skipped_offerings_are_kept_not_withdrawn(empty_engine):
+    record(empty_engine, [offering("0.55", "2.19"), offering("1", "2", offering_id="x/bad-today")], at=DAY1)
+    counts = record(
+        empty_engine, [offering("0.55", "2.19")], at=DAY2, withdraw_missing=True, keep_ids=["x/bad-today"]
+    )
+    assert counts.withdrawn == 0
+    with empty_engine.connect() as connection:
+        assert len(queries.prices_as_of(connection, DAY3)) == 2
+
+
+def test_tiers_are_separate_intervals(empty_engine):
+    tiers = OfferingRecord(
+        "gemini-2.5-pro",
+        "Gemini 2.5 Pro",
+        "google",
+        segments=[
+            PriceSegment(input=Decimal("1.25"), output=Decimal(10)),
+            PriceSegment(tier="long-context>200k", input=Decimal("2.5"), output=Decimal(15)),
+        ],
+    )
+    record(empty_engine, [tiers], provenance=DECLARED)
+    with empty_engine.connect() as connection:
+        rows = queries.prices_as_of(connection, DAY2, model="gemini")
+    assert {(row["tier"], row["input"]) for row in rows} == {
+        ("default", Decimal("1.25")),
+        ("long-context>200k", Decimal("2.5")),
+    }
