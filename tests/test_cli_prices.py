@@ -177,4 +177,4 @@ def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine,
     raw = capsys.readouterr().out
     assert "\x1b" not in raw  # JSON escapes it as \u001b
     [stored] = [row for row in json.loads(raw) if row["offering_id"] == "evil/model"]
-    assert stored["model_name"] == evil
+    assert stored["offering_name"] == evil  # stored as given; escaped only on output

@@ -49,7 +49,8 @@ def one_model(*history: object, model_id: str = "m1") -> ParseResult:
 # --- the real vendor files ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("vendor", "count"), [("openai", 46), ("anthropic", 17), ("deepseek", 4)])
+# openai lists 46 ids, 7 of them long-context tiers ("-272k"); anthropic 17, one a "-200k" tier
+@pytest.mark.parametrize(("vendor", "count"), [("openai", 39), ("anthropic", 16), ("deepseek", 4)])
 def test_every_model_in_the_vendor_file_is_parsed(vendor: str, count: int) -> None:
     result = parse_vendor(vendor)
     assert len(result.offerings) == count
@@ -97,16 +98,17 @@ def test_null_input_cached_means_unknown_cache_price() -> None:
 
 
 def test_float_spelt_prices_are_exact() -> None:
-    terra = by_id(parse_vendor("openai"))["gpt-5.6-terra-272k"]
-    assert [(s.input, s.output, s.cache_read) for s in terra.segments] == [
+    terra = by_id(parse_vendor("openai"))["gpt-5.6-terra"]
+    long_context = [s for s in terra.segments if s.tier == "long-context>272k"]
+    assert [(s.input, s.output, s.cache_read) for s in long_context] == [
         (Decimal("5"), Decimal("22.5"), Decimal("0.5")),
         (Decimal("4"), Decimal("18"), Decimal("0.4")),
     ]
 
 
-def test_names_are_kept_as_written() -> None:
+def test_names_lose_only_their_tier_qualifier() -> None:
     offerings = by_id(parse_vendor("openai"))
-    assert offerings["gpt-5.4"].name == "GPT-5.4 \u2264272k"
+    assert offerings["gpt-5.4"].name == "GPT-5.4"  # "GPT-5.4 \u2264272k" in the file
     assert offerings["o1-pro"].segments[0].output == Decimal("600")
 
 
@@ -129,10 +131,38 @@ def test_wrong_shape_is_a_format_error(document: object, message: str) -> None:
         llm_prices.parse(json.dumps(document).encode(), url=URL)
 
 
-def test_duplicate_ids_are_a_format_error() -> None:
-    models = [{"id": "twin", "price_history": [period()]}] * 2
-    with pytest.raises(SourceFormatError, match="duplicate model id 'twin'"):
-        parse_models(models)
+def test_an_identical_duplicate_is_listed_once() -> None:
+    result = parse_models([{"id": "twin", "price_history": [period()]}] * 2)
+    assert [offering.offering_id for offering in result.offerings] == ["twin"]
+    assert result.skipped == []
+
+
+def test_a_conflicting_duplicate_keeps_the_first_and_says_so() -> None:
+    result = parse_models(
+        [
+            {"id": "twin", "price_history": [period()]},
+            {"id": "twin", "price_history": [period(input=5)]},
+        ]
+    )
+    [twin] = result.offerings
+    assert twin.segments[0].input == Decimal(1)
+    assert result.skipped == [("twin", "listed twice with different prices; kept the first")]
+
+
+def test_long_context_ids_become_tiers_of_their_base_model() -> None:
+    """llm-prices lists claude-sonnet-4.5-200k beside claude-sonnet-4.5 (fixture)."""
+    result = llm_prices.parse((FIXTURES / "data_anthropic.json").read_bytes(), url=URL.format("anthropic"))
+    ids = {offering.offering_id for offering in result.offerings}
+    assert "claude-sonnet-4.5-200k" not in ids
+    [sonnet] = [offering for offering in result.offerings if offering.offering_id == "claude-sonnet-4.5"]
+    tiers = {segment.tier: (segment.input, segment.output) for segment in sonnet.segments}
+    assert tiers == {"default": (Decimal(3), Decimal(15)), "long-context>200k": (Decimal(6), Decimal("22.5"))}
+    assert sonnet.name == "Claude Sonnet 4 and 4.5"
+
+
+def test_a_long_context_id_without_its_base_stays_an_offering() -> None:
+    result = parse_models([{"id": "solo-128k", "name": "Solo >128k", "price_history": [period()]}])
+    assert [offering.offering_id for offering in result.offerings] == ["solo-128k"]
 
 
 def test_truncated_file_is_a_format_error() -> None:

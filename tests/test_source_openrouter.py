@@ -113,11 +113,11 @@ def test_image_audio_and_web_search_prices_are_ignored(february: ParseResult) ->
     assert voxtral.prices() == (Decimal("0.1"), Decimal("0.3"), None, None, None, None)
 
 
-def test_zero_request_fee_is_no_fee(february: ParseResult) -> None:
-    # pricing: request "0", internal_reasoning "0"; OpenRouter drops zero request keys later.
+def test_zero_request_and_reasoning_prices_are_no_separate_charge(february: ParseResult) -> None:
+    # pricing: request "0", internal_reasoning "0"; OpenRouter adds and drops such zero keys.
     qwen = only_segment(by_id(february)["qwen/qwen3-235b-a22b-thinking-2507"])
     assert qwen.request is None
-    assert qwen.reasoning == Decimal(0)
+    assert qwen.reasoning is None
 
 
 def test_offering_fields_come_from_the_catalogue(february: ParseResult) -> None:

@@ -66,29 +66,6 @@ def _now() -> datetime:
 
 # ---------------------------------------------------------------- price commands
 
-PRICE_JSON_KEYS = (
-    "model_id",
-    "model_name",
-    "lab",
-    "provider",
-    "source",
-    "offering_id",
-    "tier",
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_usd_per_mtok",
-    "reasoning_usd_per_mtok",
-    "request_usd",
-    "effective_from",
-    "effective_to",
-    "first_seen_at",
-    "last_seen_at",
-    "basis",
-    "source_url",
-    "evidence",
-    "confidence",
-)
 PRICE_COLUMNS = [
     ("model_name", "model"),
     ("provider", "provider"),
@@ -104,31 +81,37 @@ PRICE_COLUMNS = [
 PRICE_NUMERIC = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
 
 
+# public key in prices/history JSON -> key of a queries row
+PRICE_RECORD_FIELDS = {
+    "model_id": "model_id",
+    "model_name": "model_name",
+    "lab": "lab",
+    "provider": "provider",
+    "source": "source",
+    "offering_id": "offering_id",
+    "offering_name": "offering_name",
+    "tier": "tier",
+    "input_usd_per_mtok": "input",
+    "output_usd_per_mtok": "output",
+    "cache_read_usd_per_mtok": "cache_read",
+    "cache_write_usd_per_mtok": "cache_write",
+    "reasoning_usd_per_mtok": "reasoning",
+    "request_usd": "request",
+    "effective_from": "effective_from",
+    "effective_to": "effective_to",
+    "first_seen_at": "first_seen_at",
+    "last_seen_at": "last_seen_at",
+    "basis": "basis",
+    "source_url": "source_url",
+    "evidence": "evidence",
+    "confidence": "confidence",
+}
+PRICE_JSON_KEYS = tuple(PRICE_RECORD_FIELDS)
+
+
 def price_record(row: dict[str, Any]) -> dict[str, Any]:
     """A query row in the public shape of ``prices --json`` / ``history --json``."""
-    record = {
-        "model_id": row["model_id"],
-        "model_name": row["model_name"],
-        "lab": row["lab"],
-        "provider": row["provider"],
-        "source": row["source"],
-        "offering_id": row["offering_id"],
-        "tier": row["tier"],
-        "input_usd_per_mtok": row["input"],
-        "output_usd_per_mtok": row["output"],
-        "cache_read_usd_per_mtok": row["cache_read"],
-        "cache_write_usd_per_mtok": row["cache_write"],
-        "reasoning_usd_per_mtok": row["reasoning"],
-        "request_usd": row["request"],
-        "effective_from": row["effective_from"],
-        "effective_to": row["effective_to"],
-        "first_seen_at": row["first_seen_at"],
-        "last_seen_at": row["last_seen_at"],
-        "basis": row["basis"],
-        "source_url": row["source_url"],
-        "evidence": row["evidence"],
-        "confidence": row["confidence"],
-    }
+    record = {public: row[key] for public, key in PRICE_RECORD_FIELDS.items()}
     if row.get("superseded_at") is not None:
         record["superseded_at"] = row["superseded_at"]
     return record

@@ -87,3 +87,16 @@ class Identity:
 
     def is_curated(self, source: str, alias: str) -> bool:
         return self.resolve(source, alias) is not None
+
+
+def model_display_name(offering_id: str, offering_name: str, model_id: str) -> str:
+    """A model's name when no crosswalk entry names it: the source's name, cleaned.
+
+    A name that is just the source's key (LiteLLM) says less than the canonical id;
+    OpenRouter's "Anthropic: Claude Sonnet 4.6" loses its seller prefix.
+    """
+    name = offering_name.strip()
+    if not name or name == offering_id or "/" in name:
+        return model_id
+    vendor, colon, rest = name.partition(": ")
+    return rest.strip() if colon and rest.strip() and " " not in vendor.strip() else name

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, bindparam, or_, select, update
 
 from frontier_watch import money
 from frontier_watch.db import upsert_rows
-from frontier_watch.identity import Identity
+from frontier_watch.identity import Identity, model_display_name
 from frontier_watch.models import Model, Offering, PriceInterval
 from frontier_watch.records import PRICE_FIELDS, Basis, OfferingRecord, PriceSegment
 
@@ -279,7 +279,9 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
         if model_id not in known_models and model_id not in new_models:
             new_models[model_id] = {
                 "id": model_id,
-                "name": entry.name if entry else record.name,
+                "name": entry.name
+                if entry
+                else model_display_name(record.offering_id, record.name, model_id),
                 "lab": (entry.lab if entry else None) or record.lab,
             }
         values = {

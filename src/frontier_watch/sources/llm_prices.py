@@ -8,13 +8,15 @@ is not ordered; segments come out sorted by ``effective_from``, undated first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from frontier_watch.money import PriceError, per_mtok
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment
+from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 
 WHAT = "llm-prices vendor file"
@@ -35,7 +37,7 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
         raise SourceFormatError(f"{WHAT}: 'models' is {describe(models)}, expected an array")
 
     result = ParseResult()
-    seen: set[str] = set()
+    seen: dict[str, Any] = {}
     for index, model in enumerate(models):
         if not isinstance(model, dict):
             raise SourceFormatError(f"{WHAT}: model {index} is {describe(model)}, not an object")
@@ -43,8 +45,11 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
         if not isinstance(model_id, str) or not model_id.strip():
             raise SourceFormatError(f"{WHAT}: model {index} has no string 'id'")
         if model_id in seen:
-            raise SourceFormatError(f"{WHAT}: duplicate model id {model_id!r}")
-        seen.add(model_id)
+            # llm-prices has listed the same model twice with the same prices: harmless.
+            if model.get("price_history") != seen[model_id]:
+                result.skipped.append((model_id, "listed twice with different prices; kept the first"))
+            continue
+        seen[model_id] = model.get("price_history")
         try:
             segments = _segments(model.get("price_history"))
         except _Skip as skip:
@@ -60,6 +65,32 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
                 segments=segments,
             )
         )
+    return _fold_long_context_ids(result)
+
+
+_TIER_ID = re.compile(r"^(?P<base>.+)-(?P<tokens>\d+)k$")
+_TIER_NAME = re.compile(r"\s*(?:≤|<=|>)\s*\d+k$", re.IGNORECASE)
+
+
+def _fold_long_context_ids(result: ParseResult) -> ParseResult:
+    """llm-prices lists a long-context price as its own id ("gpt-5.5-272k"): make it a tier.
+
+    The tier joins its base model's offering when the base id is listed too; the
+    "≤272k" / ">272k" qualifiers come off the names.
+    """
+    by_id = {offering.offering_id: offering for offering in result.offerings}
+    folded: set[str] = set()
+    for offering in result.offerings:
+        match = _TIER_ID.match(offering.offering_id)
+        base = by_id.get(match["base"]) if match else None
+        if base is None:
+            continue
+        tier = long_context_tier(int(match["tokens"]) * 1000)
+        base.segments.extend(replace(segment, tier=tier) for segment in offering.segments)
+        folded.add(offering.offering_id)
+    for offering in result.offerings:
+        offering.name = _TIER_NAME.sub("", offering.name) or offering.name
+    result.offerings = [offering for offering in result.offerings if offering.offering_id not in folded]
     return result
 
 

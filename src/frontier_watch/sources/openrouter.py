@@ -30,6 +30,9 @@ TOKEN_PRICES = {
     "internal_reasoning": "reasoning",
 }
 REQUIRED = ("prompt", "completion")
+# OpenRouter adds and drops these keys with a "0" value from day to day; a zero here means
+# "no separate charge", the same as an absent key, so it must not look like a price change.
+ZERO_MEANS_ABSENT = ("internal_reasoning", "request")
 ROUTER_PRICE = Decimal(-1)
 
 
@@ -109,16 +112,17 @@ def _offering(model_id: str, item: dict[str, Any]) -> OfferingRecord:
                 raise _Skip(f"pricing.{key}: missing")
             continue
         try:
-            prices[field] = per_token_to_per_mtok(value)
+            price = per_token_to_per_mtok(value)
         except PriceError as error:
             raise _Skip(f"pricing.{key}: {error}") from None
+        if not (price == 0 and key in ZERO_MEANS_ABSENT):
+            prices[field] = price
     request = pricing.get("request")
     if request is not None:
         try:
             fee = per_request(request)
         except PriceError as error:
             raise _Skip(f"pricing.request: {error}") from None
-        # OpenRouter adds and drops "request": "0"; a zero fee is no fee.
         if fee != 0:
             prices["request"] = fee
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from textual import on, work
@@ -13,18 +14,25 @@ from frontier_watch import output, queries
 from frontier_watch.config import Settings
 from frontier_watch.db import Database
 
+# (heading, row key, widest the column may grow)
 PRICE_COLUMNS = (
-    ("model", "model_name"),
-    ("provider", "provider"),
-    ("source", "source"),
-    ("tier", "tier"),
-    ("input $/M", "input"),
-    ("output $/M", "output"),
-    ("cache rd $/M", "cache_read"),
-    ("since", "effective_from"),
-    ("basis", "basis"),
-    ("evidence", "evidence"),
+    ("model", "model_name", 34),
+    ("provider", "provider", 16),
+    ("source", "source", 12),
+    ("tier", "tier", 17),
+    ("input $/M", "input", 10),
+    ("output $/M", "output", 10),
+    ("cache rd $/M", "cache_read", 12),
+    ("since", "effective_from", 10),
+    ("basis", "basis", 13),
 )
+
+
+def _cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if isinstance(value, datetime):
+        return value.date().isoformat()  # the detail line has the full time
+    return output.safe_text(value)
 
 
 class FrontierWatchApp(App[None]):
@@ -33,6 +41,7 @@ class FrontierWatchApp(App[None]):
     TITLE = "frontier-watch"
     SUB_TITLE = "prices in force now"
     CSS_PATH = "app.tcss"
+    AUTO_FOCUS = "#prices"  # keys go to the table; "/" moves to the filter
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -40,10 +49,19 @@ class FrontierWatchApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, database: Database, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        poll_seconds: float = 5.0,
+    ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
+        self._clock = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
+        self._poll_seconds = poll_seconds
         self._rows: list[dict] = []
         self._last_run_id = -1
 
@@ -57,48 +75,57 @@ class FrontierWatchApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#prices", DataTable)
-        for label, key in PRICE_COLUMNS:
-            table.add_column(label, key=key)
+        self._set_columns([])
         self.load_prices()
         # Cron writes to the same database; poll the newest run id and reload on change.
-        self.set_interval(5.0, self.check_for_new_runs)
+        self.set_interval(self._poll_seconds, self.check_for_new_runs)
 
     @work(thread=True, exclusive=True, group="load")
-    def load_prices(self) -> None:
-        now = datetime.now(UTC).replace(tzinfo=None)
+    def load_prices(self, only_if_changed: bool = False) -> None:
+        """Read current prices in a thread; skip the read when no fetch ran since last time."""
         with self.database.engine.connect() as connection:
-            rows = queries.prices_as_of(connection, now)
             run_id = queries.latest_run_id(connection)
+            if only_if_changed and run_id == self._last_run_id:
+                return
+            rows = queries.prices_as_of(connection, self._clock())
         self.call_from_thread(self._show_prices, rows, run_id)
 
-    @work(thread=True, exclusive=True, group="poll")
     def check_for_new_runs(self) -> None:
-        with self.database.engine.connect() as connection:
-            run_id = queries.latest_run_id(connection)
-        if run_id != self._last_run_id:
-            self.call_from_thread(self.load_prices)
+        # Timer callback: a load already under way will see the new run itself.
+        if any(worker.group == "load" and worker.is_running for worker in self.workers):
+            return
+        self.load_prices(only_if_changed=True)
 
     def _show_prices(self, rows: list[dict], run_id: int) -> None:
         self._rows = rows
         self._last_run_id = run_id
         self._fill_table()
 
+    def _set_columns(self, cells: list[tuple[str, ...]]) -> None:
+        # Widths come from the rows shown, capped per column: set explicitly, so the
+        # table is laid out right on its first paint after a threaded load.
+        table = self.query_one("#prices", DataTable)
+        table.clear(columns=True)
+        for index, (label, key, widest) in enumerate(PRICE_COLUMNS):
+            content = max((len(row[index]) for row in cells), default=0)
+            table.add_column(label, key=key, width=min(max(len(label), content), widest))
+
     def _fill_table(self) -> None:
         needle = self.query_one("#filter", Input).value.strip().lower()
         table = self.query_one("#prices", DataTable)
-        table.clear()
-        shown = 0
+        shown: list[tuple[str, tuple[str, ...]]] = []
         for index, row in enumerate(self._rows):
             haystack = " ".join(
                 str(row.get(key) or "")
-                for key in ("model_name", "model_id", "provider", "source", "offering_id")
+                for key in ("model_name", "offering_name", "model_id", "provider", "source", "offering_id")
             ).lower()
             if needle and needle not in haystack:
                 continue
-            table.add_row(*(output.safe_text(row.get(key)) for _, key in PRICE_COLUMNS), key=str(index))
-            shown += 1
-        self.sub_title = f"prices in force now: {shown} of {len(self._rows)} offerings"
+            shown.append((str(index), tuple(_cell(row, key) for _, key, _ in PRICE_COLUMNS)))
+        self._set_columns([cells for _, cells in shown])
+        for key, cells in shown:
+            table.add_row(*cells, key=key)
+        self.sub_title = f"prices in force now: {len(shown)} of {len(self._rows)} offerings"
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -110,7 +137,7 @@ class FrontierWatchApp(App[None]):
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         row = self._rows[int(row_key.value)]
         detail.update(
-            f"{output.safe_text(row['model_name'])} · {output.safe_text(row['offering_id'])} "
+            f"{output.safe_text(row['offering_name'])} · {output.safe_text(row['offering_id'])} "
             f"({output.safe_text(row['provider'])} via {output.safe_text(row['source'])}) · "
             f"basis {row['basis']} · evidence {output.safe_text(row['evidence'])}\n"
             f"source: {output.safe_text(row['source_url'])}"

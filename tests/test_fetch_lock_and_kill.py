@@ -1,0 +1,128 @@
+"""Two fetches at once, a stale lock, and a kill in the middle of a write."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import pytest
+from conftest import FIXTURES
+from sqlalchemy import func, select
+
+from frontier_watch.catalogue import load_catalogue
+from frontier_watch.cli import main
+from frontier_watch.db import open_database
+from frontier_watch.fetch_lock import LockHeld, fetch_lock, lock_path_for
+from frontier_watch.identity import Identity
+from frontier_watch.models import FetchRun, PriceInterval
+from frontier_watch.runner import FetchOptions, fetch_source
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_second_fetch_exits_3_while_the_first_holds_the_lock(tmp_path, capsys):
+    db = tmp_path / "fw.db"
+    database = open_database(str(db), seed=False)
+    with fetch_lock(lock_path_for(database)):
+        code = main(["--db", str(db), "fetch", "openrouter"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "another fetch holds the lock" in err and f"pid {os.getpid()}" in err
+    with database.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(FetchRun)).scalar_one() == 0
+
+
+def test_lock_is_released_after_use(tmp_path):
+    path = tmp_path / "x.lock"
+    with fetch_lock(path):
+        assert path.exists()
+        with pytest.raises(LockHeld), fetch_lock(path):
+            pass
+    assert not path.exists()
+
+
+def test_a_stale_lock_from_a_dead_process_is_taken_over(tmp_path):
+    import socket
+
+    path = tmp_path / "x.lock"
+    path.write_text(
+        json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01T00:00:00"})
+    )
+    with fetch_lock(path) as notes:
+        assert json.loads(path.read_text())["pid"] == os.getpid()
+    assert notes and notes[0].startswith("took over a stale lock from pid")
+
+
+def test_runs_left_running_by_a_killed_fetch_are_marked_interrupted(tmp_path, capsys):
+    from frontier_watch.runner import mark_interrupted_runs, utc_now
+
+    database = open_database(str(tmp_path / "fw.db"), seed=False)
+    with database.engine.begin() as connection:
+        connection.execute(FetchRun.__table__.insert().values(source_id="openrouter", started_at=utc_now()))
+    assert mark_interrupted_runs(database.engine) == 1
+    with database.engine.connect() as connection:
+        run = connection.execute(select(FetchRun.status, FetchRun.error)).one()
+    assert run.status == "failed" and run.error.startswith("interrupted")
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    import httpx
+    from frontier_watch.catalogue import load_catalogue
+    from frontier_watch.db import open_database
+    from frontier_watch.identity import Identity
+    from frontier_watch import price_history
+    from frontier_watch.runner import FetchOptions, fetch_source
+
+    database = open_database(sys.argv[1], seed=False)
+    body = open(sys.argv[2], "rb").read()
+    original = price_history._withdraw
+
+    def killed_mid_write(*args, **kwargs):
+        # offerings are inserted and intervals staged in this open transaction: die now
+        original(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    price_history._withdraw = killed_mid_write
+    options = FetchOptions(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
+    fetch_source(database.engine, load_catalogue()["openrouter"], Identity({}, {}), options)
+    """
+)
+
+
+def test_a_kill_in_the_middle_of_a_write_leaves_the_database_as_it_was(tmp_path):
+    db = tmp_path / "fw.db"
+    database = open_database(str(db), seed=False)
+    february = (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
+    may = (FIXTURES / "openrouter/models_2026-05-01.data-array.sample.json").read_bytes()
+    options = FetchOptions(
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, content=february))
+    )
+    assert (
+        fetch_source(database.engine, load_catalogue()["openrouter"], Identity({}, {}), options).status
+        == "ok"
+    )
+    with database.engine.connect() as connection:
+        before = connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
+    may_file = tmp_path / "may.json"
+    may_file.write_bytes(may)
+    script = tmp_path / "killer.py"
+    script.write_text(KILLER)
+    result = subprocess.run([sys.executable, str(script), str(db), str(may_file)], capture_output=True)
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    database.engine.dispose()
+    reopened = open_database(str(db), seed=False)
+    with reopened.engine.connect() as connection:
+        after = connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
+        statuses = connection.execute(select(FetchRun.status).order_by(FetchRun.id)).scalars().all()
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert after == before
+    assert statuses == ["ok", "running"]  # the next fetch marks it interrupted

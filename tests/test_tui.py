@@ -1,0 +1,165 @@
+"""The first dashboard screen, driven as a person would with Pilot, plus SVG snapshots."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from frontier_watch.identity import Identity
+from frontier_watch.price_history import Provenance, record_offerings
+from frontier_watch.records import Basis, OfferingRecord, PriceSegment
+from frontier_watch.tui.app import FrontierWatchApp
+
+CLOCK = datetime(2026, 11, 1, 12, 0)
+
+
+def app_for(database, **kwargs):
+    return FrontierWatchApp(database=database, clock=lambda: CLOCK, **kwargs)
+
+
+async def wait_for_rows(pilot, app):
+    """Wait until the first load has filled the table (the load runs in a thread)."""
+    table = app.query_one("#prices", DataTable)
+    for _ in range(200):
+        if table.row_count and not any(worker.is_running for worker in app.workers):
+            break
+        await pilot.pause(0.02)
+    # DataTable sizes its columns on a later refresh; let that happen before anyone looks.
+    table.refresh(layout=True)
+    await pilot.pause(0.1)
+    await pilot.pause()
+    return table
+
+
+async def test_opens_on_current_prices_from_the_seeded_database(seeded_database):
+    app = app_for(seeded_database)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        assert table.row_count > 100
+        assert "prices in force now" in app.sub_title
+        detail = str(app.query_one("#detail", Static).render())
+        assert "basis" in detail and "source:" in detail
+
+
+async def test_filter_narrows_the_table_and_escape_clears_it(seeded_database):
+    app = app_for(seeded_database)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        everything = table.row_count
+        await pilot.press("slash")
+        assert app.focused is app.query_one("#filter", Input)
+        await pilot.press(*"deepseek-r")
+        await pilot.pause()
+        assert 0 < table.row_count < everything
+        models = {str(table.get_row_at(index)[0]).lower() for index in range(table.row_count)}
+        assert all("deepseek" in name or "r1" in name or "reasoner" in name for name in models), models
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == everything
+
+
+async def test_moving_the_cursor_shows_that_rows_source(seeded_database):
+    app = app_for(seeded_database)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        await pilot.press("slash", *"gpt-4o-mini", "tab")
+        await pilot.pause()
+        assert table.row_count >= 2
+        for _ in range(2):
+            highlighted = app._rows[int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)]
+            detail = str(app.query_one("#detail", Static).render())
+            assert highlighted["offering_id"] in detail
+            assert highlighted["source_url"] in detail
+            assert f"evidence {highlighted['evidence']}" in detail
+            await pilot.press("down")
+            await pilot.pause()
+        curated = [
+            row
+            for row in app._rows
+            if row["source"] == "curated" and row["offering_id"].startswith("gpt-4o-mini")
+        ]
+        assert curated and curated[0]["source_url"].startswith("https://openai.com/")
+
+
+async def test_a_new_fetch_run_written_elsewhere_refreshes_the_table(seeded_database):
+    app = app_for(seeded_database, poll_seconds=0.05)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        before = table.row_count
+        with seeded_database.engine.begin() as connection:
+            run_id = connection.exec_driver_sql(
+                "insert into fetch_run (source_id, started_at, status, records, skipped, new, changed, "
+                "withdrawn) values ('openrouter', '2026-11-01 11:00:00', 'ok', 1, 0, 1, 0, 0)"
+            ).lastrowid
+            record_offerings(
+                connection,
+                [
+                    OfferingRecord(
+                        "brand/new-model",
+                        "Brand New Model",
+                        "openrouter",
+                        segments=[PriceSegment(input=Decimal(1), output=Decimal(2))],
+                    )
+                ],
+                Provenance(
+                    "openrouter",
+                    Basis.OBSERVED,
+                    "https://openrouter.ai/api/v1/models",
+                    "official-announcement",
+                    run_id,
+                ),
+                observed_at=datetime(2026, 11, 1, 11, 0),
+                identity=Identity({}, {}),
+            )
+        for _ in range(60):  # the poll runs every 0.05 s; give it up to 3 s
+            await pilot.pause(0.05)
+            if table.row_count == before + 1:
+                break
+        assert table.row_count == before + 1
+
+
+async def test_escape_sequences_in_names_are_not_rendered_raw(empty_engine):
+    from frontier_watch.db import Database
+
+    with empty_engine.begin() as connection:
+        record_offerings(
+            connection,
+            [
+                OfferingRecord(
+                    "evil/x",
+                    "Evil\x1b[31m Red",
+                    "openrouter",
+                    segments=[PriceSegment(input=Decimal(1), output=Decimal(2))],
+                )
+            ],
+            Provenance("openrouter", Basis.OBSERVED, "https://x.test", "official-announcement"),
+            observed_at=datetime(2026, 10, 1),
+            identity=Identity({}, {}),
+        )
+    app = app_for(Database(engine=empty_engine, url=str(empty_engine.url)))
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        assert table.row_count == 1
+        assert "\x1b" not in str(table.get_row_at(0)[0])
+
+
+@pytest.fixture
+def snapshot_app(seeded_database):
+    return app_for(seeded_database)
+
+
+def test_snapshot_current_prices(snap_compare, snapshot_app):
+    async def settle(pilot):
+        await wait_for_rows(pilot, snapshot_app)
+
+    assert snap_compare(snapshot_app, terminal_size=(150, 36), run_before=settle)
+
+
+def test_snapshot_filtered_to_deepseek(snap_compare, snapshot_app):
+    async def filter_rows(pilot):
+        await wait_for_rows(pilot, snapshot_app)
+        await pilot.press("slash", *"deepseek")
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app, terminal_size=(150, 36), run_before=filter_rows)
