@@ -58,8 +58,18 @@ PRICE_COLUMNS = [
     "source_url",
     "evidence",
     "confidence",
+    "observed_at",
     "notes",
 ]
+# When each upstream snapshot was taken: the time the tracker "saw" a seeded price. An
+# undated price (llm-prices' from_date null) answers for past days only from then on.
+SNAPSHOT_TIMES = {
+    "prices/curated.csv": "",  # facts are dated one by one; no single snapshot
+    "prices/llm-prices.csv": "2026-08-05",  # simonw/llm-prices 723ef0bd
+    "prices/genai-prices.csv": "2026-08-21",  # pydantic/genai-prices 47df840a
+    "prices/litellm-history.csv": "2026-07-24T18:23:43Z",  # last scraped version, RoCry 8442b939
+    "prices/openrouter-history.csv": "2026-05-01T01:49:44Z",  # last version, skissue 6f92690c
+}
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 EVIDENCE = {
     "primary-technical-report",
@@ -1533,6 +1543,10 @@ def main(argv: list[str] | None = None) -> int:
         PRICE_COLUMNS,
         convert_openrouter(shared, problems, dropped),
     )
+
+    for name, snapshot in SNAPSHOT_TIMES.items():
+        for row in outputs[name][1]:
+            row["observed_at"] = snapshot
 
     releases = read_csv(facts / "releases.csv")
     outputs["releases.csv"] = with_model_id(releases, RELEASE_IDS, alias_map, "releases", problems)

@@ -195,3 +195,37 @@ def test_unknown_source_is_a_usage_error(served, capsys):
     _, config, _ = served
     assert main(["--config", str(config), "fetch", "nope"]) == 2
     assert "unknown source 'nope'" in capsys.readouterr().err
+
+
+def test_cron_gets_one_plain_line_per_source(served, capsys):
+    _, config, _ = served
+    assert main(["--config", str(config), "fetch"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.strip().splitlines()
+    assert len(lines) == 4
+    assert {line.split()[1] for line in lines} == {"openrouter", "litellm", "genai-prices", "llm-prices"}
+    assert all(" ok records=" in line and " seconds=" in line for line in lines)
+    assert "\x1b" not in captured.out and "\x1b" not in captured.err  # no progress bars in a pipe
+
+
+def test_quiet_prints_only_failures(served, capsys):
+    server, config, _ = served
+    server.serve("/genai/data.json", b"[1, 2", status=200)
+    assert main(["--config", str(config), "fetch", "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.strip().splitlines()
+    assert " genai-prices failed " in line and "truncated JSON" in line
+
+
+def test_unmatched_offerings_are_kept_and_listed(served, capsys):
+    _, config, _ = served
+    fetch(config, "openrouter", capsys=capsys)
+    assert main(["--config", str(config), "prices", "--unmatched", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ids = {row["offering_id"] for row in rows}
+    # an OpenRouter-only model that no crosswalk entry names is listed, not dropped
+    assert "nvidia/nemotron-3-nano-30b-a3b:free" in ids
+    assert all(row["source"] for row in rows)
+    # DeepSeek-R1 is matched across sources, so it is not "unmatched"
+    assert not [row for row in rows if row["model_id"] == "deepseek-r1"]

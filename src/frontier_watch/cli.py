@@ -68,6 +68,7 @@ def _now() -> datetime:
 
 PRICE_COLUMNS = [
     ("model_name", "model"),
+    ("offering_id", "offering"),
     ("provider", "provider"),
     ("source", "source"),
     ("tier", "tier"),

@@ -56,6 +56,7 @@ PRICE_COLUMNS = (
     "source_url",
     "evidence",
     "confidence",
+    "observed_at",
     "notes",
 )
 CROSSWALK_COLUMNS = ("model_id", "name", "lab", "source", "alias")
@@ -139,9 +140,13 @@ def load_identity(folder: Path | None = None) -> Identity:
     return read_crosswalk(path)
 
 
-def read_price_file(path: Path) -> dict[tuple[str, str], list[OfferingRecord]]:
-    """Price rows grouped into offerings, keyed by (source id, basis)."""
-    grouped: dict[tuple[str, str], dict[tuple[str, str], OfferingRecord]] = {}
+def read_price_file(path: Path) -> dict[tuple[str, str, datetime | None], list[OfferingRecord]]:
+    """Price rows grouped into offerings, keyed by (source id, basis, observed_at).
+
+    ``observed_at`` is when the upstream snapshot behind the rows was taken (None: not
+    known, the seed time stands in): it becomes the rows' first and last seen times.
+    """
+    grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], OfferingRecord]] = {}
     seen_spans: dict[tuple, int] = {}
     for line, row in _rows(path, PRICE_COLUMNS):
         where = f"{path}:{line}"
@@ -161,7 +166,11 @@ def read_price_file(path: Path) -> dict[tuple[str, str], list[OfferingRecord]]:
                 f"{where}: same offering, tier and effective_from as line {seen_spans[span]}"
             )
         seen_spans[span] = line
-        offerings = grouped.setdefault((row["source"], row["basis"]), {})
+        try:
+            observed = _when(row, "observed_at")
+        except ValueError as exc:
+            raise CuratedDataError(f"{where}: {exc}") from None
+        offerings = grouped.setdefault((row["source"], row["basis"], observed), {})
         key = (row["provider"], row["offering_id"])
         if key not in offerings:
             offerings[key] = OfferingRecord(
@@ -323,12 +332,12 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
         return _load_crosswalk(connection, path)
     if name.startswith("prices/"):
         total = 0
-        for (source_id, basis), offerings in read_price_file(path).items():
+        for (source_id, basis, observed), offerings in read_price_file(path).items():
             record_offerings(
                 connection,
                 offerings,
                 Provenance(source_id=source_id, basis=Basis(basis), source_url=None, evidence=None),
-                observed_at=now,
+                observed_at=observed or now,
                 identity=identity,
             )
             total += sum(len(offering.segments) for offering in offerings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
@@ -106,15 +107,47 @@ def upsert_rows(
         raise DatabaseError(f"unsupported database dialect {dialect}")
     columns = sorted({name for row in rows for name in row})
     rows = [{name: row.get(name) for name in columns} for row in rows]
-    for start in range(0, len(rows), 200):
-        statement = insert(table).values(rows[start : start + 200])
-        updates = {
-            name: statement.excluded[name]
-            for name in columns
-            if name not in key and name not in {"first_seen_at", "id"}
-        }
-        if update and updates:
-            statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(key))
-        connection.execute(statement)
+    statement = insert(table)
+    updates = {
+        name: statement.excluded[name] for name in columns if name not in key and name not in {"first_seen_at", "id"}
+    }
+    if update and updates:
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    # One compiled statement, executed for many rows.
+    connection.execute(statement, rows)
+
+
+# SQLAlchemy's text form of SQLite DATETIME/DATE values. Rows written around it must use
+# exactly the same form, because SQLite compares these as strings.
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _sqlite_value(value: object, formatted: dict) -> object:
+    if isinstance(value, date):  # datetime is a date too
+        text = formatted.get(value)
+        if text is None:  # a batch repeats the same few times; format each once
+            text = value.strftime(_SQLITE_DATETIME) if isinstance(value, datetime) else value.isoformat()
+            formatted[value] = text
+        return text
+    return value
+
+
+def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert many rows with the same keys.
+
+    On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row
+    parameter processing costs more than the insert itself for thousands of rows.
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    formatted: dict = {}
+    connection.exec_driver_sql(
+        sql, [tuple(_sqlite_value(row[name], formatted) for name in columns) for row in rows]
+    )

@@ -7,6 +7,7 @@ such as DeepSeek's ``deepseek-reasoner`` being DeepSeek-R1.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _VERSION_DASH = re.compile(r"(?<![\d.])(\d)-(\d)(?=$|[-.:])")
 _SPACES = re.compile(r"[\s_]+")
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and sources repeat ids on every fetch
 def normalise(alias: str) -> str:
     """The canonical spelling of a source's model id, by rule only (no crosswalk)."""
     text = alias.strip().lower()

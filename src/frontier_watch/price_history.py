@@ -16,16 +16,18 @@ written or nothing is.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from frontier_watch import money
-from frontier_watch.db import upsert_rows
-from frontier_watch.identity import Identity, model_display_name
+from frontier_watch.db import bulk_insert, upsert_rows
+from frontier_watch.identity import Identity, model_display_name, normalise
 from frontier_watch.models import Model, Offering, PriceInterval
 from frontier_watch.records import PRICE_FIELDS, Basis, OfferingRecord, PriceSegment
 
@@ -77,8 +79,26 @@ def record_offerings(
     prices): they are neither updated nor withdrawn. ``withdraw_providers`` limits
     withdrawal to those providers (a source fetched one file per provider).
     """
+    with _collector_paused():
+        return _record(connection, list(offerings), provenance, observed_at, identity,
+                       withdraw_missing, set(keep_ids), withdraw_providers)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # A batch builds tens of thousands of small dicts and tuples that are all alive until
+    # the end; the cyclic collector would walk them again and again for nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _record(connection, batch, provenance, observed_at, identity, withdraw_missing, kept, withdraw_providers):
     counts = ChangeCounts()
-    batch = list(offerings)
     existing = _load_offerings(connection, provenance.source_id)
     pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts)
     intervals = _load_intervals(connection, pks.values())
@@ -124,7 +144,6 @@ def record_offerings(
 
     if withdraw_missing:
         seen = {(record.provider, record.offering_id) for record in batch}
-        kept = set(keep_ids)
         gone = [
             row
             for key, row in existing.items()
@@ -135,23 +154,14 @@ def record_offerings(
         ]
         _withdraw(connection, gone, observed_at, counts)
 
-    if touched:
-        connection.execute(
-            update(_interval).where(_interval.c.id == bindparam("pk")).values(last_seen_at=observed_at),
-            [{"pk": pk} for pk in touched],
-        )
+    _update_in_chunks(connection, _interval, touched, last_seen_at=observed_at)
     if closes:
         connection.execute(
             update(_interval).where(_interval.c.id == bindparam("pk")).values(effective_to=bindparam("to")),
             closes,
         )
-    if supersedes:
-        connection.execute(
-            update(_interval).where(_interval.c.id == bindparam("pk")).values(superseded_at=observed_at),
-            [{"pk": pk} for pk in supersedes],
-        )
-    if inserts:
-        connection.execute(_interval.insert(), inserts)
+    _update_in_chunks(connection, _interval, supersedes, superseded_at=observed_at)
+    bulk_insert(connection, _interval, inserts)
     return counts
 
 
@@ -260,64 +270,69 @@ def _as_state(row: dict) -> dict:
 
 def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, str], dict]:
     result = connection.execute(
-        select(_offering.c.id, _offering.c.provider, _offering.c.offering_id, _offering.c.withdrawn_at).where(
-            _offering.c.source_id == source_id
-        )
+        select(_offering.c.id, _offering.c.provider, _offering.c.offering_id,
+               *(_offering.c[name] for name in _OFFERING_FACTS))
+        .where(_offering.c.source_id == source_id)
     )
     return {(row.provider, row.offering_id): dict(row._mapping) for row in result}
+
+
+_OFFERING_FACTS = ("name", "model_id", "lab", "deprecation_date", "hf_repo", "withdrawn_at")
 
 
 def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts):
     known_models = set(connection.execute(select(_model.c.id)).scalars())
     new_models: dict[str, dict] = {}
     new_offerings: list[dict] = []
-    updates: list[dict] = []
+    changed_facts: list[dict] = []
+    seen_pks: list[int] = []
     for record in batch:
         key = (record.provider, record.offering_id)
         entry = identity.resolve(provenance.source_id, record.offering_id)
-        model_id = entry.model_id if entry else identity.model_id(provenance.source_id, record.offering_id)
+        model_id = entry.model_id if entry else normalise(record.offering_id)
         if model_id not in known_models and model_id not in new_models:
+            name = entry.name if entry else model_display_name(record.offering_id, record.name, model_id)
             new_models[model_id] = {
                 "id": model_id,
-                "name": entry.name
-                if entry
-                else model_display_name(record.offering_id, record.name, model_id),
+                "name": name,
                 "lab": (entry.lab if entry else None) or record.lab,
             }
-        values = {
+        facts = {
             "name": record.name,
             "model_id": model_id,
             "lab": record.lab,
             "deprecation_date": record.deprecation_date,
             "hf_repo": record.hf_repo,
-            "last_seen_at": observed_at,
             "withdrawn_at": None,
         }
-        if key in existing:
-            updates.append({"pk": existing[key]["id"], **values})
-        else:
-            new_offerings.append(
-                {
-                    "source_id": provenance.source_id,
-                    "provider": record.provider,
-                    "offering_id": record.offering_id,
-                    "first_seen_at": observed_at,
-                    **values,
-                }
-            )
+        row = existing.get(key)
+        if row is None:
+            new_offerings.append({
+                "source_id": provenance.source_id,
+                "provider": record.provider,
+                "offering_id": record.offering_id,
+                "first_seen_at": observed_at,
+                "last_seen_at": observed_at,
+                **facts,
+            })
+            continue
+        seen_pks.append(row["id"])
+        # Most fetches change nothing about an offering but when it was last seen.
+        if any(row[name] != facts[name] for name in _OFFERING_FACTS):
+            changed_facts.append({"pk": row["id"], **facts})
     if new_models:
         # Another writer may add the same model meanwhile; the first name wins.
         upsert_rows(connection, _model, list(new_models.values()), ("id",), update=False)
-    if updates:
+    if changed_facts:
         connection.execute(
             update(_offering)
             .where(_offering.c.id == bindparam("pk"))
-            .values({name: bindparam(name) for name in updates[0] if name != "pk"}),
-            updates,
+            .values({name: bindparam(name) for name in _OFFERING_FACTS}),
+            changed_facts,
         )
-    if new_offerings:
-        connection.execute(_offering.insert(), new_offerings)
-        counts.offerings_added += len(new_offerings)
+    _update_in_chunks(connection, _offering, seen_pks, last_seen_at=observed_at)
+    bulk_insert(connection, _offering, new_offerings)
+    counts.offerings_added += len(new_offerings)
     pks = {key: row["id"] for key, row in existing.items()}
     if new_offerings:
         pks.update(
@@ -329,6 +344,12 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
             )
         )
     return pks
+
+
+def _update_in_chunks(connection: Connection, table, pks: list[int], **values) -> None:
+    """UPDATE table SET values WHERE id IN pks, in chunks under SQLite's parameter limit."""
+    for start in range(0, len(pks), 500):
+        connection.execute(update(table).where(table.c.id.in_(pks[start : start + 500])).values(**values))
 
 
 def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defaultdict:
@@ -348,13 +369,13 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         result = connection.execute(
             select(*columns).where(_interval.c.offering_pk.in_(chunk), _interval.c.superseded_at.is_(None))
         )
-        for row in result:
-            grouped[(row.offering_pk, row.tier)].append(
+        for interval_id, offering_pk, tier, effective_from, effective_to, *prices in result:
+            grouped[(offering_pk, tier)].append(
                 {
-                    "id": row.id,
-                    "effective_from": row.effective_from,
-                    "effective_to": row.effective_to,
-                    "prices": tuple(getattr(row, name) for name in _PRICE_COLUMNS),
+                    "id": interval_id,
+                    "effective_from": effective_from,
+                    "effective_to": effective_to,
+                    "prices": tuple(prices),
                 }
             )
     return grouped

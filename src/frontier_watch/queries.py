@@ -84,6 +84,22 @@ def _price_row(row: Any) -> dict[str, Any]:
     return values
 
 
+def _starts_by(as_of: datetime):
+    """The interval had begun by ``as_of``.
+
+    A source that gives no start date (llm-prices' ``from_date: null``) does not say
+    "since the beginning of time": such a price answers for a past day only when the
+    source closes it after that day, or when we had already seen it by then.
+    """
+    return or_(
+        _i.c.effective_from <= as_of,
+        and_(
+            _i.c.effective_from.is_(None),
+            or_(_i.c.effective_to.is_not(None), _i.c.first_seen_at <= as_of),
+        ),
+    )
+
+
 def prices_as_of(
     connection: Connection,
     as_of: datetime,
@@ -95,7 +111,7 @@ def prices_as_of(
     """Every offering's price in force at ``as_of`` (future-dated prices excluded)."""
     statement = _price_select().where(
         _i.c.superseded_at.is_(None),
-        or_(_i.c.effective_from.is_(None), _i.c.effective_from <= as_of),
+        _starts_by(as_of),
         or_(_i.c.effective_to.is_(None), _i.c.effective_to > as_of),
     )
     if model:

@@ -10,6 +10,7 @@ for that tier, the rest stay None.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -102,6 +103,7 @@ def _no_base_price(segment: PriceSegment) -> bool:
     return segment.tier != Tier.DEFAULT or (segment.input is None and segment.output is None)
 
 
+@functools.lru_cache(maxsize=4096)  # ~100 distinct field names across 3,000 entries
 def _split_key(key: str) -> tuple[str, str] | None:
     """``input_cost_per_token_above_200k_tokens_priority`` -> (base key, tier name)."""
     for base in _BASES:
