@@ -52,7 +52,11 @@ def openrouter_sheet(size: int) -> bytes:
 
 def litellm_map(size: int) -> bytes:
     raw = json.loads((FIXTURES / "litellm/model_prices_and_context_window.sample.json").read_text())
-    templates = [v for v in raw.values() if isinstance(v, dict) and v.get("mode") == "chat" and "input_cost_per_token" in v]
+    templates = [
+        v
+        for v in raw.values()
+        if isinstance(v, dict) and v.get("mode") == "chat" and "input_cost_per_token" in v
+    ]
     document = {}
     for index in range(size):
         entry = dict(templates[index % len(templates)])
@@ -73,12 +77,26 @@ def fetch_once(database, spec, body: bytes):
 def baseline_insert(kind, spec, body: bytes, folder: Path) -> tuple[float, int]:
     """The same rows through plain sqlite3.executemany (parsing is not timed)."""
     result = PRICE_KINDS[kind].parse(body, url=spec.url, options={})
-    offerings = [(spec.id, o.provider, o.offering_id, o.name, o.lab, "2026-01-01", "2026-01-01") for o in result.offerings]
+    offerings = [
+        (spec.id, o.provider, o.offering_id, o.name, o.lab, "2026-01-01", "2026-01-01")
+        for o in result.offerings
+    ]
     intervals = []
     for number, offering in enumerate(result.offerings, start=1):
         for segment in offering.segments:
-            intervals.append((number, str(segment.tier), *segment_prices(segment), "2026-01-01", "2026-01-01",
-                              "2026-01-01", "observed", spec.url, spec.evidence))
+            intervals.append(
+                (
+                    number,
+                    str(segment.tier),
+                    *segment_prices(segment),
+                    "2026-01-01",
+                    "2026-01-01",
+                    "2026-01-01",
+                    "observed",
+                    spec.url,
+                    spec.evidence,
+                )
+            )
     path = folder / f"baseline-{kind}.db"
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -96,11 +114,15 @@ def baseline_insert(kind, spec, body: bytes, folder: Path) -> tuple[float, int]:
     with connection:
         connection.executemany(
             "insert into offering (source_id, provider, offering_id, name, lab, first_seen_at, last_seen_at) "
-            "values (?, ?, ?, ?, ?, ?, ?)", offerings)
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            offerings,
+        )
         connection.executemany(
             f"insert into price_interval (offering_pk, tier, {', '.join(f'{n}_nusd' for n in PRICE_FIELDS)}, "
             "effective_from, first_seen_at, last_seen_at, basis, source_url, evidence) "
-            f"values ({placeholders})", intervals)
+            f"values ({placeholders})",
+            intervals,
+        )
     elapsed = time.perf_counter() - start
     connection.close()
     return elapsed, len(offerings) + len(intervals)
@@ -115,8 +137,10 @@ def parse_only(kind, spec, body: bytes) -> float:
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     catalogue = load_catalogue()
-    cases = [("openrouter", openrouter_sheet(400), "400-model OpenRouter sheet"),
-             ("litellm", litellm_map(3000), "3,000-key LiteLLM map")]
+    cases = [
+        ("openrouter", openrouter_sheet(400), "400-model OpenRouter sheet"),
+        ("litellm", litellm_map(3000), "3,000-key LiteLLM map"),
+    ]
     for kind, body, label in cases:
         spec = catalogue[kind]
         first, again, base, parse = [], [], [], []
@@ -137,11 +161,15 @@ def main() -> None:
         print(f"{label}: {len(body):,} bytes, {summary.records} offerings, {rows} rows in the baseline")
         print(f"  plain sqlite3 executemany       {median(base) * 1000:8.1f} ms")
         print(f"  parse only (no storage)         {median(parse) * 1000:8.1f} ms")
-        print(f"  frontier-watch first fetch      {median(first) * 1000:8.1f} ms   "
-              f"ratio {median(first) / median(base):5.1f}x   "
-              f"(storage part {(median(first) - median(parse)) / median(base):4.1f}x)")
-        print(f"  frontier-watch unchanged fetch  {median(again) * 1000:8.1f} ms   "
-              f"ratio {median(again) / median(base):5.1f}x")
+        print(
+            f"  frontier-watch first fetch      {median(first) * 1000:8.1f} ms   "
+            f"ratio {median(first) / median(base):5.1f}x   "
+            f"(storage part {(median(first) - median(parse)) / median(base):4.1f}x)"
+        )
+        print(
+            f"  frontier-watch unchanged fetch  {median(again) * 1000:8.1f} ms   "
+            f"ratio {median(again) / median(base):5.1f}x"
+        )
 
 
 from frontier_watch.identity import Identity  # noqa: E402 - after the helpers for readability

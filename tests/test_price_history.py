@@ -236,15 +236,27 @@ def test_tiers_are_separate_intervals(empty_engine):
 
 def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
     """llm-prices' from_date null means "start unknown", not "since the beginning of time"."""
-    undated_open = OfferingRecord("gpt-4.5", "GPT-4.5", "openai", segments=[
-        PriceSegment(input=Decimal(75), output=Decimal(150))])
-    undated_closed = OfferingRecord("deepseek-chat", "DeepSeek Chat", "deepseek", segments=[
-        PriceSegment(input=Decimal("0.14"), output=Decimal("0.28"), effective_to=datetime(2025, 2, 8)),
-        PriceSegment(input=Decimal("0.27"), output=Decimal("1.1"), effective_from=datetime(2025, 2, 8)),
-    ])
+    undated_open = OfferingRecord(
+        "gpt-4.5", "GPT-4.5", "openai", segments=[PriceSegment(input=Decimal(75), output=Decimal(150))]
+    )
+    undated_closed = OfferingRecord(
+        "deepseek-chat",
+        "DeepSeek Chat",
+        "deepseek",
+        segments=[
+            PriceSegment(input=Decimal("0.14"), output=Decimal("0.28"), effective_to=datetime(2025, 2, 8)),
+            PriceSegment(input=Decimal("0.27"), output=Decimal("1.1"), effective_from=datetime(2025, 2, 8)),
+        ],
+    )
     record(empty_engine, [undated_open, undated_closed], provenance=DECLARED, at=datetime(2026, 8, 5))
     with empty_engine.connect() as connection:
-        in_2023 = {(row["offering_id"], row["input"]) for row in queries.prices_as_of(connection, datetime(2023, 3, 20))}
-        in_2026 = {(row["offering_id"], row["input"]) for row in queries.prices_as_of(connection, datetime(2026, 9, 1))}
+        in_2023 = {
+            (row["offering_id"], row["input"])
+            for row in queries.prices_as_of(connection, datetime(2023, 3, 20))
+        }
+        in_2026 = {
+            (row["offering_id"], row["input"])
+            for row in queries.prices_as_of(connection, datetime(2026, 9, 1))
+        }
     assert in_2023 == {("deepseek-chat", Decimal("0.14"))}  # closed by the source after that day
     assert in_2026 == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}

@@ -109,7 +109,9 @@ def upsert_rows(
     rows = [{name: row.get(name) for name in columns} for row in rows]
     statement = insert(table)
     updates = {
-        name: statement.excluded[name] for name in columns if name not in key and name not in {"first_seen_at", "id"}
+        name: statement.excluded[name]
+        for name in columns
+        if name not in key and name not in {"first_seen_at", "id"}
     }
     if update and updates:
         statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)

@@ -26,6 +26,8 @@ def safe_text(value: Any) -> str:
     """A value as one line of printable text: control characters shown as U+FFFD."""
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, Decimal):
         return money.format_usd(value)
     if isinstance(value, datetime):

@@ -80,8 +80,16 @@ def record_offerings(
     withdrawal to those providers (a source fetched one file per provider).
     """
     with _collector_paused():
-        return _record(connection, list(offerings), provenance, observed_at, identity,
-                       withdraw_missing, set(keep_ids), withdraw_providers)
+        return _record(
+            connection,
+            list(offerings),
+            provenance,
+            observed_at,
+            identity,
+            withdraw_missing,
+            set(keep_ids),
+            withdraw_providers,
+        )
 
 
 @contextmanager
@@ -270,9 +278,12 @@ def _as_state(row: dict) -> dict:
 
 def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, str], dict]:
     result = connection.execute(
-        select(_offering.c.id, _offering.c.provider, _offering.c.offering_id,
-               *(_offering.c[name] for name in _OFFERING_FACTS))
-        .where(_offering.c.source_id == source_id)
+        select(
+            _offering.c.id,
+            _offering.c.provider,
+            _offering.c.offering_id,
+            *(_offering.c[name] for name in _OFFERING_FACTS),
+        ).where(_offering.c.source_id == source_id)
     )
     return {(row.provider, row.offering_id): dict(row._mapping) for row in result}
 
@@ -307,14 +318,16 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
         }
         row = existing.get(key)
         if row is None:
-            new_offerings.append({
-                "source_id": provenance.source_id,
-                "provider": record.provider,
-                "offering_id": record.offering_id,
-                "first_seen_at": observed_at,
-                "last_seen_at": observed_at,
-                **facts,
-            })
+            new_offerings.append(
+                {
+                    "source_id": provenance.source_id,
+                    "provider": record.provider,
+                    "offering_id": record.offering_id,
+                    "first_seen_at": observed_at,
+                    "last_seen_at": observed_at,
+                    **facts,
+                }
+            )
             continue
         seen_pks.append(row["id"])
         # Most fetches change nothing about an offering but when it was last seen.
