@@ -14,7 +14,7 @@ fixture snapshots used as extra observations and for display names) and writes:
     data/releases.csv, data/signals.csv, data/benchmarks.csv, data/trend_claims.csv
     data/model_crosswalk.csv           hand-written below
 
-Standard library only (plus ``frontier_watch.identity.normalise`` from ../src). Prices are
+Standard library plus frontier_watch from ../src (identity rules, the price columns, the price ceiling). Prices are
 read as text and handled as ``decimal.Decimal`` throughout; no binary float is involved.
 The output is validated before anything is written; the script exits non-zero on any error.
 See data/README.md for the columns and the provenance of every file.
@@ -36,31 +36,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+from frontier_watch.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
 from frontier_watch.identity import normalise  # noqa: E402
+from frontier_watch.money import MAX_USD_PER_MTOK  # noqa: E402
 
 MILLION = Decimal(1_000_000)
 
-PRICE_COLUMNS = [
-    "source",
-    "provider",
-    "offering_id",
-    "name",
-    "lab",
-    "tier",
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "cache_read_usd_per_mtok",
-    "cache_write_usd_per_mtok",
-    "effective_from",
-    "effective_to",
-    "date_precision",
-    "basis",
-    "source_url",
-    "evidence",
-    "confidence",
-    "observed_at",
-    "notes",
-]
+# The column list is the loader's, so the two cannot drift apart.
+PRICE_COLUMNS = list(CURATED_PRICE_COLUMNS)
 # When each upstream snapshot was taken: the time the tracker "saw" a seeded price. An
 # undated price (llm-prices' from_date null) answers for past days only from then on.
 SNAPSHOT_TIMES = {
@@ -713,7 +696,6 @@ def reconstruct(
     return states
 
 
-MAX_USD_PER_MTOK = Decimal(10_000)  # as frontier_watch.money: above this is a data error
 # A state whose price the source cuts by this factor or more at its next change is taken to
 # be a unit error (per-1K or per-1M values in a per-token field) and is not written.
 UNIT_ERROR_FACTOR = 100

@@ -260,3 +260,122 @@ def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
         }
     assert in_2023 == {("deepseek-chat", Decimal("0.14"))}  # closed by the source after that day
     assert in_2026 == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
+
+
+def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):
+    twice = OfferingRecord(
+        "o3",
+        "o3",
+        "openai",
+        segments=[
+            PriceSegment(input=Decimal(2), output=Decimal(8), effective_from=datetime(2025, 6, 10)),
+            PriceSegment(input=Decimal("2.5"), output=Decimal(8), effective_from=datetime(2025, 6, 10)),
+        ],
+    )
+    record(empty_engine, [twice], provenance=DECLARED)
+    [row] = interval_rows(empty_engine)
+    assert row.input_nusd == 2_500_000_000 and row.superseded_at is None
+
+
+def schedule(*spans):
+    """An o3-like offering whose declared schedule is the given (start, end, input) spans."""
+    return OfferingRecord(
+        "m",
+        "M",
+        "p",
+        segments=[
+            PriceSegment(input=Decimal(price), output=Decimal(1), effective_from=start, effective_to=end)
+            for start, end, price in spans
+        ],
+    )
+
+
+def in_force(engine, at):
+    with engine.connect() as connection:
+        return sorted(row["input"] for row in queries.prices_as_of(connection, at))
+
+
+def test_a_moved_future_price_does_not_leave_two_prices_in_force(empty_engine):
+    july1, july15 = datetime(2030, 7, 1), datetime(2030, 7, 15)
+    record(empty_engine, [schedule((None, july1, 2), (july1, None, 3))], provenance=DECLARED, at=DAY1)
+    record(empty_engine, [schedule((None, july15, 2), (july15, None, 3))], provenance=DECLARED, at=DAY2)
+    assert in_force(empty_engine, datetime(2030, 7, 5)) == [Decimal(2)]
+    assert in_force(empty_engine, datetime(2030, 8, 1)) == [Decimal(3)]
+
+
+def test_a_cancelled_future_price_never_takes_effect(empty_engine):
+    july1 = datetime(2030, 7, 1)
+    record(empty_engine, [schedule((None, july1, 2), (july1, None, 3))], provenance=DECLARED, at=DAY1)
+    record(empty_engine, [schedule((None, None, 2))], provenance=DECLARED, at=DAY2)
+    assert in_force(empty_engine, datetime(2030, 8, 1)) == [Decimal(2)]
+
+
+def test_a_tier_gone_from_a_live_sheet_is_closed(empty_engine):
+    both = OfferingRecord(
+        "gpt-4o",
+        "gpt-4o",
+        "openai",
+        segments=[
+            PriceSegment(input=Decimal("2.5"), output=Decimal(10)),
+            PriceSegment(tier="batch", input=Decimal("1.25"), output=Decimal(5)),
+        ],
+    )
+    default_only = OfferingRecord(
+        "gpt-4o", "gpt-4o", "openai", segments=[PriceSegment(input=Decimal("2.5"), output=Decimal(10))]
+    )
+    record(empty_engine, [both], at=DAY1)
+    counts = record(empty_engine, [default_only], at=DAY2)
+    assert counts.changed == 1
+    with empty_engine.connect() as connection:
+        assert {row["tier"] for row in queries.prices_as_of(connection, DAY3)} == {"default"}
+        assert {row["tier"] for row in queries.prices_as_of(connection, DAY1)} == {"default", "batch"}
+
+
+def test_withdrawal_also_cancels_announced_future_prices(empty_engine):
+    july1 = datetime(2030, 7, 1)
+    record(
+        empty_engine,
+        [
+            schedule((None, july1, 2), (july1, None, 3)),
+            OfferingRecord("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))]),
+        ],
+        provenance=DECLARED,
+        at=DAY1,
+    )
+    counts = record(
+        empty_engine,
+        [OfferingRecord("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))])],
+        provenance=DECLARED,
+        at=DAY2,
+        withdraw_missing=True,
+    )
+    assert counts.withdrawn == 1
+    assert in_force(empty_engine, DAY3) == [Decimal(1)]
+    assert in_force(empty_engine, datetime(2031, 1, 1)) == [Decimal(1)]
+    assert in_force(empty_engine, DAY1) == [Decimal(1), Decimal(2)]
+
+
+def test_reapplying_an_older_snapshot_keeps_withdrawals_and_last_seen(empty_engine):
+    history = Provenance("openrouter", Basis.RECONSTRUCTED, "https://x.test", "official-announcement")
+    gone = OfferingRecord(
+        "x/gone",
+        "Gone",
+        "openrouter",
+        segments=[PriceSegment(input=Decimal(1), output=Decimal(2), effective_from=datetime(2026, 2, 27))],
+    )
+    kept = OfferingRecord(
+        "x/kept",
+        "Kept",
+        "openrouter",
+        segments=[PriceSegment(input=Decimal(1), output=Decimal(2), effective_from=datetime(2026, 2, 27))],
+    )
+    record(empty_engine, [gone, kept], provenance=history, at=datetime(2026, 5, 1))
+    live_kept = OfferingRecord(
+        "x/kept", "Kept", "openrouter", segments=[PriceSegment(input=Decimal(1), output=Decimal(2))]
+    )
+    record(empty_engine, [live_kept], at=datetime(2026, 11, 1), withdraw_missing=True)
+    record(empty_engine, [gone, kept], provenance=history, at=datetime(2026, 5, 1))  # the seed again
+    with empty_engine.connect() as connection:
+        offerings = {row.offering_id: row for row in connection.execute(select(Offering))}
+    assert offerings["x/gone"].withdrawn_at == datetime(2026, 11, 1)
+    assert offerings["x/kept"].last_seen_at == datetime(2026, 11, 1)

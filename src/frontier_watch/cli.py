@@ -124,31 +124,28 @@ def cmd_prices(args: argparse.Namespace) -> int:
     _, database = _database(args)
     with database.engine.connect() as connection:
         if args.unmatched:
-            rows = queries.unmatched_offerings(connection)
-            if args.json:
-                output.write_json(rows)
-            else:
-                output.write_table(
-                    rows,
-                    [
-                        ("source", "source"),
-                        ("provider", "provider"),
-                        ("offering_id", "offering"),
-                        ("offering_name", "name"),
-                        ("model_id", "model id (by rule)"),
-                    ],
-                    empty_message="every offering matched a known model",
-                )
+            output.emit(
+                queries.unmatched_offerings(connection),
+                as_json=args.json,
+                columns=[
+                    ("source", "source"),
+                    ("provider", "provider"),
+                    ("offering_id", "offering"),
+                    ("offering_name", "name"),
+                    ("model_id", "model id (by rule)"),
+                ],
+                empty_message="every offering matched a known model",
+            )
             return EXIT_OK
         as_of = queries.end_of_day(args.as_of) if args.as_of else _now()
         rows = queries.prices_as_of(connection, as_of, model=args.model, source=args.source, tier=args.tier)
-    records = [price_record(row) for row in rows]
-    if args.json:
-        output.write_json(records)
-    else:
-        output.write_table(
-            records, PRICE_COLUMNS, numeric=PRICE_NUMERIC, empty_message=_no_prices_message(args)
-        )
+    output.emit(
+        [price_record(row) for row in rows],
+        as_json=args.json,
+        columns=PRICE_COLUMNS,
+        numeric=PRICE_NUMERIC,
+        empty_message=_no_prices_message(args),
+    )
     return EXIT_OK
 
 
@@ -206,12 +203,10 @@ def cmd_signals(args: argparse.Namespace) -> int:
     _, database = _database(args)
     with database.engine.connect() as connection:
         rows = queries.signals(connection, category=args.category, entity=args.entity, since=args.since)
-    if args.json:
-        output.write_json(rows)
-        return EXIT_OK
-    output.write_table(
+    output.emit(
         rows,
-        [
+        as_json=args.json,
+        columns=[
             ("date", "date"),
             ("category", "category"),
             ("entity", "entity"),
@@ -235,12 +230,10 @@ def cmd_releases(args: argparse.Namespace) -> int:
         rows = queries.releases(
             connection, lab=args.lab, since=args.since, open_weights=True if args.open_weights else None
         )
-    if args.json:
-        output.write_json(rows)
-        return EXIT_OK
-    output.write_table(
+    output.emit(
         rows,
-        [
+        as_json=args.json,
+        columns=[
             ("date", "date"),
             ("lab", "lab"),
             ("model", "model"),
@@ -400,12 +393,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 "price_rows": facts.get("price_rows", 0),
             }
         )
-    if args.json:
-        output.write_json(rows)
-        return EXIT_OK
-    output.write_table(
+    output.emit(
         rows,
-        [
+        as_json=args.json,
+        columns=[
             ("id", "source"),
             ("kind", "kind"),
             ("enabled", "on"),

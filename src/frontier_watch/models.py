@@ -117,7 +117,17 @@ class PriceInterval(SQLModel, table=True):
     superseded_at: datetime | None = _time(default=None)  # the source restated this span
 
 
-class Release(SQLModel, table=True):
+class SourcedFact(SQLModel):
+    """The evidence every curated fact carries: where it comes from and how strong it is."""
+
+    source_url: str
+    evidence: str  # one of records.Evidence
+    verified_via: str | None = None  # the copy actually read, when not the source itself
+    confidence: str | None = None  # high | medium | low
+    notes: str | None = None
+
+
+class Release(SourcedFact, table=True):
     __tablename__ = "release"
     __table_args__ = (UniqueConstraint("origin", "lab", "model", "date"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -140,11 +150,6 @@ class Release(SQLModel, table=True):
     hf_repo_id: str | None = None
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
-    source_url: str
-    evidence: str
-    verified_via: str | None = None
-    confidence: str | None = None
-    notes: str | None = None
     first_seen_at: datetime = _time()
 
 
@@ -160,7 +165,7 @@ class ReleaseStat(SQLModel, table=True):
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
 
 
-class Signal(SQLModel, table=True):
+class Signal(SourcedFact, table=True):
     """An infrastructure or policy signal: cluster, power, capex, export rule..."""
 
     __tablename__ = "signal"
@@ -177,15 +182,10 @@ class Signal(SQLModel, table=True):
     value_high: float | None = None
     value_text: str | None = None  # a status rather than a number ("rescinded")
     unit: str | None = None
-    source_url: str
-    evidence: str
-    verified_via: str | None = None
-    confidence: str | None = None
-    notes: str | None = None
     first_seen_at: datetime = _time()
 
 
-class BenchmarkScore(SQLModel, table=True):
+class BenchmarkScore(SourcedFact, table=True):
     __tablename__ = "benchmark_score"
     __table_args__ = (UniqueConstraint("model", "benchmark"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -196,14 +196,9 @@ class BenchmarkScore(SQLModel, table=True):
     benchmark: str
     score: float
     setting: str | None = None
-    source_url: str
-    evidence: str
-    verified_via: str | None = None
-    confidence: str | None = None
-    notes: str | None = None
 
 
-class TrendClaim(SQLModel, table=True):
+class TrendClaim(SourcedFact, table=True):
     """A published rate claim (price decline per year, growth...) to compare against."""
 
     __tablename__ = "trend_claim"
@@ -221,8 +216,3 @@ class TrendClaim(SQLModel, table=True):
     period: str | None = None
     baseline: str | None = None
     method_note: str | None = None
-    source_url: str
-    evidence: str
-    verified_via: str | None = None
-    confidence: str | None = None
-    notes: str | None = None

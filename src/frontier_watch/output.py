@@ -103,3 +103,18 @@ def write_table(
         stream.write(
             "  ".join(fit(c, w, r) for c, w, r in zip(line, widths, right, strict=True)).rstrip() + "\n"
         )
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    *,
+    as_json: bool,
+    numeric: Iterable[str] = (),
+    empty_message: str = "no rows",
+) -> None:
+    """Rows as JSON or as a table: the one way tabular commands print."""
+    if as_json:
+        write_json(rows)
+    else:
+        write_table(rows, columns, numeric=numeric, empty_message=empty_message)

@@ -108,47 +108,28 @@ def _collector_paused() -> Iterator[None]:
 def _record(connection, batch, provenance, observed_at, identity, withdraw_missing, kept, withdraw_providers):
     counts = ChangeCounts()
     existing = _load_offerings(connection, provenance.source_id)
-    pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts)
+    # Only a full sheet can withdraw an offering, so only a full sheet brings one back.
+    facts = _OFFERING_FACTS if withdraw_missing else _OFFERING_FACTS[:-1]
+    pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, facts)
     intervals = _load_intervals(connection, pks.values())
 
-    inserts: list[dict] = []
-    touched: list[int] = []
-    closes: list[dict] = []  # {"pk": id, "to": datetime}
-    supersedes: list[int] = []
+    changes = _IntervalChanges(provenance, observed_at, counts)
+    tiers_by_offering: defaultdict[int, set[str]] = defaultdict(set)
     for record in batch:
         offering_pk = pks[(record.provider, record.offering_id)]
+        listed: set[tuple[str, datetime | None]] = set()
         for segment in record.segments:
             rows = intervals[(offering_pk, segment.tier)]
-            prices = segment_prices(segment)
+            tiers_by_offering[offering_pk].add(str(segment.tier))
             if provenance.basis is Basis.OBSERVED and segment.effective_from is None:
-                _observe_live(
-                    rows,
-                    offering_pk,
-                    segment,
-                    prices,
-                    record,
-                    provenance,
-                    observed_at,
-                    inserts,
-                    touched,
-                    closes,
-                    counts,
-                )
+                changes.observe_live(rows, offering_pk, record, segment)
             else:
-                _observe_dated(
-                    rows,
-                    offering_pk,
-                    segment,
-                    prices,
-                    record,
-                    provenance,
-                    observed_at,
-                    inserts,
-                    touched,
-                    closes,
-                    supersedes,
-                    counts,
-                )
+                changes.observe_dated(rows, offering_pk, record, segment)
+                listed.add((str(segment.tier), segment.effective_from))
+        if provenance.basis is Basis.OBSERVED:
+            changes.close_unlisted_tiers(intervals, offering_pk, tiers_by_offering[offering_pk])
+        else:
+            changes.supersede_unlisted_spans(intervals, offering_pk, listed)
 
     if withdraw_missing:
         seen = {(record.provider, record.offering_id) for record in batch}
@@ -161,77 +142,160 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
             and (withdraw_providers is None or key[0] in withdraw_providers)
         ]
         _withdraw(connection, gone, observed_at, counts)
-
-    _update_in_chunks(connection, _interval, touched, last_seen_at=observed_at)
-    if closes:
-        connection.execute(
-            update(_interval).where(_interval.c.id == bindparam("pk")).values(effective_to=bindparam("to")),
-            closes,
-        )
-    _update_in_chunks(connection, _interval, supersedes, superseded_at=observed_at)
-    bulk_insert(connection, _interval, inserts)
+    changes.write(connection)
     return counts
 
 
-def _observe_live(
-    rows, offering_pk, segment, prices, record, provenance, observed_at, inserts, touched, closes, counts
-) -> None:
-    in_force = _in_force(rows, observed_at)
-    if in_force is not None and in_force["prices"] == prices:
-        touched.append(in_force["id"])
-        counts.unchanged += 1
-        return
-    if in_force is not None:
-        closes.append({"pk": in_force["id"], "to": observed_at})
-        in_force["effective_to"] = observed_at
-        counts.changed += 1
-    else:
-        counts.new += 1
-    row = _new_row(offering_pk, segment, prices, record, provenance, observed_at, effective_from=observed_at)
-    if row["effective_to"] is None:
-        # A price already announced for a later date still takes over on that date.
-        upcoming = [
-            r["effective_from"] for r in rows if r["effective_from"] and r["effective_from"] > observed_at
-        ]
-        row["effective_to"] = min(upcoming, default=None)
-    inserts.append(row)
-    rows.append(_as_state(row))
+class _IntervalChanges:
+    """The interval rows one batch inserts, closes, restates or merely confirms.
 
+    Each interval is tracked as a state dict (id, dates, prices); a state opened in this
+    batch has id None and carries the row it will insert, so a later observation in the
+    same batch edits that row instead of a database row.
+    """
 
-def _observe_dated(
-    rows,
-    offering_pk,
-    segment,
-    prices,
-    record,
-    provenance,
-    observed_at,
-    inserts,
-    touched,
-    closes,
-    supersedes,
-    counts,
-) -> None:
-    start = segment.effective_from
-    same_start = next((row for row in rows if row["effective_from"] == start), None)
-    if same_start is not None and same_start["prices"] == prices:
-        touched.append(same_start["id"])
-        if same_start["effective_to"] != segment.effective_to:
-            closes.append({"pk": same_start["id"], "to": segment.effective_to})
-            same_start["effective_to"] = segment.effective_to
-            counts.changed += 1
+    def __init__(self, provenance: Provenance, observed_at: datetime, counts: ChangeCounts) -> None:
+        self.provenance = provenance
+        self.observed_at = observed_at
+        self.counts = counts
+        self.inserts: list[dict] = []
+        self.touched: list[int] = []
+        self.closes: list[dict] = []  # {"pk": id, "to": datetime | None}
+        self.supersedes: list[int] = []
+
+    def observe_live(
+        self, rows: list[dict], offering_pk: int, record: OfferingRecord, segment: PriceSegment
+    ) -> None:
+        """An undated observation from a live sheet: confirm, or close and open."""
+        prices = segment_prices(segment)
+        in_force = _in_force(rows, self.observed_at)
+        if in_force is not None and in_force["prices"] == prices:
+            self._touch(in_force)
+            self.counts.unchanged += 1
+            return
+        if in_force is not None:
+            self._set_end(in_force, self.observed_at)
+            self.counts.changed += 1
         else:
-            counts.unchanged += 1
-        return
-    if same_start is not None:
-        supersedes.append(same_start["id"])
-        rows.remove(same_start)
-        counts.changed += 1
-    else:
-        counts.new += 1
-    row = _new_row(offering_pk, segment, prices, record, provenance, observed_at, effective_from=start)
-    inserts.append(row)
-    rows.append(_as_state(row))
+            self.counts.new += 1
+        end = segment.effective_to
+        if end is None:
+            # A price already announced for a later date still takes over on that date.
+            upcoming = [
+                r["effective_from"]
+                for r in rows
+                if r["effective_from"] and r["effective_from"] > self.observed_at
+            ]
+            end = min(upcoming, default=None)
+        self._open(rows, offering_pk, record, segment, prices, start=self.observed_at, end=end)
+
+    def observe_dated(
+        self, rows: list[dict], offering_pk: int, record: OfferingRecord, segment: PriceSegment
+    ) -> None:
+        """A span whose dates the source states: keyed by its start."""
+        prices = segment_prices(segment)
+        same_start = next((row for row in rows if row["effective_from"] == segment.effective_from), None)
+        if same_start is not None and same_start["prices"] == prices:
+            self._touch(same_start)
+            if same_start["effective_to"] != segment.effective_to:
+                self._set_end(same_start, segment.effective_to)
+                self.counts.changed += 1
+            else:
+                self.counts.unchanged += 1
+            return
+        if same_start is not None:
+            self._supersede(rows, same_start)
+            self.counts.changed += 1
+        else:
+            self.counts.new += 1
+        self._open(
+            rows, offering_pk, record, segment, prices, start=segment.effective_from, end=segment.effective_to
+        )
+
+    def close_unlisted_tiers(self, intervals, offering_pk: int, tiers: set[str]) -> None:
+        """A live sheet that no longer prices a tier (say, batch) ends that tier's interval."""
+        for (pk, tier), rows in intervals.items():
+            if pk != offering_pk or tier in tiers:
+                continue
+            in_force = _in_force(rows, self.observed_at)
+            if in_force is not None:
+                self._set_end(in_force, self.observed_at)
+                self.counts.changed += 1
+
+    def supersede_unlisted_spans(
+        self, intervals, offering_pk: int, listed: set[tuple[str, datetime | None]]
+    ) -> None:
+        """A dated schedule is the source's whole statement: spans of the same basis that it
+        no longer lists (a cancelled or moved future price) are restated away, not kept open."""
+        basis = str(self.provenance.basis)
+        for (pk, tier), rows in intervals.items():
+            if pk != offering_pk:
+                continue
+            for state in [row for row in rows if row["basis"] == basis]:
+                if (tier, state["effective_from"]) not in listed:
+                    self._supersede(rows, state)
+                    self.counts.changed += 1
+
+    def write(self, connection: Connection) -> None:
+        _move_last_seen(connection, _interval, self.touched, self.observed_at)
+        if self.closes:
+            connection.execute(
+                update(_interval)
+                .where(_interval.c.id == bindparam("pk"))
+                .values(effective_to=bindparam("to")),
+                self.closes,
+            )
+        _update_in_chunks(connection, _interval, self.supersedes, superseded_at=self.observed_at)
+        bulk_insert(connection, _interval, self.inserts)
+
+    def _touch(self, state: dict) -> None:
+        if state["id"] is not None:  # a row opened in this batch is already seen now
+            self.touched.append(state["id"])
+
+    def _set_end(self, state: dict, end: datetime | None) -> None:
+        state["effective_to"] = end
+        if state["id"] is None:
+            state["row"]["effective_to"] = end
+        else:
+            self.closes.append({"pk": state["id"], "to": end})
+
+    def _supersede(self, rows: list[dict], state: dict) -> None:
+        rows.remove(state)
+        if state["id"] is None:
+            self.inserts.remove(state["row"])
+        else:
+            self.supersedes.append(state["id"])
+
+    def _open(self, rows, offering_pk, record, segment, prices, *, start, end) -> None:
+        provenance = self.provenance
+        row = {
+            "offering_pk": offering_pk,
+            "tier": str(segment.tier),
+            "effective_from": start,
+            "effective_to": end,
+            "first_seen_at": self.observed_at,
+            "last_seen_at": self.observed_at,
+            "basis": str(provenance.basis),
+            "source_url": segment.source_url or record.source_url or provenance.source_url,
+            "evidence": segment.evidence or record.evidence or provenance.evidence,
+            "confidence": segment.confidence or record.confidence,
+            "date_precision": segment.date_precision,
+            "note": segment.note,
+            "fetch_run_id": provenance.fetch_run_id,
+            "superseded_at": None,
+        }
+        row.update(zip(_PRICE_COLUMNS, prices, strict=True))
+        self.inserts.append(row)
+        rows.append(
+            {
+                "id": None,
+                "row": row,
+                "effective_from": start,
+                "effective_to": end,
+                "basis": row["basis"],
+                "prices": prices,
+            }
+        )
 
 
 def _in_force(rows: list[dict], at: datetime) -> dict | None:
@@ -244,36 +308,6 @@ def _in_force(rows: list[dict], at: datetime) -> dict | None:
     if not candidates:
         return None
     return max(candidates, key=lambda row: row["effective_from"] or datetime.min)
-
-
-def _new_row(offering_pk, segment, prices, record, provenance, observed_at, *, effective_from) -> dict:
-    row = {
-        "offering_pk": offering_pk,
-        "tier": str(segment.tier),
-        "effective_from": effective_from,
-        "effective_to": segment.effective_to,
-        "first_seen_at": observed_at,
-        "last_seen_at": observed_at,
-        "basis": str(provenance.basis),
-        "source_url": segment.source_url or record.source_url or provenance.source_url,
-        "evidence": segment.evidence or record.evidence or provenance.evidence,
-        "confidence": segment.confidence or record.confidence,
-        "date_precision": segment.date_precision,
-        "note": segment.note,
-        "fetch_run_id": provenance.fetch_run_id,
-        "superseded_at": None,
-    }
-    row.update(zip(_PRICE_COLUMNS, prices, strict=True))
-    return row
-
-
-def _as_state(row: dict) -> dict:
-    return {
-        "id": None,  # not yet inserted; never touched twice within one batch
-        "effective_from": row["effective_from"],
-        "effective_to": row["effective_to"],
-        "prices": tuple(row[column] for column in _PRICE_COLUMNS),
-    }
 
 
 def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, str], dict]:
@@ -291,7 +325,7 @@ def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, s
 _OFFERING_FACTS = ("name", "model_id", "lab", "deprecation_date", "hf_repo", "withdrawn_at")
 
 
-def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts):
+def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, fact_names):
     known_models = set(connection.execute(select(_model.c.id)).scalars())
     new_models: dict[str, dict] = {}
     new_offerings: list[dict] = []
@@ -331,8 +365,8 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
             continue
         seen_pks.append(row["id"])
         # Most fetches change nothing about an offering but when it was last seen.
-        if any(row[name] != facts[name] for name in _OFFERING_FACTS):
-            changed_facts.append({"pk": row["id"], **facts})
+        if any(row[name] != facts[name] for name in fact_names):
+            changed_facts.append({"pk": row["id"], **{name: facts[name] for name in fact_names}})
     if new_models:
         # Another writer may add the same model meanwhile; the first name wins.
         upsert_rows(connection, _model, list(new_models.values()), ("id",), update=False)
@@ -340,10 +374,10 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
         connection.execute(
             update(_offering)
             .where(_offering.c.id == bindparam("pk"))
-            .values({name: bindparam(name) for name in _OFFERING_FACTS}),
+            .values({name: bindparam(name) for name in fact_names}),
             changed_facts,
         )
-    _update_in_chunks(connection, _offering, seen_pks, last_seen_at=observed_at)
+    _move_last_seen(connection, _offering, seen_pks, observed_at)
     bulk_insert(connection, _offering, new_offerings)
     counts.offerings_added += len(new_offerings)
     pks = {key: row["id"] for key, row in existing.items()}
@@ -365,6 +399,16 @@ def _update_in_chunks(connection: Connection, table, pks: list[int], **values) -
         connection.execute(update(table).where(table.c.id.in_(pks[start : start + 500])).values(**values))
 
 
+def _move_last_seen(connection: Connection, table, pks: list[int], observed_at: datetime) -> None:
+    """last_seen_at only moves forward: re-applying an older snapshot must not pull it back."""
+    for start in range(0, len(pks), 500):
+        connection.execute(
+            update(table)
+            .where(table.c.id.in_(pks[start : start + 500]), table.c.last_seen_at < observed_at)
+            .values(last_seen_at=observed_at)
+        )
+
+
 def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defaultdict:
     grouped: defaultdict[tuple[int, str], list[dict]] = defaultdict(list)
     pks = list(offering_pks)
@@ -374,6 +418,7 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         _interval.c.tier,
         _interval.c.effective_from,
         _interval.c.effective_to,
+        _interval.c.basis,
         *(_interval.c[name] for name in _PRICE_COLUMNS),
     ]
     # Chunked IN lists keep each query under SQLite's bound-parameter limit.
@@ -382,12 +427,13 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         result = connection.execute(
             select(*columns).where(_interval.c.offering_pk.in_(chunk), _interval.c.superseded_at.is_(None))
         )
-        for interval_id, offering_pk, tier, effective_from, effective_to, *prices in result:
+        for interval_id, offering_pk, tier, effective_from, effective_to, basis, *prices in result:
             grouped[(offering_pk, tier)].append(
                 {
                     "id": interval_id,
                     "effective_from": effective_from,
                     "effective_to": effective_to,
+                    "basis": basis,
                     "prices": tuple(prices),
                 }
             )
@@ -395,9 +441,12 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
 
 
 def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, counts: ChangeCounts) -> None:
+    """Close every interval of offerings gone from a healthy sheet: the one in force ends
+    now, and prices announced for later dates will not take effect."""
     if not gone:
         return
     pks = [row["id"] for row in gone]
+    live = _interval.c.superseded_at.is_(None)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
         connection.execute(
@@ -407,10 +456,15 @@ def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, c
             update(_interval)
             .where(
                 _interval.c.offering_pk.in_(chunk),
-                _interval.c.effective_to.is_(None),
-                _interval.c.superseded_at.is_(None),
+                live,
                 or_(_interval.c.effective_from.is_(None), _interval.c.effective_from <= observed_at),
+                or_(_interval.c.effective_to.is_(None), _interval.c.effective_to > observed_at),
             )
             .values(effective_to=observed_at)
+        )
+        connection.execute(
+            update(_interval)
+            .where(_interval.c.offering_pk.in_(chunk), live, _interval.c.effective_from > observed_at)
+            .values(superseded_at=observed_at)
         )
     counts.withdrawn += len(pks)
