@@ -178,3 +178,25 @@ def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine,
     assert "\x1b" not in raw  # JSON escapes it as \u001b
     [stored] = [row for row in json.loads(raw) if row["offering_id"] == "evil/model"]
     assert stored["offering_name"] == evil  # stored as given; escaped only on output
+
+
+def test_json_output_escapes_c1_controls_and_keeps_the_text(capsys):
+    from frontier_watch.output import write_json
+
+    write_json([{"name": "Evil\x9b31m CSI"}])
+    raw = capsys.readouterr().out
+    assert "\x9b" not in raw and "\\u009b" in raw
+    assert json.loads(raw)[0]["name"] == "Evil\x9b31m CSI"
+
+
+def test_db_upgrade_refuses_a_newer_schema_in_one_line(capsys, tmp_path):
+    path = tmp_path / "future.db"
+    assert main(["--db", str(path), "db", "upgrade"]) == 0
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("insert into schema_migration values (999, 'future', '2030-01-01 00:00:00.000000')")
+    capsys.readouterr()
+    assert main(["--db", str(path), "db", "upgrade"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "newer than this frontier-watch" in err[0]

@@ -80,6 +80,7 @@ options = { vendors = ["openai"] }
         ),
         ("[sources.openrouter]\nschedule = '* * *'\n", r"expected 5 fields"),
         ("[sources.openrouter]\nurl = 'ftp://x'\n", r"sources\.openrouter\.url: expected an http\(s\) URL"),
+        ("[sources.openrouter]\nurl = 'file:///tmp/m.json'\n", r"sources\.openrouter\.url: expected an http\(s\) URL"),
         ("[analytics]\nblend_input_weight = 'three'\n", r"analytics\.blend_input_weight: expected a number"),
         ("[database]\nurl = 5\n", r"database\.url: expected a file path or an SQLAlchemy URL, got a number"),
         ("[database\nurl = ''\n", r"not valid TOML"),
@@ -125,3 +126,26 @@ def test_cli_exits_2_with_one_line_on_bad_config(tmp_path):
 def test_missing_config_file_is_a_usage_error(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "absent.toml")
+
+
+def test_database_path_with_a_tilde_is_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    config = write(tmp_path / "c.toml", "[database]\nurl = '~/fw.db'\n")
+    assert load_settings(config).database_url == str(tmp_path / "me" / "fw.db")
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("foo://x", "not a database path or URL we can open"),
+        ("postgresql+nosuchdriver://u@h/db", "not a database path or URL we can open"),
+        ("postgresql+psycopg://u@127.0.0.1:9/db", "the database driver is not installed"),
+    ],
+)
+def test_a_database_url_that_cannot_be_opened_is_one_line_exit_2(tmp_path, db, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "frontier_watch", "--db", db, "prices"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr

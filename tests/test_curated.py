@@ -127,3 +127,13 @@ def test_every_curated_row_keeps_source_and_evidence(engine):
                 "where source_url is null or source_url = '' or evidence is null"
             ).scalar()
             assert missing == 0, table
+
+
+def test_overlapping_spans_of_one_offering_are_refused(engine, data_copy):
+    path = data_copy / "prices/curated.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    [gpt4] = [line for line in lines if ",gpt-4,GPT-4 (8K)," in line]
+    clash = gpt4.replace("2023-03-14", "2023-06-01").replace(",30,60,", ",20,40,")
+    path.write_text("".join(lines) + clash, encoding="utf-8")
+    with pytest.raises(CuratedDataError, match=rf"{path}:{len(lines) + 1}: overlaps line {lines.index(gpt4) + 1} "):
+        seed_curated(engine, data_copy)

@@ -240,3 +240,29 @@ def test_pagination_follows_links_next(empty_engine, spec):
         empty_engine, spec, httpx.Response(200, content=first), httpx.Response(200, content=second)
     )
     assert summary.status == "ok" and summary.records == 3 and responder.calls == 2
+
+
+def test_a_body_that_does_not_decompress_fails_clearly(stored, spec):
+    before = snapshot(stored)
+    response = httpx.Response(200, stream=httpx.ByteStream(b"this is not gzip"), headers={"Content-Encoding": "gzip"})
+    summary, _ = run(stored, spec, response)
+    assert_failed_and_intact(stored, before, summary, "could not decode the response body")
+
+
+def test_a_redirect_loop_fails_clearly(stored, spec):
+    before = snapshot(stored)
+    summary, _ = run(stored, spec, httpx.Response(302, headers={"Location": URL}))
+    assert_failed_and_intact(stored, before, summary, "too many redirects")
+
+
+def test_an_unexpected_error_in_one_source_is_recorded_not_raised(stored, spec, monkeypatch):
+    from frontier_watch import runner
+
+    def broken_parser(body, *, url, options=None):
+        raise KeyError("surprise")
+
+    kind = runner.PRICE_KINDS["openrouter"]
+    monkeypatch.setitem(runner.PRICE_KINDS, "openrouter", replace(kind, parse=broken_parser))
+    before = snapshot(stored)
+    summary, _ = run(stored, spec, httpx.Response(200, content=GOOD))
+    assert_failed_and_intact(stored, before, summary, "unexpected error: KeyError: 'surprise'")

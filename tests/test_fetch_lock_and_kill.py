@@ -42,22 +42,71 @@ def test_second_fetch_exits_3_while_the_first_holds_the_lock(tmp_path, capsys):
 def test_lock_is_released_after_use(tmp_path):
     path = tmp_path / "x.lock"
     with fetch_lock(path):
-        assert path.exists()
         with pytest.raises(LockHeld), fetch_lock(path):
             pass
-    assert not path.exists()
+    with fetch_lock(path):  # free again
+        pass
 
 
-def test_a_stale_lock_from_a_dead_process_is_taken_over(tmp_path):
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from frontier_watch.fetch_lock import fetch_lock
+    with fetch_lock(Path(sys.argv[1])):
+        print("held", flush=True)
+        time.sleep(60)
+    """
+)
+
+
+def test_a_lock_held_by_a_killed_process_is_taken_over(tmp_path):
+    path = tmp_path / "x.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockHeld, match=f"pid {holder.pid}"), fetch_lock(path):
+            pass
+        holder.send_signal(signal.SIGKILL)  # dies without releasing anything
+        holder.wait()
+        with fetch_lock(path) as notes:
+            assert json.loads(path.read_text())["pid"] == os.getpid()
+        assert notes == [f"took over the lock left by pid {holder.pid}, which ended without releasing it"]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+RACER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from frontier_watch.fetch_lock import LockHeld, fetch_lock
+    time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+    try:
+        with fetch_lock(Path(sys.argv[1])):
+            time.sleep(0.3)
+            print("won")
+    except LockHeld:
+        print("lost")
+    """
+)
+
+
+def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
     import socket
+    import time
 
     path = tmp_path / "x.lock"
-    path.write_text(
-        json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01T00:00:00"})
-    )
-    with fetch_lock(path) as notes:
-        assert json.loads(path.read_text())["pid"] == os.getpid()
-    assert notes and notes[0].startswith("took over a stale lock from pid")
+    for _ in range(3):
+        path.write_text(json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01"}))
+        start_at = str(time.time() + 0.5)
+        racers = [
+            subprocess.Popen([sys.executable, "-c", RACER, str(path), start_at], stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outcomes = sorted(racer.communicate()[0].strip() for racer in racers)
+        assert outcomes == ["lost", "won"]
 
 
 def test_runs_left_running_by_a_killed_fetch_are_marked_interrupted(tmp_path, capsys):

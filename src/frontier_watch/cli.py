@@ -339,6 +339,13 @@ def _fetch_with_progress(database, specs, identity, options):
 
     from frontier_watch.runner import fetch_sources
 
+    from rich.markup import escape
+
+    from frontier_watch.output import safe_text
+
+    def shown(text: object) -> str:  # source text is data, never rich markup
+        return escape(safe_text(text))
+
     console = Console(stderr=True)
     with Progress(
         SpinnerColumn(),
@@ -350,7 +357,7 @@ def _fetch_with_progress(database, specs, identity, options):
         tasks = {spec.id: progress.add_task(f"{spec.id}: waiting", total=1) for spec in specs}
 
         def started(spec) -> None:
-            progress.update(tasks[spec.id], description=f"{spec.id}: fetching {spec.url}")
+            progress.update(tasks[spec.id], description=f"{shown(spec.id)}: fetching {shown(spec.url)}")
 
         def done(summary) -> None:
             mark = "ok" if summary.status == "ok" else summary.status.upper()
@@ -359,7 +366,7 @@ def _fetch_with_progress(database, specs, identity, options):
                 f"{summary.withdrawn} withdrawn"
             )
             if summary.status != "ok":
-                detail = summary.error or ""
+                detail = shown(summary.error or "")
             progress.update(
                 tasks[summary.source_id], completed=1, description=f"{summary.source_id}: {mark} - {detail}"
             )
@@ -421,12 +428,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     from frontier_watch.models import SQLModel
 
     if args.db_command == "upgrade":
+        from frontier_watch.curated import CuratedDataError, seed_curated
+
         settings, database = _database(args, migrate=False, seed=False)
         before = migrations.current_version(database.engine)
-        applied = migrations.upgrade(database.engine)
-        from frontier_watch.curated import seed_curated
-
-        seeded = seed_curated(database.engine)
+        try:
+            applied = migrations.upgrade(database.engine)
+            seeded = seed_curated(database.engine)
+        except (migrations.SchemaError, CuratedDataError) as exc:
+            raise UsageError(f"{database.describe()}: {exc}") from None
         for migration in applied:
             print(f"applied migration {migration.version}: {migration.name}")
         if not applied:

@@ -106,7 +106,7 @@ def load_settings(
     if not database_url:
         database_url = str(default_database_path())
     elif "://" not in database_url and path is not None and not (db or os.environ.get("FRONTIER_WATCH_DB")):
-        database_url = str((base / database_url).expanduser())
+        database_url = str(base / Path(database_url).expanduser())  # "~/fw.db" or relative to the file
     export_folder = Path(values.get("export.folder", "exports")).expanduser()
     return Settings(
         path=path,
@@ -173,7 +173,7 @@ def _apply_source_overrides(
             types, description = _SOURCE_KEYS[name]
             if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
                 raise ConfigError(f"{where}: {key}.{name}: expected {description}, got {_type_name(value)}")
-            if name == "url" and not value.startswith(("http://", "https://", "file://")):
+            if name == "url" and not value.startswith(("http://", "https://")):
                 raise ConfigError(f"{where}: {key}.url: expected an http(s) URL, got {value!r}")
             if name == "schedule":
                 reason = cron_error(value)

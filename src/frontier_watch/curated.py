@@ -148,6 +148,7 @@ def read_price_file(path: Path) -> dict[tuple[str, str, datetime | None], list[O
     """
     grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], OfferingRecord]] = {}
     seen_spans: dict[tuple, int] = {}
+    spans_by_tier: dict[tuple, list[tuple[datetime | None, datetime | None, int]]] = {}
     for line, row in _rows(path, PRICE_COLUMNS):
         where = f"{path}:{line}"
         try:
@@ -166,6 +167,7 @@ def read_price_file(path: Path) -> dict[tuple[str, str, datetime | None], list[O
                 f"{where}: same offering, tier and effective_from as line {seen_spans[span]}"
             )
         seen_spans[span] = line
+        spans_by_tier.setdefault(span[:4], []).append((segment.effective_from, segment.effective_to, line))
         try:
             observed = _when(row, "observed_at")
         except ValueError as exc:
@@ -180,7 +182,19 @@ def read_price_file(path: Path) -> dict[tuple[str, str, datetime | None], list[O
                 lab=row["lab"] or None,
             )
         offerings[key].segments.append(segment)
+    _check_no_overlap(path, spans_by_tier)
     return {key: list(offerings.values()) for key, offerings in grouped.items()}
+
+
+def _check_no_overlap(path: Path, spans_by_tier: dict[tuple, list]) -> None:
+    """Two spans of one offering and tier must not both be in force on any day."""
+    for spans in spans_by_tier.values():
+        ordered = sorted(spans, key=lambda span: span[0] or datetime.min)
+        for (_, end, first_line), (start, _, line) in zip(ordered, ordered[1:], strict=False):
+            if end is None or start is None or end > start:
+                raise CuratedDataError(
+                    f"{path}:{line}: overlaps line {first_line} (same offering and tier in force at once)"
+                )
 
 
 def _price_segment(row: dict[str, str]) -> PriceSegment:

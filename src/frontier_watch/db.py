@@ -33,6 +33,11 @@ class Database:
         return str(path) if path else self.engine.url.render_as_string(hide_password=True)
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def to_sqlalchemy_url(location: str) -> str:
     """A plain path becomes an SQLite URL; anything with a scheme is used as given."""
     if "://" in location:
@@ -69,11 +74,16 @@ def make_engine(location: str) -> Engine:
 
 def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> Database:
     """Open (creating if needed) the database, apply migrations, seed curated data once."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
     from frontier_watch import migrations
 
-    database = Database(engine=make_engine(location), url=location)
+    try:
+        database = Database(engine=make_engine(location), url=location)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"{location}: not a database path or URL we can open ({_first_line(exc)})") from None
+    except ImportError as exc:
+        raise DatabaseError(f"{location}: the database driver is not installed ({exc.name or exc})") from None
     try:
         if migrate:
             migrations.upgrade(database.engine)

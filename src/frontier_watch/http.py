@@ -101,10 +101,12 @@ def download(
                     waited_seconds=waited,
                     notes=notes,
                 )
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            if isinstance(exc, httpx.DecodingError):
-                raise FetchError(f"could not decompress the response: {exc}") from None
-            if last or isinstance(exc, httpx.UnsupportedProtocol):
+        except httpx.DecodingError as exc:
+            raise FetchError(f"could not decode the response body: {_first_line(exc)}") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"too many redirects fetching {url}") from None
+        except httpx.HTTPError as exc:
+            if last or isinstance(exc, httpx.UnsupportedProtocol) or not isinstance(exc, httpx.TransportError):
                 raise FetchError(_transport_message(exc, url)) from None
             wait = retry.backoff_seconds * 2 ** (attempt - 1)
             notes.append(f"{_transport_message(exc, url)}; retrying in {wait:.1f}s")
@@ -161,6 +163,11 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _status_message(response: httpx.Response) -> str:

@@ -20,6 +20,7 @@ from frontier_watch import money
 # C0 and C1 control characters (ESC included) and DEL; tabs and newlines become spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"[\t\n\r]+")
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def safe_text(value: Any) -> str:
@@ -55,7 +56,10 @@ def write_json(rows: Iterable[dict[str, Any]], stream: TextIO | None = None) -> 
     """Rows as a JSON array (json.dumps escapes control characters itself)."""
     stream = stream or sys.stdout
     data = [{key: json_value(value) for key, value in row.items()} for row in rows]
-    json.dump(data, stream, indent=2, ensure_ascii=False)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # json escapes C0 controls but writes C1 ones (U+009B is a CSI to some terminals) raw;
+    # they can only occur inside strings, where \u escapes keep the text exact.
+    stream.write(_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     stream.write("\n")
 
 

@@ -160,6 +160,9 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
         summary.error = str(exc)
     except SQLAlchemyError as exc:
         summary.error = f"database error: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}"
+    except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        summary.error = f"unexpected error: {type(exc).__name__}{': ' + detail if detail else ''}"
     summary.new = summary.changed = summary.unchanged = summary.withdrawn = 0
     with _WRITE_LOCK, engine.begin() as connection:
         _finish(connection, summary, started, digest)
