@@ -101,13 +101,15 @@ def baseline_insert(kind, spec, body: bytes, folder: Path) -> tuple[float, int]:
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute(
-        "create table offering (id integer primary key, source_id text, provider text, offering_id text, "
-        "name text, lab text, first_seen_at text, last_seen_at text, unique (source_id, provider, offering_id))"
+        "create table offering (id integer primary key, source_id text, provider text, "
+        "offering_id text, name text, lab text, first_seen_at text, last_seen_at text, "
+        "unique (source_id, provider, offering_id))"
     )
     price_columns = ", ".join(f"{name}_nusd integer" for name in PRICE_FIELDS)
     connection.execute(
-        f"create table price_interval (id integer primary key, offering_pk integer, tier text, {price_columns}, "
-        "effective_from text, first_seen_at text, last_seen_at text, basis text, source_url text, evidence text)"
+        f"create table price_interval (id integer primary key, offering_pk integer, tier text, "
+        f"{price_columns}, effective_from text, first_seen_at text, last_seen_at text, basis text, "
+        "source_url text, evidence text)"
     )
     placeholders = ", ".join("?" * (2 + len(PRICE_FIELDS) + 6))
     start = time.perf_counter()

@@ -14,7 +14,8 @@ fixture snapshots used as extra observations and for display names) and writes:
     data/releases.csv, data/signals.csv, data/benchmarks.csv, data/trend_claims.csv
     data/model_crosswalk.csv           hand-written below
 
-Standard library plus frontier_watch from ../src (identity rules, the price columns, the price ceiling). Prices are
+Standard library plus frontier_watch from ../src (identity rules, the price columns, the price
+ceiling). Prices are
 read as text and handled as ``decimal.Decimal`` throughout; no binary float is involved.
 The output is validated before anything is written; the script exits non-zero on any error.
 See data/README.md for the columns and the provenance of every file.

@@ -195,7 +195,9 @@ def test_db_upgrade_refuses_a_newer_schema_in_one_line(capsys, tmp_path):
     import sqlite3
 
     with sqlite3.connect(path) as connection:
-        connection.execute("insert into schema_migration values (999, 'future', '2030-01-01 00:00:00.000000')")
+        connection.execute(
+            "insert into schema_migration values (999, 'future', '2030-01-01 00:00:00.000000')"
+        )
     capsys.readouterr()
     assert main(["--db", str(path), "db", "upgrade"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

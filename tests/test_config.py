@@ -80,7 +80,10 @@ options = { vendors = ["openai"] }
         ),
         ("[sources.openrouter]\nschedule = '* * *'\n", r"expected 5 fields"),
         ("[sources.openrouter]\nurl = 'ftp://x'\n", r"sources\.openrouter\.url: expected an http\(s\) URL"),
-        ("[sources.openrouter]\nurl = 'file:///tmp/m.json'\n", r"sources\.openrouter\.url: expected an http\(s\) URL"),
+        (
+            "[sources.openrouter]\nurl = 'file:///tmp/m.json'\n",
+            r"sources\.openrouter\.url: expected an http\(s\) URL",
+        ),
         ("[analytics]\nblend_input_weight = 'three'\n", r"analytics\.blend_input_weight: expected a number"),
         ("[database]\nurl = 5\n", r"database\.url: expected a file path or an SQLAlchemy URL, got a number"),
         ("[database\nurl = ''\n", r"not valid TOML"),
@@ -144,7 +147,10 @@ def test_database_path_with_a_tilde_is_the_home_folder(tmp_path, monkeypatch):
 )
 def test_a_database_url_that_cannot_be_opened_is_one_line_exit_2(tmp_path, db, message):
     result = subprocess.run(
-        [sys.executable, "-m", "frontier_watch", "--db", db, "prices"], capture_output=True, text=True, cwd=tmp_path
+        [sys.executable, "-m", "frontier_watch", "--db", db, "prices"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

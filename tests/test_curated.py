@@ -135,5 +135,7 @@ def test_overlapping_spans_of_one_offering_are_refused(engine, data_copy):
     [gpt4] = [line for line in lines if ",gpt-4,GPT-4 (8K)," in line]
     clash = gpt4.replace("2023-03-14", "2023-06-01").replace(",30,60,", ",20,40,")
     path.write_text("".join(lines) + clash, encoding="utf-8")
-    with pytest.raises(CuratedDataError, match=rf"{path}:{len(lines) + 1}: overlaps line {lines.index(gpt4) + 1} "):
+    with pytest.raises(
+        CuratedDataError, match=rf"{path}:{len(lines) + 1}: overlaps line {lines.index(gpt4) + 1} "
+    ):
         seed_curated(engine, data_copy)

@@ -244,7 +244,9 @@ def test_pagination_follows_links_next(empty_engine, spec):
 
 def test_a_body_that_does_not_decompress_fails_clearly(stored, spec):
     before = snapshot(stored)
-    response = httpx.Response(200, stream=httpx.ByteStream(b"this is not gzip"), headers={"Content-Encoding": "gzip"})
+    response = httpx.Response(
+        200, stream=httpx.ByteStream(b"this is not gzip"), headers={"Content-Encoding": "gzip"}
+    )
     summary, _ = run(stored, spec, response)
     assert_failed_and_intact(stored, before, summary, "could not decode the response body")
 
@@ -266,3 +268,25 @@ def test_an_unexpected_error_in_one_source_is_recorded_not_raised(stored, spec, 
     before = snapshot(stored)
     summary, _ = run(stored, spec, httpx.Response(200, content=GOOD))
     assert_failed_and_intact(stored, before, summary, "unexpected error: KeyError: 'surprise'")
+
+
+def test_a_token_from_the_environment_goes_only_to_the_sources_own_host(empty_engine, spec, monkeypatch):
+    monkeypatch.setenv("FW_TEST_TOKEN", "s3cret-token")
+    spec = replace(spec, options={"token_env": "FW_TEST_TOKEN"})
+    first = json.dumps(
+        {"data": [model("a/one"), model("b/two")], "links": {"next": "https://elsewhere.test/page2"}}
+    ).encode()
+    second = json.dumps({"data": [model("c/three")]}).encode()
+    seen = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.headers.get("Authorization")))
+        return httpx.Response(200, content=first if request.url.host == "openrouter.test" else second)
+
+    options = FetchOptions(transport=httpx.MockTransport(answer))
+    summary = fetch_source(empty_engine, spec, NO_CROSSWALK, options)
+    assert summary.status == "ok" and summary.records == 3
+    assert seen == [("openrouter.test", "Bearer s3cret-token"), ("elsewhere.test", None)]
+    with empty_engine.connect() as connection:
+        stored = " ".join(str(value) for row in connection.execute(select(FetchRun)) for value in row)
+    assert "s3cret" not in stored

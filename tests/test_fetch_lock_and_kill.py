@@ -99,10 +99,14 @@ def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
 
     path = tmp_path / "x.lock"
     for _ in range(3):
-        path.write_text(json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01"}))
+        path.write_text(
+            json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01"})
+        )
         start_at = str(time.time() + 0.5)
         racers = [
-            subprocess.Popen([sys.executable, "-c", RACER, str(path), start_at], stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, str(path), start_at], stdout=subprocess.PIPE, text=True
+            )
             for _ in range(2)
         ]
         outcomes = sorted(racer.communicate()[0].strip() for racer in racers)

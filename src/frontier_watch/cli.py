@@ -335,13 +335,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def _fetch_with_progress(database, specs, identity, options):
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from frontier_watch.runner import fetch_sources
-
-    from rich.markup import escape
-
     from frontier_watch.output import safe_text
+    from frontier_watch.runner import fetch_sources
 
     def shown(text: object) -> str:  # source text is data, never rich markup
         return escape(safe_text(text))

@@ -81,7 +81,9 @@ def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> 
     try:
         database = Database(engine=make_engine(location), url=location)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(f"{location}: not a database path or URL we can open ({_first_line(exc)})") from None
+        raise DatabaseError(
+            f"{location}: not a database path or URL we can open ({_first_line(exc)})"
+        ) from None
     except ImportError as exc:
         raise DatabaseError(f"{location}: the database driver is not installed ({exc.name or exc})") from None
     try:

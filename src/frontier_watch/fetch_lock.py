@@ -86,8 +86,14 @@ def fetch_lock(path: Path) -> Iterator[list[str]]:
         notes = []
         previous = _holder(handle)
         if previous.get("pid"):
-            notes.append(f"took over the lock left by pid {previous['pid']}, which ended without releasing it")
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "started": datetime.now(UTC).isoformat(timespec="seconds")}
+            notes.append(
+                f"took over the lock left by pid {previous['pid']}, which ended without releasing it"
+            )
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         handle.seek(0)
         handle.truncate()
         json.dump(me, handle)

@@ -22,6 +22,7 @@ from frontier_watch import __version__
 USER_AGENT = f"frontier-watch/{__version__} (+https://github.com/frontier-watch/frontier-watch)"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the LiteLLM map is about 1.5 MB; 64 MB is a bomb
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_DEADLINE_SECONDS = 300.0  # a whole body, however slowly it arrives
 
 
 class FetchError(RuntimeError):
@@ -50,16 +51,23 @@ class Download:
     notes: list[str] = field(default_factory=list)
 
 
+def bearer_headers(token_env: str | None) -> dict[str, str]:
+    """An Authorization header from the named environment variable, if it is set.
+
+    Passed per request, and only to the source's own host, so a pagination link or a
+    redirect to another host never receives the token.
+    """
+    token = os.environ.get(token_env) if token_env else None
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def make_client(
     *,
     timeout_seconds: float = 30.0,
     transport: httpx.BaseTransport | None = None,
-    token_env: str | None = None,
 ) -> httpx.Client:
-    """The client every source uses. ``token_env`` names an env var holding a bearer token."""
+    """The client every source uses."""
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
-    if token_env and os.environ.get(token_env):
-        headers["Authorization"] = f"Bearer {os.environ[token_env]}"
     return httpx.Client(
         headers=headers,
         timeout=httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds)),
@@ -75,6 +83,8 @@ def download(
     max_bytes: int = DEFAULT_MAX_BYTES,
     retry: RetryPolicy = RetryPolicy(),
     sleep: Callable[[float], None] = time.sleep,
+    headers: dict[str, str] | None = None,
+    deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
 ) -> Download:
     """GET ``url`` and return its (decompressed) body, or raise FetchError."""
     waited = 0.0
@@ -82,7 +92,7 @@ def download(
     for attempt in range(1, retry.attempts + 1):
         last = attempt == retry.attempts
         try:
-            with client.stream("GET", url) as response:
+            with client.stream("GET", url, headers=headers) as response:
                 if response.status_code in RETRY_STATUSES and not last:
                     wait = _retry_wait(response, attempt, retry)
                     notes.append(f"HTTP {response.status_code}, retrying in {wait:.1f}s")
@@ -91,7 +101,7 @@ def download(
                     continue
                 if response.status_code >= 400:
                     raise FetchError(_status_message(response), response.status_code)
-                body = _read_capped(response, max_bytes)
+                body = _read_capped(response, max_bytes, deadline_seconds)
                 return Download(
                     url=str(response.url),
                     status=response.status_code,
@@ -106,7 +116,11 @@ def download(
         except httpx.TooManyRedirects:
             raise FetchError(f"too many redirects fetching {url}") from None
         except httpx.HTTPError as exc:
-            if last or isinstance(exc, httpx.UnsupportedProtocol) or not isinstance(exc, httpx.TransportError):
+            if (
+                last
+                or isinstance(exc, httpx.UnsupportedProtocol)
+                or not isinstance(exc, httpx.TransportError)
+            ):
                 raise FetchError(_transport_message(exc, url)) from None
             wait = retry.backoff_seconds * 2 ** (attempt - 1)
             notes.append(f"{_transport_message(exc, url)}; retrying in {wait:.1f}s")
@@ -115,7 +129,7 @@ def download(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int, deadline_seconds: float) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(
@@ -124,7 +138,11 @@ def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     chunks = []
     total = 0
     # iter_bytes yields decompressed data, so a small gzip bomb is caught as it expands.
+    started = time.monotonic()
     for chunk in response.iter_bytes():
+        # The read timeout bounds each gap; this bounds a server that drips forever.
+        if time.monotonic() - started > deadline_seconds:
+            raise FetchError(f"download took longer than {deadline_seconds:.0f}s", response.status_code)
         total += len(chunk)
         if total > max_bytes:
             raise FetchError(

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontier_watch.catalogue import SourceSpec
-from frontier_watch.http import FetchError, RetryPolicy, download, make_client
+from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
 from frontier_watch.identity import Identity
 from frontier_watch.models import FetchRun
 from frontier_watch.money import PriceError
@@ -173,9 +173,9 @@ def _download_and_parse(spec, kind: SourceKind, options: FetchOptions, summary: 
     offerings: dict[tuple[str, str], OfferingRecord] = {}
     skipped: list[tuple[str, str]] = []
     token_env = spec.options.get("token_env") if isinstance(spec.options.get("token_env"), str) else None
-    with make_client(
-        timeout_seconds=options.timeout_seconds, transport=options.transport, token_env=token_env
-    ) as client:
+    auth = bearer_headers(token_env)
+    own_host = httpx.URL(spec.url.replace("{vendor}", "x")).host
+    with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as client:
         for start_url in kind.start_urls(spec):
             url: str | None = start_url
             seen_pages: set[str] = set()
@@ -184,7 +184,12 @@ def _download_and_parse(spec, kind: SourceKind, options: FetchOptions, summary: 
                     raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
                 seen_pages.add(url)
                 page = download(
-                    client, url, max_bytes=options.max_bytes, retry=options.retry, sleep=options.sleep
+                    client,
+                    url,
+                    max_bytes=options.max_bytes,
+                    retry=options.retry,
+                    sleep=options.sleep,
+                    headers=auth if auth and httpx.URL(url).host == own_host else None,
                 )
                 summary.http_status = page.status
                 summary.bytes += len(page.body)
