@@ -113,6 +113,9 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
     pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, facts)
     intervals = _load_intervals(connection, pks.values())
 
+    stored_tiers: defaultdict[int, list[str]] = defaultdict(list)
+    for offering_pk, tier in list(intervals):
+        stored_tiers[offering_pk].append(tier)
     changes = _IntervalChanges(provenance, observed_at, counts)
     tiers_by_offering: defaultdict[int, set[str]] = defaultdict(set)
     for record in batch:
@@ -126,10 +129,11 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
             else:
                 changes.observe_dated(rows, offering_pk, record, segment)
                 listed.add((str(segment.tier), segment.effective_from))
+        stored = {tier: intervals[(offering_pk, tier)] for tier in stored_tiers[offering_pk]}
         if provenance.basis is Basis.OBSERVED:
-            changes.close_unlisted_tiers(intervals, offering_pk, tiers_by_offering[offering_pk])
+            changes.close_unlisted_tiers(stored, tiers_by_offering[offering_pk])
         else:
-            changes.supersede_unlisted_spans(intervals, offering_pk, listed)
+            changes.supersede_unlisted_spans(stored, listed)
 
     if withdraw_missing:
         seen = {(record.provider, record.offering_id) for record in batch}
@@ -212,10 +216,13 @@ class _IntervalChanges:
             rows, offering_pk, record, segment, prices, start=segment.effective_from, end=segment.effective_to
         )
 
-    def close_unlisted_tiers(self, intervals, offering_pk: int, tiers: set[str]) -> None:
-        """A live sheet that no longer prices a tier (say, batch) ends that tier's interval."""
-        for (pk, tier), rows in intervals.items():
-            if pk != offering_pk or tier in tiers:
+    def close_unlisted_tiers(self, stored: dict[str, list[dict]], tiers: set[str]) -> None:
+        """A live sheet that no longer prices a tier (say, batch) ends that tier's interval.
+
+        ``stored`` maps each tier the offering had before this batch to its interval states.
+        """
+        for tier, rows in stored.items():
+            if tier in tiers:
                 continue
             in_force = _in_force(rows, self.observed_at)
             if in_force is not None:
@@ -223,14 +230,12 @@ class _IntervalChanges:
                 self.counts.changed += 1
 
     def supersede_unlisted_spans(
-        self, intervals, offering_pk: int, listed: set[tuple[str, datetime | None]]
+        self, stored: dict[str, list[dict]], listed: set[tuple[str, datetime | None]]
     ) -> None:
         """A dated schedule is the source's whole statement: spans of the same basis that it
         no longer lists (a cancelled or moved future price) are restated away, not kept open."""
         basis = str(self.provenance.basis)
-        for (pk, tier), rows in intervals.items():
-            if pk != offering_pk:
-                continue
+        for tier, rows in stored.items():
             for state in [row for row in rows if row["basis"] == basis]:
                 if (tier, state["effective_from"]) not in listed:
                     self._supersede(rows, state)
