@@ -279,6 +279,8 @@ def _summary_line(summary) -> str:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    import threading
+
     from frontier_watch import output
     from frontier_watch.curated import load_identity
     from frontier_watch.fetch_lock import LockHeld, fetch_lock, lock_path_for
@@ -309,13 +311,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             if interactive:
                 summaries = _fetch_with_progress(database, specs, identity, options)
             else:
+                printing = threading.Lock()  # sources finish on their own threads
 
                 def report(summary) -> None:
                     if args.json:
                         return
                     if not args.quiet or summary.status != "ok":
                         stream = sys.stdout if summary.status == "ok" else sys.stderr
-                        print(_summary_line(summary), file=stream, flush=True)
+                        with printing:
+                            print(_summary_line(summary), file=stream, flush=True)
 
                 summaries = fetch_sources(database.engine, specs, identity, options, on_done=report)
     except LockHeld as exc:
