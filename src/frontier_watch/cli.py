@@ -578,7 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("schedule", "run fetches on their cron schedules", "a later issue"),
         ("doctor", "check config, database and sources", "a later issue"),
     ):
-        sub = command(name, _not_built(issue), help_text)
+        sub = command(name, _not_built(issue), f"{help_text} (not available yet)")
         sub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
