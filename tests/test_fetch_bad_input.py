@@ -109,6 +109,7 @@ def test_http_500_fails_after_retries_and_keeps_data(stored, spec):
 def test_500_then_success_is_retried(stored, spec):
     summary, responder = run(stored, spec, httpx.Response(503), httpx.Response(200, content=GOOD))
     assert summary.status == "ok" and responder.calls == 2
+    assert summary.error == "HTTP 503, retrying in 0.5s"  # the run's note says it had to retry
 
 
 def test_429_waits_for_retry_after(stored, spec):

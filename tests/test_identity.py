@@ -39,7 +39,7 @@ def test_crosswalk_settles_what_rules_cannot():
     assert identity.model_id("openrouter", "deepseek/deepseek-r1:free") == "deepseek-r1"
     # unknown ids fall back to the rules, and are kept
     assert identity.model_id("openrouter", "brand-new/model-x-20260101") == "model-x"
-    assert not identity.is_curated("openrouter", "brand-new/model-x-20260101")
+    assert identity.resolve("openrouter", "brand-new/model-x-20260101") is None
 
 
 @pytest.mark.parametrize(

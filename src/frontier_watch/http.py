@@ -46,9 +46,7 @@ class Download:
     status: int
     body: bytes
     headers: httpx.Headers
-    attempts: int = 1
-    waited_seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # retries on the way, for the run summary
 
 
 def bearer_headers(token_env: str | None) -> dict[str, str]:
@@ -87,7 +85,6 @@ def download(
     deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
 ) -> Download:
     """GET ``url`` and return its (decompressed) body, or raise FetchError."""
-    waited = 0.0
     notes: list[str] = []
     for attempt in range(1, retry.attempts + 1):
         last = attempt == retry.attempts
@@ -97,7 +94,6 @@ def download(
                     wait = _retry_wait(response, attempt, retry)
                     notes.append(f"HTTP {response.status_code}, retrying in {wait:.1f}s")
                     sleep(wait)
-                    waited += wait
                     continue
                 if response.status_code >= 400:
                     raise FetchError(_status_message(response), response.status_code)
@@ -107,8 +103,6 @@ def download(
                     status=response.status_code,
                     body=body,
                     headers=response.headers,
-                    attempts=attempt,
-                    waited_seconds=waited,
                     notes=notes,
                 )
         except httpx.DecodingError as exc:
@@ -125,7 +119,6 @@ def download(
             wait = retry.backoff_seconds * 2 ** (attempt - 1)
             notes.append(f"{_transport_message(exc, url)}; retrying in {wait:.1f}s")
             sleep(wait)
-            waited += wait
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 

@@ -87,9 +87,6 @@ class Identity:
         entry = self.resolve(source, alias)
         return entry.model_id if entry else normalise(alias)
 
-    def is_curated(self, source: str, alias: str) -> bool:
-        return self.resolve(source, alias) is not None
-
 
 def model_display_name(offering_id: str, offering_name: str, model_id: str) -> str:
     """A model's name when no crosswalk entry names it: the source's name, cleaned.

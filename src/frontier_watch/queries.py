@@ -6,7 +6,7 @@ caller chooses how to show them (table, JSON, CSV, dashboard).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
@@ -14,7 +14,6 @@ from sqlalchemy import Connection, and_, func, or_, select
 from frontier_watch import money
 from frontier_watch.identity import normalise
 from frontier_watch.models import (
-    BenchmarkScore,
     FetchRun,
     Model,
     ModelAlias,
@@ -22,7 +21,6 @@ from frontier_watch.models import (
     PriceInterval,
     Release,
     Signal,
-    TrendClaim,
 )
 from frontier_watch.records import PRICE_FIELDS
 
@@ -174,21 +172,6 @@ def price_history(
     return [_price_row(row) for row in connection.execute(statement)]
 
 
-def price_changes(connection: Connection, since: datetime) -> list[dict[str, Any]]:
-    """Intervals that started, or were first seen, since ``since``: what changed lately."""
-    statement = (
-        _price_select()
-        .where(
-            or_(
-                _i.c.effective_from >= since, and_(_i.c.effective_from.is_(None), _i.c.first_seen_at >= since)
-            ),
-            _i.c.superseded_at.is_(None),
-        )
-        .order_by(_i.c.effective_from.desc())
-    )
-    return [_price_row(row) for row in connection.execute(statement)]
-
-
 def _rows(connection: Connection, statement) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in connection.execute(statement)]
 
@@ -229,16 +212,6 @@ def releases(
     return _rows(connection, statement)
 
 
-def benchmark_scores(connection: Connection) -> list[dict[str, Any]]:
-    table = BenchmarkScore.__table__
-    return _rows(connection, select(table).order_by(table.c.release_date, table.c.model))
-
-
-def trend_claims(connection: Connection) -> list[dict[str, Any]]:
-    table = TrendClaim.__table__
-    return _rows(connection, select(table).order_by(table.c.date))
-
-
 def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
     """Per source id: last success, last error (if after it), offerings and price rows."""
     runs = FetchRun.__table__
@@ -274,7 +247,3 @@ def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
 def latest_run_id(connection: Connection) -> int:
     """The newest fetch run id (0 when none): the dashboard polls it to notice cron writes."""
     return connection.execute(select(func.coalesce(func.max(FetchRun.id), 0))).scalar_one()
-
-
-def recent_days(days: int, now: datetime) -> datetime:
-    return now - timedelta(days=days)

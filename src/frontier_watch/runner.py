@@ -131,7 +131,7 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
         kind = PRICE_KINDS.get(spec.kind)
         if kind is None:
             raise FetchError(f"sources of kind {spec.kind!r} cannot be fetched by this version")
-        offerings, skipped = _download_and_parse(spec, kind, options, summary, digest)
+        offerings, skipped, retries = _download_and_parse(spec, kind, options, summary, digest)
         summary.records, summary.skipped = len(offerings), len(skipped)
         with _WRITE_LOCK, engine.begin() as connection:
             _check_health(connection, spec, len(offerings))
@@ -148,7 +148,7 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
             summary.new, summary.changed = counts.new, counts.changed
             summary.unchanged, summary.withdrawn = counts.unchanged, counts.withdrawn
             summary.status = "ok"
-            summary.error = _skip_note(skipped)
+            summary.error = "; ".join(filter(None, [_skip_note(skipped), *retries])) or None
             _finish(connection, summary, started, digest)
         return summary
     except _Suspicious as exc:
@@ -172,6 +172,7 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
 def _download_and_parse(spec, kind: SourceKind, options: FetchOptions, summary: RunSummary, digest):
     offerings: dict[tuple[str, str], OfferingRecord] = {}
     skipped: list[tuple[str, str]] = []
+    retries: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
     token_env = spec.options.get("token_env") if isinstance(spec.options.get("token_env"), str) else None
     auth = bearer_headers(token_env)
     own_host = httpx.URL(spec.url.replace("{vendor}", "x")).host
@@ -193,6 +194,7 @@ def _download_and_parse(spec, kind: SourceKind, options: FetchOptions, summary: 
                 )
                 summary.http_status = page.status
                 summary.bytes += len(page.body)
+                retries.extend(page.notes)
                 digest.update(page.body)
                 result = kind.parse(page.body, url=page.url, options=spec.options)
                 for offering in result.offerings:
@@ -206,7 +208,7 @@ def _download_and_parse(spec, kind: SourceKind, options: FetchOptions, summary: 
                     offerings[key] = offering
                 skipped.extend(result.skipped)
                 url = result.next_url
-    return list(offerings.values()), skipped
+    return list(offerings.values()), skipped, retries
 
 
 def _check_health(connection, spec: SourceSpec, count: int) -> None:
