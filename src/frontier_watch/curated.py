@@ -31,6 +31,7 @@ from frontier_watch.models import (
     Release,
     Signal,
     TrendClaim,
+    table_of,
 )
 from frontier_watch.paths import data_dir
 from frontier_watch.price_history import Provenance, record_offerings
@@ -363,7 +364,7 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
     if "first_seen_at" in table.model.model_fields:
         for row in rows:
             row.setdefault("first_seen_at", now)
-    upsert_rows(connection, table.model.__table__, rows, table.key)
+    upsert_rows(connection, table_of(table.model), rows, table.key)
     return len(rows)
 
 
@@ -383,8 +384,8 @@ def _load_crosswalk(connection: Connection, path: Path) -> int:
             model["lab"] = row["lab"]
         aliases.append({"model_id": row["model_id"], "source": row["source"] or "*", "alias": row["alias"]})
         count += 1
-    upsert_rows(connection, Model.__table__, list(models.values()), ("id",))
-    upsert_rows(connection, ModelAlias.__table__, aliases, ("source", "alias"))
+    upsert_rows(connection, table_of(Model), list(models.values()), ("id",))
+    upsert_rows(connection, table_of(ModelAlias), aliases, ("source", "alias"))
     return count
 
 
@@ -395,13 +396,13 @@ def _ensure_models(connection: Connection, rows: list[dict]) -> None:
         model_id = row.get("model_id")
         if model_id and model_id not in known:
             missing[model_id] = {"id": model_id, "name": row.get("model") or model_id, "lab": row.get("lab")}
-    upsert_rows(connection, Model.__table__, list(missing.values()), ("id",), update=False)
+    upsert_rows(connection, table_of(Model), list(missing.values()), ("id",), update=False)
 
 
 def _record_load(connection: Connection, name: str, digest: str, rows: int, now: datetime) -> None:
     upsert_rows(
         connection,
-        CuratedLoad.__table__,
+        table_of(CuratedLoad),
         [{"name": name, "content_hash": digest, "rows": rows, "loaded_at": now}],
         ("name",),
     )

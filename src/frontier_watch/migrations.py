@@ -31,17 +31,17 @@ class Migration:
 
 def _initial_schema(connection: Connection) -> None:
     tables = [
-        models.CuratedLoad.__table__,
-        models.FetchRun.__table__,
-        models.Model.__table__,
-        models.ModelAlias.__table__,
-        models.Offering.__table__,
-        models.PriceInterval.__table__,
-        models.Release.__table__,
-        models.ReleaseStat.__table__,
-        models.Signal.__table__,
-        models.BenchmarkScore.__table__,
-        models.TrendClaim.__table__,
+        models.table_of(models.CuratedLoad),
+        models.table_of(models.FetchRun),
+        models.table_of(models.Model),
+        models.table_of(models.ModelAlias),
+        models.table_of(models.Offering),
+        models.table_of(models.PriceInterval),
+        models.table_of(models.Release),
+        models.table_of(models.ReleaseStat),
+        models.table_of(models.Signal),
+        models.table_of(models.BenchmarkScore),
+        models.table_of(models.TrendClaim),
     ]
     SQLModel.metadata.create_all(connection, tables=tables)
 
@@ -72,7 +72,7 @@ def current_version(engine: Engine) -> int:
 
 def upgrade(engine: Engine) -> list[Migration]:
     """Apply every pending migration in order; return the ones applied."""
-    models.SchemaMigration.__table__.create(engine, checkfirst=True)
+    models.table_of(models.SchemaMigration).create(engine, checkfirst=True)
     start = current_version(engine)
     if start > HEAD:
         raise SchemaError(
@@ -85,7 +85,9 @@ def upgrade(engine: Engine) -> list[Migration]:
         with engine.begin() as connection:
             migration.apply(connection)
             connection.execute(
-                models.SchemaMigration.__table__.insert().values(
+                models.table_of(models.SchemaMigration)
+                .insert()
+                .values(
                     version=migration.version,
                     name=migration.name,
                     applied_at=datetime.now(UTC).replace(tzinfo=None),

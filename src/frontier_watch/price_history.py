@@ -28,12 +28,12 @@ from sqlalchemy import Connection, bindparam, or_, select, update
 from frontier_watch import money
 from frontier_watch.db import bulk_insert, upsert_rows
 from frontier_watch.identity import Identity, model_display_name, normalise
-from frontier_watch.models import Model, Offering, PriceInterval
+from frontier_watch.models import Model, Offering, PriceInterval, table_of
 from frontier_watch.records import PRICE_FIELDS, Basis, OfferingRecord, PriceSegment
 
-_offering = Offering.__table__
-_interval = PriceInterval.__table__
-_model = Model.__table__
+_offering = table_of(Offering)
+_interval = table_of(PriceInterval)
+_model = table_of(Model)
 _PRICE_COLUMNS = tuple(f"{name}_nusd" for name in PRICE_FIELDS)
 
 

@@ -21,12 +21,13 @@ from frontier_watch.models import (
     PriceInterval,
     Release,
     Signal,
+    table_of,
 )
 from frontier_watch.records import PRICE_FIELDS
 
-_o = Offering.__table__
-_i = PriceInterval.__table__
-_m = Model.__table__
+_o = table_of(Offering)
+_i = table_of(PriceInterval)
+_m = table_of(Model)
 
 
 def end_of_day(day: date) -> datetime:
@@ -183,7 +184,7 @@ def signals(
     entity: str | None = None,
     since: date | None = None,
 ) -> list[dict[str, Any]]:
-    table = Signal.__table__
+    table = table_of(Signal)
     statement = select(table).order_by(table.c.date.desc(), table.c.entity)
     if category:
         statement = statement.where(table.c.category == category)
@@ -201,7 +202,7 @@ def releases(
     since: date | None = None,
     open_weights: bool | None = None,
 ) -> list[dict[str, Any]]:
-    table = Release.__table__
+    table = table_of(Release)
     statement = select(table).order_by(table.c.date.desc(), table.c.lab)
     if lab:
         statement = statement.where(func.lower(table.c.lab).like(f"%{lab.lower()}%"))
@@ -214,7 +215,7 @@ def releases(
 
 def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
     """Per source id: last success, last error (if after it), offerings and price rows."""
-    runs = FetchRun.__table__
+    runs = table_of(FetchRun)
     status: dict[str, dict[str, Any]] = {}
     last_ok = dict(
         connection.execute(

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from frontier_watch.catalogue import SourceSpec
 from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
 from frontier_watch.identity import Identity
-from frontier_watch.models import FetchRun
+from frontier_watch.models import FetchRun, table_of
 from frontier_watch.money import PriceError
 from frontier_watch.price_history import Provenance, record_offerings
 from frontier_watch.records import OfferingRecord
@@ -32,7 +32,7 @@ from frontier_watch.sources.errors import SourceFormatError
 
 MAX_PAGES = 200
 SHRINK_LIMIT = 0.5  # fewer than half the offerings of the last good run is suspicious
-_run = FetchRun.__table__
+_run = table_of(FetchRun)
 # Sources download and parse concurrently but write one at a time: SQLite has one
 # writer, and a write that raced another would fail rather than wait.
 _WRITE_LOCK = threading.Lock()
