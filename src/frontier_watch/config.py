@@ -173,9 +173,12 @@ def _apply_source_overrides(
             types, description = _SOURCE_KEYS[name]
             if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
                 raise ConfigError(f"{where}: {key}.{name}: expected {description}, got {_type_name(value)}")
-            if name == "url" and not value.startswith(("http://", "https://")):
-                raise ConfigError(f"{where}: {key}.url: expected an http(s) URL, got {value!r}")
+            if name == "url":
+                assert isinstance(value, str)  # _SOURCE_KEYS admits only a string, checked above
+                if not value.startswith(("http://", "https://")):
+                    raise ConfigError(f"{where}: {key}.url: expected an http(s) URL, got {value!r}")
             if name == "schedule":
+                assert isinstance(value, str)  # as for "url"
                 reason = cron_error(value)
                 if reason:
                     raise ConfigError(f"{where}: {key}.schedule: bad cron string {value!r}: {reason}")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
+from sqlmodel import SQLModel
 
 from frontier_watch import money
 from frontier_watch.db import upsert_rows
@@ -72,7 +73,7 @@ class FactTable:
     """A curated CSV of facts and the table it fills, with its natural key."""
 
     file: str
-    model: type
+    model: type[SQLModel]
     key: tuple[str, ...]
     fixed: dict[str, Any]
     # column -> text column that keeps a value which is not a number (a status such as "rescinded")
@@ -318,7 +319,8 @@ def seed_curated(
     folder = folder or data_dir()
     now = now or datetime.now(UTC).replace(tzinfo=None)
     with engine.connect() as connection:
-        loaded = dict(connection.execute(select(CuratedLoad.name, CuratedLoad.content_hash)).all())
+        loads = table_of(CuratedLoad)
+        loaded: dict[str, str] = dict(connection.execute(select(loads.c.name, loads.c.content_hash)).all())
     files = _curated_files(folder)
     pending = [(name, path, _file_hash(path)) for name, path in files]
     pending = [item for item in pending if loaded.get(item[0]) != item[2]]
@@ -390,7 +392,7 @@ def _load_crosswalk(connection: Connection, path: Path) -> int:
 
 
 def _ensure_models(connection: Connection, rows: list[dict]) -> None:
-    known = set(connection.execute(select(Model.id)).scalars())
+    known = set(connection.execute(select(table_of(Model).c.id)).scalars())
     missing = {}
     for row in rows:
         model_id = row.get("model_id")

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -111,6 +118,7 @@ def upsert_rows(
     if not rows:
         return
     dialect = connection.dialect.name
+    insert: Callable[[Table], SQLiteInsert | PostgresInsert]
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     elif dialect == "postgresql":

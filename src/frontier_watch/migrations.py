@@ -66,7 +66,8 @@ def current_version(engine: Engine) -> int:
     if not inspect(engine).has_table("schema_migration"):
         return 0
     with engine.connect() as connection:
-        versions = connection.execute(select(models.SchemaMigration.version)).scalars().all()
+        table = models.table_of(models.SchemaMigration)
+        versions = connection.execute(select(table.c.version)).scalars().all()
     return max(versions, default=0)
 
 

@@ -131,7 +131,7 @@ def prices_as_of(
 
 def unmatched_offerings(connection: Connection) -> list[dict[str, Any]]:
     """Offerings whose model no crosswalk entry names and no other source prices."""
-    curated_models = select(ModelAlias.model_id)
+    curated_models = select(table_of(ModelAlias).c.model_id)
     sources_per_model = (
         select(_o.c.model_id, func.count(func.distinct(_o.c.source_id)).label("sources"))
         .group_by(_o.c.model_id)
@@ -247,4 +247,5 @@ def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
 
 def latest_run_id(connection: Connection) -> int:
     """The newest fetch run id (0 when none): the dashboard polls it to notice cron writes."""
-    return connection.execute(select(func.coalesce(func.max(FetchRun.id), 0))).scalar_one()
+    runs = table_of(FetchRun)
+    return connection.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()

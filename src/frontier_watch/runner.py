@@ -122,9 +122,12 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
     started = time.perf_counter()
     started_at = utc_now()
     with _WRITE_LOCK, engine.begin() as connection:
-        run_id = connection.execute(
+        inserted = connection.execute(
             _run.insert().values(source_id=spec.id, started_at=started_at, status="running")
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        # A single-row INSERT without RETURNING always reports its primary key.
+        assert inserted is not None
+        run_id = inserted[0]
     summary = RunSummary(source_id=spec.id, status="failed", run_id=run_id)
     digest = hashlib.sha256()
     try:

@@ -188,7 +188,7 @@ def _weight(segment: PriceSegment) -> Decimal:
 
 def _price_set(prices: dict[str, Any], where: str) -> list[PriceSegment]:
     """One price set -> the default segment plus one segment per long-context threshold."""
-    base: dict[str, Decimal] = {}
+    base: dict[str, Any] = {}  # PriceSegment keyword arguments
     tiered: dict[str, list[tuple[int, Decimal]]] = {}
     for key, field in MTOK_FIELDS.items():
         if prices.get(key) is None:

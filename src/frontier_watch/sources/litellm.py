@@ -132,7 +132,7 @@ def _split_key(key: str) -> tuple[str, str] | None:
 
 def _tier_segments(entry: dict[str, Any]) -> list[PriceSegment]:
     """One segment per tier the entry prices, default first, then in key order."""
-    tiers: dict[str, dict[str, Decimal]] = {Tier.DEFAULT: {}}
+    tiers: dict[str, dict[str, Any]] = {Tier.DEFAULT: {}}  # tier -> PriceSegment keyword arguments
     cache_hits: dict[str, Decimal] = {}
     for key, value in entry.items():
         split = _split_key(key)
@@ -178,7 +178,7 @@ def _tiered_pricing(entry: dict[str, Any]) -> list[PriceSegment]:
         if tier in seen:
             raise _Skip(f"{where}: two ranges for tier {tier}")
         seen.add(tier)
-        fields = {
+        fields: dict[str, Any] = {
             BASE_FIELDS[key]: _price(f"{where}.{key}", band[key])
             for key in BASE_FIELDS
             if band.get(key) is not None

@@ -12,7 +12,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from frontier_watch.money import PriceError, per_mtok
@@ -82,7 +81,9 @@ def _fold_long_context_ids(result: ParseResult) -> ParseResult:
     folded: set[str] = set()
     for offering in result.offerings:
         match = _TIER_ID.match(offering.offering_id)
-        base = by_id.get(match["base"]) if match else None
+        if match is None:
+            continue
+        base = by_id.get(match["base"])
         if base is None:
             continue
         tier = long_context_tier(int(match["tokens"]) * 1000)
@@ -120,7 +121,7 @@ def _segments(history: Any) -> list[PriceSegment]:
 def _segment(entry: Any, where: str) -> PriceSegment:
     if not isinstance(entry, dict):
         raise _Skip(f"{where} is {describe(entry)}, expected an object")
-    prices: dict[str, Decimal] = {}
+    prices: dict[str, Any] = {}  # PriceSegment keyword arguments
     for key, field in FIELDS.items():
         value = entry.get(key)
         if value is None:

@@ -104,7 +104,7 @@ def _offering(model_id: str, item: dict[str, Any]) -> OfferingRecord:
     if _is_router(pricing):
         raise _Skip("router (price -1), not a price")
 
-    prices: dict[str, Decimal | None] = {}
+    prices: dict[str, Any] = {}  # PriceSegment keyword arguments
     for key, field in TOKEN_PRICES.items():
         value = pricing.get(key)
         if value is None:
