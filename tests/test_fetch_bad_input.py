@@ -291,3 +291,12 @@ def test_a_token_from_the_environment_goes_only_to_the_sources_own_host(empty_en
     with empty_engine.connect() as connection:
         stored = " ".join(str(value) for row in connection.execute(select(FetchRun)) for value in row)
     assert "s3cret" not in stored
+
+
+def test_http_404_fails_at_once_without_retrying(stored, spec):
+    before = snapshot(stored)
+    sleeps = []
+    summary, responder = run(stored, spec, httpx.Response(404), sleeps=sleeps)
+    assert responder.calls == 1 and sleeps == []
+    assert summary.http_status == 404
+    assert_failed_and_intact(stored, before, summary, "HTTP 404 Not Found")
