@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 
+from frontier_watch.errors import first_line
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -38,11 +40,6 @@ class Database:
     def describe(self) -> str:
         path = self.sqlite_path
         return str(path) if path else self.engine.url.render_as_string(hide_password=True)
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def to_sqlalchemy_url(location: str) -> str:
@@ -89,7 +86,7 @@ def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> 
         database = Database(engine=make_engine(location), url=location)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseError(
-            f"{location}: not a database path or URL we can open ({_first_line(exc)})"
+            f"{location}: not a database path or URL we can open ({first_line(exc)})"
         ) from None
     except ImportError as exc:
         raise DatabaseError(f"{location}: the database driver is not installed ({exc.name or exc})") from None
@@ -103,8 +100,7 @@ def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> 
     except migrations.SchemaError as exc:
         raise DatabaseError(f"{database.describe()}: {exc}") from None
     except SQLAlchemyError as exc:
-        first_line = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
-        raise DatabaseError(f"{database.describe()}: {first_line}") from None
+        raise DatabaseError(f"{database.describe()}: {first_line(exc)}") from None
     return database
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import httpx
 
 from frontier_watch import __version__
+from frontier_watch.errors import first_line
 
 USER_AGENT = f"frontier-watch/{__version__} (+https://github.com/frontier-watch/frontier-watch)"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the LiteLLM map is about 1.5 MB; 64 MB is a bomb
@@ -106,7 +107,7 @@ def download(
                     notes=notes,
                 )
         except httpx.DecodingError as exc:
-            raise FetchError(f"could not decode the response body: {_first_line(exc)}") from None
+            raise FetchError(f"could not decode the response body: {first_line(exc)}") from None
         except httpx.TooManyRedirects:
             raise FetchError(f"too many redirects fetching {url}") from None
         except httpx.HTTPError as exc:
@@ -176,11 +177,6 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _status_message(response: httpx.Response) -> str:
     reason = response.reason_phrase or ""
     return f"HTTP {response.status_code} {reason}".strip()
@@ -198,8 +194,7 @@ def _transport_message(exc: Exception, url: str) -> str:
             return f"connection refused by {host}"
         if "name or service" in text or "nodename" in text or "getaddrinfo" in text or "resolution" in text:
             return f"cannot resolve {host} (no network?)"
-        return f"cannot connect to {host}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        return f"cannot connect to {host}: {first_line(exc)}"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return f"unsupported URL {url!r}"
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"network error talking to {host}: {first}"
+    return f"network error talking to {host}: {first_line(exc)}"

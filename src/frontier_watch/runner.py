@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontier_watch.catalogue import SourceSpec
+from frontier_watch.errors import first_line
 from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
 from frontier_watch.identity import Identity
 from frontier_watch.models import FetchRun, table_of
@@ -162,10 +163,10 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
     except (SourceFormatError, PriceError, ValueError) as exc:
         summary.error = str(exc)
     except SQLAlchemyError as exc:
-        summary.error = f"database error: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}"
+        summary.error = f"database error: {first_line(exc)}"
     except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        summary.error = f"unexpected error: {type(exc).__name__}{': ' + detail if detail else ''}"
+        detail = f": {first_line(exc)}" if str(exc).strip() else ""
+        summary.error = f"unexpected error: {type(exc).__name__}{detail}"
     summary.new = summary.changed = summary.unchanged = summary.withdrawn = 0
     with _WRITE_LOCK, engine.begin() as connection:
         _finish(connection, summary, started, digest)
