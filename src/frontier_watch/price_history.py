@@ -117,13 +117,13 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
     for offering_pk, tier in list(intervals):
         stored_tiers[offering_pk].append(tier)
     changes = _IntervalChanges(provenance, observed_at, counts)
-    tiers_by_offering: defaultdict[int, set[str]] = defaultdict(set)
     for record in batch:
         offering_pk = pks[(record.provider, record.offering_id)]
+        tiers: set[str] = set()
         listed: set[tuple[str, datetime | None]] = set()
         for segment in record.segments:
             rows = intervals[(offering_pk, segment.tier)]
-            tiers_by_offering[offering_pk].add(str(segment.tier))
+            tiers.add(str(segment.tier))
             if provenance.basis is Basis.OBSERVED and segment.effective_from is None:
                 changes.observe_live(rows, offering_pk, record, segment)
             else:
@@ -131,7 +131,7 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
                 listed.add((str(segment.tier), segment.effective_from))
         stored = {tier: intervals[(offering_pk, tier)] for tier in stored_tiers[offering_pk]}
         if provenance.basis is Basis.OBSERVED:
-            changes.close_unlisted_tiers(stored, tiers_by_offering[offering_pk])
+            changes.close_unlisted_tiers(stored, tiers)
         else:
             changes.supersede_unlisted_spans(stored, listed)
 
@@ -398,20 +398,21 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     return pks
 
 
-def _update_in_chunks(connection: Connection, table, pks: list[int], **values) -> None:
-    """UPDATE table SET values WHERE id IN pks, in chunks under SQLite's parameter limit."""
+def _chunks(pks: list[int]) -> Iterator[list[int]]:
+    """Id lists short enough for one IN (...) under SQLite's bound-parameter limit."""
     for start in range(0, len(pks), 500):
-        connection.execute(update(table).where(table.c.id.in_(pks[start : start + 500])).values(**values))
+        yield pks[start : start + 500]
+
+
+def _update_in_chunks(connection: Connection, table, pks: list[int], *conditions, **values) -> None:
+    """UPDATE table SET values WHERE id IN pks [AND conditions], chunk by chunk."""
+    for chunk in _chunks(pks):
+        connection.execute(update(table).where(table.c.id.in_(chunk), *conditions).values(**values))
 
 
 def _move_last_seen(connection: Connection, table, pks: list[int], observed_at: datetime) -> None:
     """last_seen_at only moves forward: re-applying an older snapshot must not pull it back."""
-    for start in range(0, len(pks), 500):
-        connection.execute(
-            update(table)
-            .where(table.c.id.in_(pks[start : start + 500]), table.c.last_seen_at < observed_at)
-            .values(last_seen_at=observed_at)
-        )
+    _update_in_chunks(connection, table, pks, table.c.last_seen_at < observed_at, last_seen_at=observed_at)
 
 
 def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defaultdict:
@@ -427,8 +428,7 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         *(_interval.c[name] for name in _PRICE_COLUMNS),
     ]
     # Chunked IN lists keep each query under SQLite's bound-parameter limit.
-    for start in range(0, len(pks), 500):
-        chunk = pks[start : start + 500]
+    for chunk in _chunks(pks):
         result = connection.execute(
             select(*columns).where(_interval.c.offering_pk.in_(chunk), _interval.c.superseded_at.is_(None))
         )
@@ -451,12 +451,9 @@ def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, c
     if not gone:
         return
     pks = [row["id"] for row in gone]
+    _update_in_chunks(connection, _offering, pks, withdrawn_at=observed_at)
     live = _interval.c.superseded_at.is_(None)
-    for start in range(0, len(pks), 500):
-        chunk = pks[start : start + 500]
-        connection.execute(
-            update(_offering).where(_offering.c.id.in_(chunk)).values(withdrawn_at=observed_at)
-        )
+    for chunk in _chunks(pks):
         connection.execute(
             update(_interval)
             .where(
