@@ -26,11 +26,12 @@ from pathlib import Path
 import httpx
 
 from frontier_watch.catalogue import load_catalogue
-from frontier_watch.db import open_database
-from frontier_watch.price_history import segment_prices
-from frontier_watch.records import PRICE_FIELDS
-from frontier_watch.runner import FetchOptions, fetch_source
-from frontier_watch.sources import PRICE_KINDS
+from frontier_watch.fetching import FetchOptions, fetch_source
+from frontier_watch.sources import get_kind
+from frontier_watch.sources.kind import Response
+from frontier_watch.store.database import open_database
+from frontier_watch.store.price_intervals import segment_prices
+from frontier_watch.vocabulary import PRICE_FIELDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
@@ -76,7 +77,7 @@ def fetch_once(database, spec, body: bytes):
 
 def baseline_insert(kind, spec, body: bytes, folder: Path) -> tuple[float, int]:
     """The same rows through plain sqlite3.executemany (parsing is not timed)."""
-    result = PRICE_KINDS[kind].parse(body, url=spec.url, options={})
+    result = get_kind(kind).parse(Response(spec.url, 200, {}, body), spec)
     offerings = [
         (spec.id, o.provider, o.offering_id, o.name, o.lab, "2026-01-01", "2026-01-01")
         for o in result.offerings
@@ -132,7 +133,7 @@ def baseline_insert(kind, spec, body: bytes, folder: Path) -> tuple[float, int]:
 
 def parse_only(kind, spec, body: bytes) -> float:
     start = time.perf_counter()
-    PRICE_KINDS[kind].parse(body, url=spec.url, options={})
+    get_kind(kind).parse(Response(spec.url, 200, {}, body), spec)
     return time.perf_counter() - start
 
 
@@ -149,7 +150,7 @@ def main() -> None:
         rows = 0
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as folder:
-                database = open_database(str(Path(folder) / "fw.db"), seed=False)
+                database = open_database(str(Path(folder) / "fw.db"))
                 seconds, summary = fetch_once(database, spec, body)
                 first.append(seconds)
                 seconds, again_summary = fetch_once(database, spec, body)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch import migrations
-from frontier_watch.db import Database, make_engine, open_database
+from frontier_watch.store import migrations
+from frontier_watch.store.database import Database, make_engine
+from frontier_watch.store.seed import open_seeded_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,7 +40,7 @@ def empty_engine(tmp_path):
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    database = open_database(str(path))
+    database = open_seeded_database(str(path))
     database.engine.dispose()
     return path
 
@@ -54,6 +55,6 @@ def seeded_db_path(_seeded_template, tmp_path) -> Path:
 
 @pytest.fixture
 def seeded_database(seeded_db_path) -> Database:
-    database = open_database(str(seeded_db_path))
+    database = open_seeded_database(str(seeded_db_path))
     yield database
     database.engine.dispose()

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from frontier_watch.cli import PRICE_JSON_KEYS, main
+from frontier_watch.cli import main
+from frontier_watch.public_rows import PRICE_JSON_KEYS
 
 
 def run_json(capsys, *argv):
@@ -147,17 +148,18 @@ def test_db_upgrade_on_a_new_file(capsys, tmp_path):
 def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine, tmp_path):
     from decimal import Decimal
 
+    from frontier_watch.batch import PricedOffering, PriceSegment
+    from frontier_watch.clock import utc_now
     from frontier_watch.identity import Identity
-    from frontier_watch.price_history import Provenance, record_offerings
-    from frontier_watch.records import Basis, OfferingRecord, PriceSegment
-    from frontier_watch.runner import utc_now
+    from frontier_watch.store.price_intervals import Provenance, record_offerings
+    from frontier_watch.vocabulary import Basis
 
     evil = "Evil\x1b[2J\x1b]0;pwned\x07 Model\r\n"
     with empty_engine.begin() as connection:
         record_offerings(
             connection,
             [
-                OfferingRecord(
+                PricedOffering(
                     "evil/model",
                     evil,
                     "openrouter",

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlmodel import SQLModel
 
-from frontier_watch.curated import CuratedDataError, seed_curated
-from frontier_watch.db import make_engine
-from frontier_watch.migrations import upgrade
-from frontier_watch.models import CuratedLoad
 from frontier_watch.paths import data_dir
+from frontier_watch.sources.curated import CuratedDataError
+from frontier_watch.store.database import make_engine
+from frontier_watch.store.migrations import upgrade
+from frontier_watch.store.seed import seed_curated
+from frontier_watch.store.tables import CuratedLoad
 
 
 def counts(engine):

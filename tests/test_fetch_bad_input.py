@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from frontier_watch.catalogue import load_catalogue
+from frontier_watch.fetching import FetchOptions, fetch_source
 from frontier_watch.http import RetryPolicy
 from frontier_watch.identity import Identity
-from frontier_watch.models import FetchRun, Offering, PriceInterval
-from frontier_watch.runner import FetchOptions, fetch_source
+from frontier_watch.store.tables import FetchRun, Offering, PriceInterval
 
 URL = "https://openrouter.test/api/v1/models"
 NO_CROSSWALK = Identity({}, {})
@@ -259,13 +259,13 @@ def test_a_redirect_loop_fails_clearly(stored, spec):
 
 
 def test_an_unexpected_error_in_one_source_is_recorded_not_raised(stored, spec, monkeypatch):
-    from frontier_watch import runner
+    from frontier_watch import sources
 
-    def broken_parser(body, *, url, options=None):
+    def broken_parser(response, spec):
         raise KeyError("surprise")
 
-    kind = runner.PRICE_KINDS["openrouter"]
-    monkeypatch.setitem(runner.PRICE_KINDS, "openrouter", replace(kind, parse=broken_parser))
+    kind = sources.get_kind("openrouter")
+    monkeypatch.setitem(sources._registry, "openrouter", replace(kind, parse=broken_parser))
     before = snapshot(stored)
     summary, _ = run(stored, spec, httpx.Response(200, content=GOOD))
     assert_failed_and_intact(stored, before, summary, "unexpected error: KeyError: 'surprise'")

@@ -8,11 +8,11 @@ from conftest import FIXTURES
 from fixture_server import fixture_server
 from sqlalchemy import func, select
 
-from frontier_watch import queries
 from frontier_watch.cli import main
-from frontier_watch.db import open_database
-from frontier_watch.models import FetchRun, PriceInterval
-from frontier_watch.runner import utc_now
+from frontier_watch.clock import utc_now
+from frontier_watch.store import queries
+from frontier_watch.store.seed import open_seeded_database
+from frontier_watch.store.tables import FetchRun, PriceInterval
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def fetch(config, *extra, capsys=None):
 
 
 def current(db_path, **filters):
-    database = open_database(str(db_path))
+    database = open_seeded_database(str(db_path))
     with database.engine.connect() as connection:
         return queries.prices_as_of(connection, utc_now(), **filters)
 
@@ -135,7 +135,7 @@ def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served, capsys):
     _, config, db = served
     code, summaries = fetch(config, capsys=capsys)
     assert code == 0, summaries
-    database = open_database(str(db))
+    database = open_seeded_database(str(db))
     with database.engine.connect() as connection:
         before = connection.execute(select(func.count()).select_from(PriceInterval)).scalar_one()
     code, summaries = fetch(config, capsys=capsys)

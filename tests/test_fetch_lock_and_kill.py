@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.db import open_database
 from frontier_watch.fetch_lock import LockHeld, fetch_lock, lock_path_for
+from frontier_watch.fetching import FetchOptions, fetch_source
 from frontier_watch.identity import Identity
-from frontier_watch.models import FetchRun, PriceInterval
-from frontier_watch.runner import FetchOptions, fetch_source
+from frontier_watch.store.database import open_database
+from frontier_watch.store.tables import FetchRun, PriceInterval
 
 
 def dead_pid() -> int:
@@ -29,7 +29,7 @@ def dead_pid() -> int:
 
 def test_second_fetch_exits_3_while_the_first_holds_the_lock(tmp_path, capsys):
     db = tmp_path / "fw.db"
-    database = open_database(str(db), seed=False)
+    database = open_database(str(db))
     with fetch_lock(lock_path_for(database)):
         code = main(["--db", str(db), "fetch", "openrouter"])
     assert code == 3
@@ -114,9 +114,10 @@ def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
 
 
 def test_runs_left_running_by_a_killed_fetch_are_marked_interrupted(tmp_path, capsys):
-    from frontier_watch.runner import mark_interrupted_runs, utc_now
+    from frontier_watch.clock import utc_now
+    from frontier_watch.store.fetch_runs import mark_interrupted_runs
 
-    database = open_database(str(tmp_path / "fw.db"), seed=False)
+    database = open_database(str(tmp_path / "fw.db"))
     with database.engine.begin() as connection:
         connection.execute(FetchRun.__table__.insert().values(source_id="openrouter", started_at=utc_now()))
     assert mark_interrupted_runs(database.engine) == 1
@@ -130,12 +131,12 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     import httpx
     from frontier_watch.catalogue import load_catalogue
-    from frontier_watch.db import open_database
+    from frontier_watch.store.database import open_database
     from frontier_watch.identity import Identity
-    from frontier_watch import price_history
-    from frontier_watch.runner import FetchOptions, fetch_source
+    from frontier_watch.store import price_intervals as price_history
+    from frontier_watch.fetching import FetchOptions, fetch_source
 
-    database = open_database(sys.argv[1], seed=False)
+    database = open_database(sys.argv[1])
     body = open(sys.argv[2], "rb").read()
     original = price_history._withdraw
 
@@ -153,7 +154,7 @@ KILLER = textwrap.dedent(
 
 def test_a_kill_in_the_middle_of_a_write_leaves_the_database_as_it_was(tmp_path):
     db = tmp_path / "fw.db"
-    database = open_database(str(db), seed=False)
+    database = open_database(str(db))
     february = (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
     may = (FIXTURES / "openrouter/models_2026-05-01.data-array.sample.json").read_bytes()
     options = FetchOptions(
@@ -172,7 +173,7 @@ def test_a_kill_in_the_middle_of_a_write_leaves_the_database_as_it_was(tmp_path)
     result = subprocess.run([sys.executable, str(script), str(db), str(may_file)], capture_output=True)
     assert result.returncode == -signal.SIGKILL, result.stderr.decode()
     database.engine.dispose()
-    reopened = open_database(str(db), seed=False)
+    reopened = open_database(str(db))
     with reopened.engine.connect() as connection:
         after = connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
         statuses = connection.execute(select(FetchRun.status).order_by(FetchRun.id)).scalars().all()

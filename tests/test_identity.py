@@ -2,8 +2,7 @@
 
 import pytest
 
-from frontier_watch.curated import load_identity
-from frontier_watch.identity import model_display_name, normalise
+from frontier_watch.identity import load_identity, model_display_name, normalise
 
 
 @pytest.mark.parametrize(

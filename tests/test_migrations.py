@@ -5,8 +5,8 @@ import sqlite3
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from frontier_watch import migrations
-from frontier_watch.db import make_engine, open_database
+from frontier_watch.store import migrations
+from frontier_watch.store.database import make_engine, open_database
 
 
 def test_migrations_from_an_empty_file_reach_head(tmp_path):
@@ -43,7 +43,7 @@ def test_each_migration_is_recorded_once(tmp_path):
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
-    database = open_database(str(tmp_path / "w.db"), seed=False)
+    database = open_database(str(tmp_path / "w.db"))
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

@@ -16,9 +16,9 @@ from conftest import FIXTURES
 from sqlalchemy import func, select
 
 from frontier_watch.catalogue import load_catalogue
+from frontier_watch.fetching import FetchOptions, fetch_source
 from frontier_watch.identity import Identity
-from frontier_watch.models import Offering, PriceInterval
-from frontier_watch.runner import FetchOptions, fetch_source
+from frontier_watch.store.tables import Offering, PriceInterval
 
 STORED_FIELDS = (
     "prompt",

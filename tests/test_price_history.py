@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from frontier_watch import queries
+from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity
-from frontier_watch.models import Offering, PriceInterval
-from frontier_watch.price_history import Provenance, record_offerings
-from frontier_watch.records import Basis, OfferingRecord, PriceSegment
+from frontier_watch.store import queries
+from frontier_watch.store.price_intervals import Provenance, record_offerings
+from frontier_watch.store.tables import Offering, PriceInterval
+from frontier_watch.vocabulary import Basis
 
 NO_CROSSWALK = Identity({}, {})
 LIVE = Provenance("openrouter", Basis.OBSERVED, "https://example.test/models", "official-announcement")
@@ -23,7 +24,7 @@ DAY3 = datetime(2026, 3, 3, 6, 0)
 
 
 def offering(input_price, output_price, offering_id="deepseek/deepseek-r1", **segment):
-    return OfferingRecord(
+    return PricedOffering(
         offering_id=offering_id,
         name="DeepSeek: R1",
         provider="openrouter",
@@ -91,7 +92,7 @@ def test_a_price_change_back_opens_a_third_interval(empty_engine):
 def test_future_effective_date_is_stored_but_not_current(empty_engine):
     intro = PriceSegment(input=Decimal(2), output=Decimal(10), effective_to=datetime(2026, 9, 1))
     standard = PriceSegment(input=Decimal(3), output=Decimal(15), effective_from=datetime(2026, 9, 1))
-    sonnet = OfferingRecord("claude-sonnet-5", "Claude Sonnet 5", "anthropic", segments=[intro, standard])
+    sonnet = PricedOffering("claude-sonnet-5", "Claude Sonnet 5", "anthropic", segments=[intro, standard])
     record(empty_engine, [sonnet], provenance=DECLARED, at=datetime(2026, 8, 21))
     with empty_engine.connect() as connection:
         [now] = queries.prices_as_of(connection, datetime(2026, 8, 21))
@@ -103,11 +104,11 @@ def test_future_effective_date_is_stored_but_not_current(empty_engine):
 
 def test_live_observation_does_not_close_a_future_dated_price(empty_engine):
     standard = PriceSegment(input=Decimal(3), output=Decimal(15), effective_from=datetime(2026, 9, 1))
-    record(empty_engine, [OfferingRecord("m", "M", "p", segments=[standard])], provenance=DECLARED, at=DAY1)
+    record(empty_engine, [PricedOffering("m", "M", "p", segments=[standard])], provenance=DECLARED, at=DAY1)
     live = Provenance("genai-prices", Basis.OBSERVED, None, None)
     record(
         empty_engine,
-        [OfferingRecord("m", "M", "p", segments=[PriceSegment(input=Decimal(2), output=Decimal(10))])],
+        [PricedOffering("m", "M", "p", segments=[PriceSegment(input=Decimal(2), output=Decimal(10))])],
         provenance=live,
         at=DAY2,
     )
@@ -120,7 +121,7 @@ def test_applying_the_same_batch_twice_changes_nothing(empty_engine):
     batch = [
         offering("0.55", "2.19"),
         offering("0", "0", offering_id="deepseek/deepseek-r1:free"),
-        OfferingRecord(
+        PricedOffering(
             "o3",
             "o3",
             "openai",
@@ -138,13 +139,13 @@ def test_applying_the_same_batch_twice_changes_nothing(empty_engine):
 
 
 def test_restated_declared_span_is_superseded_not_deleted(empty_engine):
-    first = OfferingRecord(
+    first = PricedOffering(
         "o3",
         "o3",
         "openai",
         segments=[PriceSegment(input=Decimal(2), output=Decimal(8), effective_from=datetime(2025, 6, 10))],
     )
-    fixed = OfferingRecord(
+    fixed = PricedOffering(
         "o3",
         "o3",
         "openai",
@@ -168,7 +169,7 @@ def test_a_new_dated_segment_closes_the_open_one(empty_engine):
     intro = PriceSegment(input=Decimal(2), output=Decimal(10))
     record(
         empty_engine,
-        [OfferingRecord("s5", "S5", "anthropic", segments=[intro])],
+        [PricedOffering("s5", "S5", "anthropic", segments=[intro])],
         provenance=DECLARED,
         at=DAY1,
     )
@@ -178,7 +179,7 @@ def test_a_new_dated_segment_closes_the_open_one(empty_engine):
     ]
     counts = record(
         empty_engine,
-        [OfferingRecord("s5", "S5", "anthropic", segments=announced)],
+        [PricedOffering("s5", "S5", "anthropic", segments=announced)],
         provenance=DECLARED,
         at=DAY2,
     )
@@ -216,7 +217,7 @@ def test_skipped_offerings_are_kept_not_withdrawn(empty_engine):
 
 
 def test_tiers_are_separate_intervals(empty_engine):
-    tiers = OfferingRecord(
+    tiers = PricedOffering(
         "gemini-2.5-pro",
         "Gemini 2.5 Pro",
         "google",
@@ -236,10 +237,10 @@ def test_tiers_are_separate_intervals(empty_engine):
 
 def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
     """llm-prices' from_date null means "start unknown", not "since the beginning of time"."""
-    undated_open = OfferingRecord(
+    undated_open = PricedOffering(
         "gpt-4.5", "GPT-4.5", "openai", segments=[PriceSegment(input=Decimal(75), output=Decimal(150))]
     )
-    undated_closed = OfferingRecord(
+    undated_closed = PricedOffering(
         "deepseek-chat",
         "DeepSeek Chat",
         "deepseek",
@@ -263,7 +264,7 @@ def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
 
 
 def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):
-    twice = OfferingRecord(
+    twice = PricedOffering(
         "o3",
         "o3",
         "openai",
@@ -279,7 +280,7 @@ def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):
 
 def schedule(*spans):
     """An o3-like offering whose declared schedule is the given (start, end, input) spans."""
-    return OfferingRecord(
+    return PricedOffering(
         "m",
         "M",
         "p",
@@ -311,7 +312,7 @@ def test_a_cancelled_future_price_never_takes_effect(empty_engine):
 
 
 def test_a_tier_gone_from_a_live_sheet_is_closed(empty_engine):
-    both = OfferingRecord(
+    both = PricedOffering(
         "gpt-4o",
         "gpt-4o",
         "openai",
@@ -320,7 +321,7 @@ def test_a_tier_gone_from_a_live_sheet_is_closed(empty_engine):
             PriceSegment(tier="batch", input=Decimal("1.25"), output=Decimal(5)),
         ],
     )
-    default_only = OfferingRecord(
+    default_only = PricedOffering(
         "gpt-4o", "gpt-4o", "openai", segments=[PriceSegment(input=Decimal("2.5"), output=Decimal(10))]
     )
     record(empty_engine, [both], at=DAY1)
@@ -337,14 +338,14 @@ def test_withdrawal_also_cancels_announced_future_prices(empty_engine):
         empty_engine,
         [
             schedule((None, july1, 2), (july1, None, 3)),
-            OfferingRecord("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))]),
+            PricedOffering("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))]),
         ],
         provenance=DECLARED,
         at=DAY1,
     )
     counts = record(
         empty_engine,
-        [OfferingRecord("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))])],
+        [PricedOffering("stays", "S", "p", segments=[PriceSegment(input=Decimal(1), output=Decimal(1))])],
         provenance=DECLARED,
         at=DAY2,
         withdraw_missing=True,
@@ -357,20 +358,20 @@ def test_withdrawal_also_cancels_announced_future_prices(empty_engine):
 
 def test_reapplying_an_older_snapshot_keeps_withdrawals_and_last_seen(empty_engine):
     history = Provenance("openrouter", Basis.RECONSTRUCTED, "https://x.test", "official-announcement")
-    gone = OfferingRecord(
+    gone = PricedOffering(
         "x/gone",
         "Gone",
         "openrouter",
         segments=[PriceSegment(input=Decimal(1), output=Decimal(2), effective_from=datetime(2026, 2, 27))],
     )
-    kept = OfferingRecord(
+    kept = PricedOffering(
         "x/kept",
         "Kept",
         "openrouter",
         segments=[PriceSegment(input=Decimal(1), output=Decimal(2), effective_from=datetime(2026, 2, 27))],
     )
     record(empty_engine, [gone, kept], provenance=history, at=datetime(2026, 5, 1))
-    live_kept = OfferingRecord(
+    live_kept = PricedOffering(
         "x/kept", "Kept", "openrouter", segments=[PriceSegment(input=Decimal(1), output=Decimal(2))]
     )
     record(empty_engine, [live_kept], at=datetime(2026, 11, 1), withdraw_missing=True)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment, Tier
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.sources import genai_prices
 from frontier_watch.sources.errors import SourceFormatError
+from frontier_watch.vocabulary import Tier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "genai_prices" / "data_v2.sample.json"
 URL = "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json"
@@ -19,12 +20,12 @@ OFF_PEAK_NOTE = "standard 00:30-16:30 UTC; off-peak otherwise"
 
 
 @pytest.fixture(scope="module")
-def result() -> ParseResult:
+def result() -> Batch:
     return genai_prices.parse(FIXTURE.read_bytes(), url=URL)
 
 
 @pytest.fixture(scope="module")
-def offerings(result: ParseResult) -> dict[tuple[str, str], OfferingRecord]:
+def offerings(result: Batch) -> dict[tuple[str, str], PricedOffering]:
     return {(o.provider, o.offering_id): o for o in result.offerings}
 
 
@@ -36,7 +37,7 @@ def span(segment: PriceSegment) -> tuple[datetime | None, datetime | None]:
     return segment.effective_from, segment.effective_to
 
 
-def parse_models(models: list[dict[str, object]], provider: str = "acme") -> ParseResult:
+def parse_models(models: list[dict[str, object]], provider: str = "acme") -> Batch:
     document = [{"id": provider, "name": provider.title(), "models": models}]
     return genai_prices.parse(json.dumps(document).encode(), url=URL)
 
@@ -50,12 +51,12 @@ def flat(model_id: str = "m1", **prices: object) -> dict[str, object]:
 # --- the real feed --------------------------------------------------------------------------
 
 
-def test_every_model_of_the_sample_is_parsed(result: ParseResult) -> None:
+def test_every_model_of_the_sample_is_parsed(result: Batch) -> None:
     assert len(result.offerings) == 23
     assert result.skipped == []
 
 
-def test_flat_prices_are_usd_per_million(offerings: dict[tuple[str, str], OfferingRecord]) -> None:
+def test_flat_prices_are_usd_per_million(offerings: dict[tuple[str, str], PricedOffering]) -> None:
     gpt_5 = offerings[("openai", "gpt-5")]
     assert gpt_5.name == "GPT-5"
     assert gpt_5.lab == "openai"
@@ -66,14 +67,14 @@ def test_flat_prices_are_usd_per_million(offerings: dict[tuple[str, str], Offeri
 
 
 def test_cache_write_is_read_and_one_hour_cache_and_web_search_are_ignored(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     [haiku] = offerings[("anthropic", "claude-3-5-haiku-latest")].segments
     assert haiku.prices() == money("0.8", "4", "0.08", "1", None, None)
 
 
 def test_future_start_date_is_kept_as_a_future_segment(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     now, later = offerings[("anthropic", "claude-sonnet-5")].segments
     assert span(now) == (None, datetime(2026, 9, 1))
@@ -84,7 +85,7 @@ def test_future_start_date_is_kept_as_a_future_segment(
 
 
 def test_past_price_cut_splits_the_timeline(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     before, after = offerings[("openai", "o3")].segments
     assert (before.input, before.output, span(before)) == (
@@ -100,7 +101,7 @@ def test_past_price_cut_splits_the_timeline(
 
 
 def test_tiered_value_makes_a_long_context_segment(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     default, long_context = offerings[("google", "gemini-2.5-pro")].segments
     assert default.tier == Tier.DEFAULT
@@ -110,7 +111,7 @@ def test_tiered_value_makes_a_long_context_segment(
 
 
 def test_long_context_tier_ends_when_a_dated_set_drops_it(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     # Opus 4.6: tiered above 200k until 2026-03-13, flat from then on.
     segments = offerings[("anthropic", "claude-opus-4-6")].segments
@@ -124,7 +125,7 @@ def test_long_context_tier_ends_when_a_dated_set_drops_it(
 
 
 def test_dated_sets_keep_their_own_tiers(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     segments = offerings[("openai", "gpt-5.6-luna")].segments
     cut = datetime(2026, 7, 30)
@@ -137,7 +138,7 @@ def test_dated_sets_keep_their_own_tiers(
 
 
 def test_deepseek_time_of_day_prices_are_default_and_off_peak(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     standard, off_peak = offerings[("deepseek", "deepseek-chat")].segments
     assert standard.tier == Tier.DEFAULT
@@ -148,13 +149,13 @@ def test_deepseek_time_of_day_prices_are_default_and_off_peak(
     assert span(standard) == span(off_peak) == (None, None)
 
 
-def test_deepseek_reasoner_off_peak(offerings: dict[tuple[str, str], OfferingRecord]) -> None:
+def test_deepseek_reasoner_off_peak(offerings: dict[tuple[str, str], PricedOffering]) -> None:
     standard, off_peak = offerings[("deepseek", "deepseek-reasoner")].segments
     assert (standard.input, standard.output) == (Decimal("0.55"), Decimal("2.19"))
     assert (off_peak.input, off_peak.output) == (Decimal("0.135"), Decimal("0.55"))
 
 
-def test_provider_name_and_lab(offerings: dict[tuple[str, str], OfferingRecord]) -> None:
+def test_provider_name_and_lab(offerings: dict[tuple[str, str], PricedOffering]) -> None:
     assert offerings[("openai", "gpt-4o")].name == "gpt 4o"
     assert offerings[("google", "gemini-embedding-001")].name == "gemini-embedding-001"  # no name
     routed = offerings[("openrouter", "anthropic/claude-sonnet-5")]
@@ -164,7 +165,7 @@ def test_provider_name_and_lab(offerings: dict[tuple[str, str], OfferingRecord])
 
 
 def test_input_only_embedding_model_is_kept(
-    offerings: dict[tuple[str, str], OfferingRecord],
+    offerings: dict[tuple[str, str], PricedOffering],
 ) -> None:
     [segment] = offerings[("openai", "text-embedding-3-small")].segments
     assert (segment.input, segment.output) == (Decimal("0.02"), None)
@@ -290,7 +291,7 @@ def test_html_body_is_a_format_error() -> None:
 
 
 def test_empty_provider_list_is_valid() -> None:
-    assert genai_prices.parse(b"[]", url=URL) == ParseResult()
+    assert genai_prices.parse(b"[]", url=URL) == Batch()
 
 
 # --- per-model problems ---------------------------------------------------------------------

@@ -9,31 +9,32 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment, Tier
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.sources import litellm
 from frontier_watch.sources.errors import SourceFormatError
+from frontier_watch.vocabulary import Tier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "litellm" / "model_prices_and_context_window.sample.json"
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 
 
 @pytest.fixture(scope="module")
-def result() -> ParseResult:
+def result() -> Batch:
     return litellm.parse(FIXTURE.read_bytes(), url=URL)
 
 
 @pytest.fixture(scope="module")
-def offerings(result: ParseResult) -> dict[str, OfferingRecord]:
+def offerings(result: Batch) -> dict[str, PricedOffering]:
     return {offering.offering_id: offering for offering in result.offerings}
 
 
-def tiers(offering: OfferingRecord) -> dict[str, PriceSegment]:
+def tiers(offering: PricedOffering) -> dict[str, PriceSegment]:
     found = {segment.tier: segment for segment in offering.segments}
     assert len(found) == len(offering.segments), "one segment per tier"
     return found
 
 
-def parse_entries(entries: dict[str, object]) -> ParseResult:
+def parse_entries(entries: dict[str, object]) -> Batch:
     return litellm.parse(json.dumps(entries).encode(), url=URL)
 
 
@@ -51,26 +52,26 @@ def chat(**fields: object) -> dict[str, object]:
 # --- what is and is not a model -------------------------------------------------------------
 
 
-def test_every_top_level_key_is_either_parsed_or_skipped(result: ParseResult) -> None:
+def test_every_top_level_key_is_either_parsed_or_skipped(result: Batch) -> None:
     assert len(result.offerings) == 32
     assert len(result.skipped) == 7  # 39 keys in the sample
 
 
-def test_sample_spec_is_skipped_as_documentation(result: ParseResult) -> None:
+def test_sample_spec_is_skipped_as_documentation(result: Batch) -> None:
     assert ("sample_spec", "documentation sample, not a model") in result.skipped
 
 
-def test_non_model_entry_is_skipped(result: ParseResult) -> None:
+def test_non_model_entry_is_skipped(result: Batch) -> None:
     reasons = dict(result.skipped)
     assert reasons["fallback_generalizations"] == "not a model entry (no litellm_provider)"
 
 
-def test_entry_without_mode_is_a_pricing_class(result: ParseResult) -> None:
+def test_entry_without_mode_is_a_pricing_class(result: Batch) -> None:
     reasons = dict(result.skipped)
     assert reasons["fireworks-ai-default"] == "no mode: pricing class, not a model"
 
 
-def test_non_token_modes_are_skipped_with_their_mode(result: ParseResult) -> None:
+def test_non_token_modes_are_skipped_with_their_mode(result: Batch) -> None:
     reasons = dict(result.skipped)
     assert reasons["dall-e-3"] == "non-token mode image_generation"
     assert reasons["1024-x-1024/dall-e-2"] == "non-token mode image_generation"
@@ -79,7 +80,7 @@ def test_non_token_modes_are_skipped_with_their_mode(result: ParseResult) -> Non
 
 
 def test_token_modes_chat_responses_and_embedding_are_kept(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     assert tiers(offerings["gpt-5.5-pro"])[Tier.DEFAULT].output == Decimal("180")  # responses
     embedding = tiers(offerings["text-embedding-3-small"])
@@ -92,7 +93,7 @@ def test_token_modes_chat_responses_and_embedding_are_kept(
 
 
 def test_per_token_numbers_become_exact_usd_per_million(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     sonnet = offerings["claude-sonnet-5"]
     assert sonnet.provider == "anthropic"
@@ -110,7 +111,7 @@ def test_per_token_numbers_become_exact_usd_per_million(
 
 
 def test_float_spelt_prices_do_not_pick_up_binary_noise(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     deepseek = tiers(offerings["deepseek-chat"])[Tier.DEFAULT]
     assert deepseek.input == Decimal("0.28")  # 2.8e-07
@@ -121,26 +122,26 @@ def test_float_spelt_prices_do_not_pick_up_binary_noise(
 
 
 def test_one_hour_cache_write_is_not_mistaken_for_a_tier(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     # claude-sonnet-5 has cache_creation_input_token_cost_above_1hr = 4e-06
     assert list(tiers(offerings["claude-sonnet-5"])) == [Tier.DEFAULT]
     assert tiers(offerings["claude-sonnet-5"])[Tier.DEFAULT].cache_write == Decimal("2.5")
 
 
-def test_reasoning_price_is_read(offerings: dict[str, OfferingRecord]) -> None:
+def test_reasoning_price_is_read(offerings: dict[str, PricedOffering]) -> None:
     assert tiers(offerings["gemini/gemini-2.5-flash"])[Tier.DEFAULT].reasoning == Decimal("2.5")
 
 
 def test_cache_hit_spelling_is_the_cache_read_fallback(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     # only input_cost_per_token_cache_hit (1.4e-07) is given
     r1 = tiers(offerings["openrouter/deepseek/deepseek-r1"])[Tier.DEFAULT]
     assert r1.cache_read == Decimal("0.14")
 
 
-def test_zero_prices_are_kept_as_zero(offerings: dict[str, OfferingRecord]) -> None:
+def test_zero_prices_are_kept_as_zero(offerings: dict[str, PricedOffering]) -> None:
     llama = tiers(offerings["ollama/llama3"])[Tier.DEFAULT]
     assert (llama.input, llama.output) == (Decimal(0), Decimal(0))
     assert tiers(offerings["deepseek/deepseek-chat"])[Tier.DEFAULT].cache_write == Decimal(0)
@@ -149,7 +150,7 @@ def test_zero_prices_are_kept_as_zero(offerings: dict[str, OfferingRecord]) -> N
 # --- tiers ----------------------------------------------------------------------------------
 
 
-def test_above_200k_suffix_is_a_long_context_tier(offerings: dict[str, OfferingRecord]) -> None:
+def test_above_200k_suffix_is_a_long_context_tier(offerings: dict[str, PricedOffering]) -> None:
     long_context = tiers(offerings["claude-sonnet-4-5"])["long-context>200k"]
     assert long_context.prices() == (
         Decimal("6"),
@@ -161,7 +162,7 @@ def test_above_200k_suffix_is_a_long_context_tier(offerings: dict[str, OfferingR
     )
 
 
-def test_above_272k_suffix_names_its_threshold(offerings: dict[str, OfferingRecord]) -> None:
+def test_above_272k_suffix_names_its_threshold(offerings: dict[str, PricedOffering]) -> None:
     terra = tiers(offerings["gpt-5.6-terra"])
     assert set(terra) == {
         Tier.DEFAULT,
@@ -175,7 +176,7 @@ def test_above_272k_suffix_names_its_threshold(offerings: dict[str, OfferingReco
     assert terra[Tier.FLEX].cache_write == Decimal("1.5625")
 
 
-def test_priority_and_long_context_combine(offerings: dict[str, OfferingRecord]) -> None:
+def test_priority_and_long_context_combine(offerings: dict[str, PricedOffering]) -> None:
     pro = tiers(offerings["gemini/gemini-2.5-pro"])
     assert set(pro) == {
         Tier.DEFAULT,
@@ -192,7 +193,7 @@ def test_priority_and_long_context_combine(offerings: dict[str, OfferingRecord])
     assert (combined.input, combined.output) == (Decimal("2.5"), Decimal("15"))
 
 
-def test_tier_segment_does_not_copy_base_prices(offerings: dict[str, OfferingRecord]) -> None:
+def test_tier_segment_does_not_copy_base_prices(offerings: dict[str, PricedOffering]) -> None:
     gpt_4o = tiers(offerings["gpt-4o"])
     assert gpt_4o[Tier.DEFAULT].cache_read == Decimal("1.25")
     assert gpt_4o[Tier.BATCH].prices() == (Decimal("1.25"), Decimal("5"), None, None, None, None)
@@ -201,7 +202,7 @@ def test_tier_segment_does_not_copy_base_prices(offerings: dict[str, OfferingRec
     assert tiers(offerings["gemini/gemini-2.5-pro"])[Tier.PRIORITY].cache_read is None
 
 
-def test_flex_batch_and_priority_tiers(offerings: dict[str, OfferingRecord]) -> None:
+def test_flex_batch_and_priority_tiers(offerings: dict[str, PricedOffering]) -> None:
     flash = tiers(offerings["gemini/gemini-3.6-flash"])
     assert flash[Tier.FLEX].prices()[:3] == (Decimal("0.75"), Decimal("3.75"), Decimal("0.075"))
     assert flash[Tier.BATCH].prices()[:3] == (Decimal("0.75"), Decimal("3.75"), None)
@@ -209,13 +210,13 @@ def test_flex_batch_and_priority_tiers(offerings: dict[str, OfferingRecord]) -> 
     assert flash[Tier.FLEX].reasoning is None
 
 
-def test_default_segment_comes_first(result: ParseResult) -> None:
+def test_default_segment_comes_first(result: Batch) -> None:
     for offering in result.offerings:
         assert offering.segments[0].tier == Tier.DEFAULT
 
 
 def test_tiered_pricing_ranges_become_long_context_tiers(
-    offerings: dict[str, OfferingRecord],
+    offerings: dict[str, PricedOffering],
 ) -> None:
     qwen = tiers(offerings["dashscope/qwen-flash"])
     assert (qwen[Tier.DEFAULT].input, qwen[Tier.DEFAULT].output) == (
@@ -229,7 +230,7 @@ def test_tiered_pricing_ranges_become_long_context_tiers(
 # --- dates ----------------------------------------------------------------------------------
 
 
-def test_deprecation_date_is_read(offerings: dict[str, OfferingRecord]) -> None:
+def test_deprecation_date_is_read(offerings: dict[str, PricedOffering]) -> None:
     assert offerings["azure/gpt-4o-2024-08-06"].deprecation_date == date(2026, 2, 27)
     assert offerings["claude-3-7-sonnet-20250219"].deprecation_date == date(2026, 2, 19)
     assert offerings["gemini-2.0-flash-001"].deprecation_date == date(2026, 6, 1)
@@ -263,7 +264,7 @@ def test_html_error_page_is_a_format_error() -> None:
 
 
 def test_empty_map_is_valid() -> None:
-    assert litellm.parse(b"{}", url=URL) == ParseResult()
+    assert litellm.parse(b"{}", url=URL) == Batch()
 
 
 # --- per-entry problems ---------------------------------------------------------------------

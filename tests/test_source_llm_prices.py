@@ -9,23 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.records import OfferingRecord, ParseResult, Tier
+from frontier_watch.batch import Batch, PricedOffering
 from frontier_watch.sources import llm_prices
 from frontier_watch.sources.errors import SourceFormatError
+from frontier_watch.vocabulary import Tier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "llm_prices"
 URL = "https://raw.githubusercontent.com/simonw/llm-prices/main/data/{}.json"
 
 
-def parse_vendor(vendor: str) -> ParseResult:
+def parse_vendor(vendor: str) -> Batch:
     return llm_prices.parse((FIXTURES / f"data_{vendor}.json").read_bytes(), url=URL.format(vendor))
 
 
-def by_id(result: ParseResult) -> dict[str, OfferingRecord]:
+def by_id(result: Batch) -> dict[str, PricedOffering]:
     return {offering.offering_id: offering for offering in result.offerings}
 
 
-def parse_models(models: list[object], vendor: str = "acme") -> ParseResult:
+def parse_models(models: list[object], vendor: str = "acme") -> Batch:
     document = {"vendor": vendor, "models": models}
     return llm_prices.parse(json.dumps(document).encode(), url=URL.format(vendor))
 
@@ -42,7 +43,7 @@ def period(**fields: object) -> dict[str, object]:
     return entry
 
 
-def one_model(*history: object, model_id: str = "m1") -> ParseResult:
+def one_model(*history: object, model_id: str = "m1") -> Batch:
     return parse_models([{"id": model_id, "name": "M1", "price_history": list(history)}])
 
 
@@ -177,7 +178,7 @@ def test_html_body_is_a_format_error() -> None:
 
 
 def test_vendor_without_models_is_valid() -> None:
-    assert parse_models([]) == ParseResult()
+    assert parse_models([]) == Batch()
 
 
 # --- per-model problems ---------------------------------------------------------------------

@@ -9,33 +9,34 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment, Tier
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.sources import openrouter
 from frontier_watch.sources.errors import SourceFormatError
+from frontier_watch.vocabulary import Tier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openrouter"
 URL = "https://openrouter.ai/api/v1/models"
 
 
-def parse_fixture(name: str) -> ParseResult:
+def parse_fixture(name: str) -> Batch:
     return openrouter.parse((FIXTURES / name).read_bytes(), url=URL)
 
 
 @pytest.fixture(scope="module")
-def february() -> ParseResult:
+def february() -> Batch:
     return parse_fixture("models_2026-02-27.sample.json")
 
 
 @pytest.fixture(scope="module")
-def may() -> ParseResult:
+def may() -> Batch:
     return parse_fixture("models_2026-05-01.data-array.sample.json")
 
 
-def by_id(result: ParseResult) -> dict[str, OfferingRecord]:
+def by_id(result: Batch) -> dict[str, PricedOffering]:
     return {offering.offering_id: offering for offering in result.offerings}
 
 
-def only_segment(offering: OfferingRecord) -> PriceSegment:
+def only_segment(offering: PricedOffering) -> PriceSegment:
     assert len(offering.segments) == 1
     return offering.segments[0]
 
@@ -53,13 +54,13 @@ def model(model_id: str = "acme/model-1", **pricing: object) -> dict[str, object
 # --- the real February snapshot ({"data": [...]} envelope) ---------------------------------
 
 
-def test_envelope_snapshot_keeps_every_priced_model(february: ParseResult) -> None:
+def test_envelope_snapshot_keeps_every_priced_model(february: Batch) -> None:
     assert len(february.offerings) == 29
     assert february.skipped == [("openrouter/auto", "router (price -1), not a price")]
     assert february.next_url is None
 
 
-def test_per_token_strings_become_exact_usd_per_million(february: ParseResult) -> None:
+def test_per_token_strings_become_exact_usd_per_million(february: Batch) -> None:
     sonnet = by_id(february)["anthropic/claude-sonnet-4.6"]
     segment = only_segment(sonnet)
     assert segment.tier == Tier.DEFAULT
@@ -72,55 +73,55 @@ def test_per_token_strings_become_exact_usd_per_million(february: ParseResult) -
     assert segment.effective_from is None and segment.effective_to is None
 
 
-def test_long_repeating_decimal_is_not_rounded(february: ParseResult) -> None:
+def test_long_repeating_decimal_is_not_rounded(february: Batch) -> None:
     # "0.00000008333333333333334" per token; a float round-trip would change the digits.
     flash = only_segment(by_id(february)["google/gemini-2.5-flash"])
     assert flash.cache_write == Decimal("0.08333333333333334")
     assert flash.cache_read == Decimal("0.03")
 
 
-def test_sub_cent_prices_stay_exact(february: ParseResult) -> None:
+def test_sub_cent_prices_stay_exact(february: Batch) -> None:
     gpt_oss = only_segment(by_id(february)["openai/gpt-oss-120b"])
     assert gpt_oss.input == Decimal("0.039")  # "0.000000039"
     assert gpt_oss.output == Decimal("0.19")
 
 
-def test_internal_reasoning_price_is_the_reasoning_price(february: ParseResult) -> None:
+def test_internal_reasoning_price_is_the_reasoning_price(february: Batch) -> None:
     pro = only_segment(by_id(february)["google/gemini-3.1-pro-preview"])
     assert (pro.input, pro.output, pro.reasoning) == (Decimal(2), Decimal(12), Decimal(12))
     assert pro.cache_write == Decimal("0.375")
 
 
-def test_router_price_is_skipped_not_stored(february: ParseResult) -> None:
+def test_router_price_is_skipped_not_stored(february: Batch) -> None:
     assert "openrouter/auto" not in by_id(february)
     assert ("openrouter/auto", "router (price -1), not a price") in february.skipped
 
 
-def test_free_variant_keeps_its_suffix_and_zero_price(february: ParseResult) -> None:
+def test_free_variant_keeps_its_suffix_and_zero_price(february: Batch) -> None:
     free = by_id(february)["nvidia/nemotron-3-nano-30b-a3b:free"]
     assert free.name == "NVIDIA: Nemotron 3 Nano 30B A3B (free)"
     assert (only_segment(free).input, only_segment(free).output) == (Decimal(0), Decimal(0))
 
 
-def test_variant_suffix_is_a_separate_offering(february: ParseResult) -> None:
+def test_variant_suffix_is_a_separate_offering(february: Batch) -> None:
     offerings = by_id(february)
     assert only_segment(offerings["openai/gpt-4o"]).input == Decimal("2.5")
     assert only_segment(offerings["openai/gpt-4o:extended"]).input == Decimal("6")
 
 
-def test_image_audio_and_web_search_prices_are_ignored(february: ParseResult) -> None:
+def test_image_audio_and_web_search_prices_are_ignored(february: Batch) -> None:
     voxtral = only_segment(by_id(february)["mistralai/voxtral-small-24b-2507"])  # audio 0.0001
     assert voxtral.prices() == (Decimal("0.1"), Decimal("0.3"), None, None, None, None)
 
 
-def test_zero_request_and_reasoning_prices_are_no_separate_charge(february: ParseResult) -> None:
+def test_zero_request_and_reasoning_prices_are_no_separate_charge(february: Batch) -> None:
     # pricing: request "0", internal_reasoning "0"; OpenRouter adds and drops such zero keys.
     qwen = only_segment(by_id(february)["qwen/qwen3-235b-a22b-thinking-2507"])
     assert qwen.request is None
     assert qwen.reasoning is None
 
 
-def test_offering_fields_come_from_the_catalogue(february: ParseResult) -> None:
+def test_offering_fields_come_from_the_catalogue(february: Batch) -> None:
     glm = by_id(february)["z-ai/glm-5"]
     assert glm.provider == "openrouter"
     assert glm.lab == "z-ai"
@@ -128,13 +129,13 @@ def test_offering_fields_come_from_the_catalogue(february: ParseResult) -> None:
     assert glm.hf_repo == "zai-org/GLM-5"
 
 
-def test_empty_or_null_hugging_face_id_means_no_repo(february: ParseResult) -> None:
+def test_empty_or_null_hugging_face_id_means_no_repo(february: Batch) -> None:
     offerings = by_id(february)
     assert offerings["anthropic/claude-sonnet-4.6"].hf_repo is None  # ""
     assert offerings["anthropic/claude-3.5-sonnet"].hf_repo is None  # null
 
 
-def test_expiration_date_is_the_deprecation_date(february: ParseResult, may: ParseResult) -> None:
+def test_expiration_date_is_the_deprecation_date(february: Batch, may: Batch) -> None:
     assert by_id(february)["google/gemini-3-pro-preview"].deprecation_date == date(2026, 3, 9)
     assert by_id(may)["anthropic/claude-3.7-sonnet"].deprecation_date == date(2026, 5, 5)
     assert by_id(may)["anthropic/claude-opus-4.6"].deprecation_date is None
@@ -143,7 +144,7 @@ def test_expiration_date_is_the_deprecation_date(february: ParseResult, may: Par
 # --- the real May snapshot (bare array sorted by id, as mirrors store it) ------------------
 
 
-def test_bare_array_from_a_mirror_is_accepted(may: ParseResult) -> None:
+def test_bare_array_from_a_mirror_is_accepted(may: Batch) -> None:
     assert len(may.offerings) == 32
     assert sorted(may.skipped) == [
         ("openrouter/auto", "router (price -1), not a price"),
@@ -154,14 +155,14 @@ def test_bare_array_from_a_mirror_is_accepted(may: ParseResult) -> None:
     assert ids == sorted(ids)  # source order is kept
 
 
-def test_price_change_between_snapshots_is_visible(february: ParseResult, may: ParseResult) -> None:
+def test_price_change_between_snapshots_is_visible(february: Batch, may: Batch) -> None:
     before = only_segment(by_id(february)["deepseek/deepseek-chat-v3-0324"])
     after = only_segment(by_id(may)["deepseek/deepseek-chat-v3-0324"])
     assert (before.output, after.output) == (Decimal("0.87"), Decimal("0.77"))
     assert (before.cache_read, after.cache_read) == (Decimal("0.095"), Decimal("0.135"))
 
 
-def test_tiny_cache_price_is_exact(may: ParseResult) -> None:
+def test_tiny_cache_price_is_exact(may: Batch) -> None:
     v4_pro = only_segment(by_id(may)["deepseek/deepseek-v4-pro"])
     assert v4_pro.cache_read == Decimal("0.003625")  # "0.000000003625"
     assert v4_pro.input == Decimal("0.435")
@@ -262,8 +263,8 @@ def test_duplicate_ids_are_a_format_error_naming_the_id() -> None:
 
 
 def test_empty_list_is_a_valid_empty_catalogue() -> None:
-    assert openrouter.parse(b'{"data": []}', url=URL) == ParseResult()
-    assert openrouter.parse(b"[]", url=URL) == ParseResult()
+    assert openrouter.parse(b'{"data": []}', url=URL) == Batch()
+    assert openrouter.parse(b"[]", url=URL) == Batch()
 
 
 # --- per-model problems: skipped with a reason, the rest still parsed -----------------------

@@ -6,16 +6,17 @@ from decimal import Decimal
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity
-from frontier_watch.price_history import Provenance, record_offerings
-from frontier_watch.records import Basis, OfferingRecord, PriceSegment
-from frontier_watch.tui.app import FrontierWatchApp
+from frontier_watch.store.price_intervals import Provenance, record_offerings
+from frontier_watch.tui.app import create_app
+from frontier_watch.vocabulary import Basis
 
 CLOCK = datetime(2026, 11, 1, 12, 0)
 
 
 def app_for(database, **kwargs):
-    return FrontierWatchApp(database=database, clock=lambda: CLOCK, **kwargs)
+    return create_app(database, clock=lambda: CLOCK, **kwargs)
 
 
 async def wait_for_rows(pilot, app):
@@ -82,20 +83,23 @@ async def test_moving_the_cursor_shows_that_rows_source(seeded_database):
         assert curated and curated[0]["source_url"].startswith("https://openai.com/")
 
 
-async def test_a_new_fetch_run_written_elsewhere_refreshes_the_table(seeded_database):
+async def test_a_fetch_written_elsewhere_refreshes_the_table_when_its_data_lands(seeded_database):
+    """The run row is committed before the download; the reload must wait for the data."""
+    from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
+
     app = app_for(seeded_database, poll_seconds=0.05)
     async with app.run_test(size=(160, 40)) as pilot:
         table = await wait_for_rows(pilot, app)
         before = table.row_count
         with seeded_database.engine.begin() as connection:
-            run_id = connection.exec_driver_sql(
-                "insert into fetch_run (source_id, started_at, status, records, skipped, new, changed, "
-                "withdrawn) values ('openrouter', '2026-11-01 11:00:00', 'ok', 1, 0, 1, 0, 0)"
-            ).lastrowid
+            run_id = start_run(connection, "openrouter", datetime(2026, 11, 1, 11, 0))
+        await pilot.pause(0.3)  # several polls see the running run and no new data
+        assert table.row_count == before
+        with seeded_database.engine.begin() as connection:
             record_offerings(
                 connection,
                 [
-                    OfferingRecord(
+                    PricedOffering(
                         "brand/new-model",
                         "Brand New Model",
                         "openrouter",
@@ -112,6 +116,7 @@ async def test_a_new_fetch_run_written_elsewhere_refreshes_the_table(seeded_data
                 observed_at=datetime(2026, 11, 1, 11, 0),
                 identity=Identity({}, {}),
             )
+            finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))
         for _ in range(60):  # the poll runs every 0.05 s; give it up to 3 s
             await pilot.pause(0.05)
             if table.row_count == before + 1:
@@ -120,13 +125,13 @@ async def test_a_new_fetch_run_written_elsewhere_refreshes_the_table(seeded_data
 
 
 async def test_escape_sequences_in_names_are_not_rendered_raw(empty_engine):
-    from frontier_watch.db import Database
+    from frontier_watch.store.database import Database
 
     with empty_engine.begin() as connection:
         record_offerings(
             connection,
             [
-                OfferingRecord(
+                PricedOffering(
                     "evil/x",
                     "Evil\x1b[31m Red",
                     "openrouter",

@@ -1,64 +1,88 @@
-"""The catalogue of sources: one declarative TOML file per source in fetchers/."""
+"""The catalogue of sources: one declarative TOML file per source.
+
+The shipped catalogue is fetchers/ (inside the wheel when installed); a user can add
+sources of a known kind in ``<user config dir>/fetchers/`` without touching code. A spec
+names a registered kind, and its options are checked against what that kind declares.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from frontier_watch.paths import fetchers_dir
-from frontier_watch.records import Evidence
+from frontier_watch.paths import fetchers_dir, user_fetchers_dir
+from frontier_watch.sources.spec import SourceSpec
+from frontier_watch.vocabulary import EVIDENCE_CLASSES
 
-KINDS = ("openrouter", "litellm", "genai-prices", "llm-prices", "huggingface", "epoch", "feed", "curated")
 _REQUIRED = ("id", "kind", "url", "schedule", "attribution", "licence", "evidence")
 
 
 class CatalogueError(ValueError):
-    """A source spec in fetchers/ is malformed."""
+    """A source spec is malformed. The message is one line naming the file and key."""
 
 
-@dataclass(frozen=True)
-class SourceSpec:
-    id: str
-    kind: str
-    url: str
-    schedule: str
-    attribution: str
-    licence: str
-    evidence: str
-    title: str = ""
-    homepage: str = ""
-    enabled: bool = True
-    options: dict[str, Any] = field(default_factory=dict)
+def catalogue_folders() -> list[Path]:
+    """Where specs are read from: the shipped catalogue, then the user's own folder."""
+    folders = [fetchers_dir()]
+    user = user_fetchers_dir()
+    if user.is_dir():
+        folders.append(user)
+    return folders
 
 
-def load_catalogue(folder: Path | None = None) -> dict[str, SourceSpec]:
-    """Every source spec in ``folder`` (the shipped fetchers/ by default), keyed by id."""
-    folder = folder or fetchers_dir()
+def load_catalogue(folders: Iterable[Path] | Path | None = None) -> dict[str, SourceSpec]:
+    """Every source spec in ``folders`` (the shipped and user catalogues by default), by id."""
+    if isinstance(folders, Path):
+        folders = [folders]
     specs: dict[str, SourceSpec] = {}
-    for path in sorted(folder.glob("*.toml")):
-        spec = _read_spec(path)
-        if spec.id in specs:
-            raise CatalogueError(f"{path}: duplicate source id {spec.id!r}")
-        specs[spec.id] = spec
+    for folder in folders if folders is not None else catalogue_folders():
+        for path in sorted(folder.glob("*.toml")):
+            spec = read_spec(path)
+            if spec.id in specs:
+                raise CatalogueError(
+                    f"{path}: duplicate source id {spec.id!r} (also in {specs[spec.id].path})"
+                )
+            specs[spec.id] = spec
     return specs
 
 
-def _read_spec(path: Path) -> SourceSpec:
+def read_spec(path: Path) -> SourceSpec:
+    """One spec file, validated against its kind."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CatalogueError(f"{path}: {exc}") from None
     missing = [key for key in _REQUIRED if not isinstance(raw.get(key), str) or not raw[key]]
     if missing:
         raise CatalogueError(f"{path}: missing or empty {', '.join(missing)}")
-    if raw["kind"] not in KINDS:
-        raise CatalogueError(f"{path}: kind {raw['kind']!r} is not one of {', '.join(KINDS)}")
-    if raw["evidence"] not in set(Evidence):
-        raise CatalogueError(f"{path}: evidence {raw['evidence']!r} is not an evidence class")
-    known = set(SourceSpec.__dataclass_fields__)
+    known = set(SourceSpec.__dataclass_fields__) - {"path"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise CatalogueError(f"{path}: unknown keys {', '.join(unknown)}")
-    return SourceSpec(**raw)
+    if raw["evidence"] not in EVIDENCE_CLASSES:
+        raise CatalogueError(f"{path}: evidence {raw['evidence']!r} is not an evidence class")
+    options = raw.get("options", {})
+    if not isinstance(options, dict):
+        raise CatalogueError(f"{path}: options: expected a table")
+    for key in ("enabled",):
+        if key in raw and not isinstance(raw[key], bool):
+            raise CatalogueError(f"{path}: {key}: expected true or false")
+    spec = SourceSpec(**raw, path=str(path))
+    problem = spec_problem(spec)
+    if problem:
+        raise CatalogueError(f"{path}: {problem}")
+    return spec
+
+
+def spec_problem(spec: SourceSpec) -> str | None:
+    """Why a spec cannot be used with its kind ('key: reason'), or None."""
+    from frontier_watch.sources import kinds
+
+    registered = kinds()
+    kind = registered.get(spec.kind)
+    if kind is None:
+        return f"kind: {spec.kind!r} is not one of {', '.join(sorted(registered))}"
+    for name, reason in kind.option_problems(spec.options):
+        return f"options.{name}: {reason}"
+    return None

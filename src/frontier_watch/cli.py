@@ -1,4 +1,4 @@
-"""The command line. ``frontier-watch`` alone opens the dashboard.
+"""The command line: parse arguments, call the core, render. ``frontier-watch`` alone opens the dashboard.
 
 Imports here are kept light (argparse only) so ``--help`` is instant; each command
 imports what it needs when it runs, and none of the non-UI commands loads Textual.
@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 PROG = "frontier-watch"
 
@@ -28,10 +30,18 @@ class UsageError(Exception):
 
 
 def _parse_day(text: str) -> date:
+    from frontier_watch.clock import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _warn(message: str) -> None:
+    from frontier_watch.output import safe_text
+
+    print(f"{PROG}: {safe_text(message)}", file=sys.stderr)
 
 
 def _settings(args: argparse.Namespace):
@@ -39,237 +49,211 @@ def _settings(args: argparse.Namespace):
     from frontier_watch.config import ConfigError, load_settings
 
     try:
-        settings = load_settings(args.config, args.db)
+        settings = load_settings(getattr(args, "config", None), getattr(args, "db", None))
     except (ConfigError, CatalogueError) as exc:
         raise UsageError(str(exc)) from None
     for warning in settings.warnings:
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+        _warn(f"warning: {warning}")
     return settings
 
 
-def _database(args: argparse.Namespace, *, migrate: bool = True, seed: bool = True):
-    from frontier_watch.curated import CuratedDataError
-    from frontier_watch.db import DatabaseError, open_database
+def _database(args: argparse.Namespace):
+    """The settings and the database, migrated and seeded with any new curated data."""
+    from frontier_watch.sources.curated import CuratedDataError
+    from frontier_watch.store.database import DatabaseError
+    from frontier_watch.store.seed import open_seeded_database
 
     settings = _settings(args)
     try:
-        return settings, open_database(settings.database_url, migrate=migrate, seed=seed)
+        return settings, open_seeded_database(settings.database_url)
     except (DatabaseError, CuratedDataError) as exc:
         raise UsageError(str(exc)) from None
 
 
-def _now() -> datetime:
-    from datetime import UTC
+def _emit(
+    args: argparse.Namespace, rows: Sequence[dict[str, Any]], listing, empty: str | None = None
+) -> None:
+    from frontier_watch import output
 
-    return datetime.now(UTC).replace(tzinfo=None)
+    output.emit(rows, listing, as_json=args.json, wide=getattr(args, "wide", False), empty_message=empty)
+
+
+def _explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
+    """A filter value that matches nothing known: say what the known values are (stderr)."""
+    shown = ", ".join(known) if known else "none yet"
+    _warn(f"no {label} {value!r} is known; known {label}s: {shown}")
 
 
 # ---------------------------------------------------------------- price commands
 
-PRICE_COLUMNS = [
-    ("model_name", "model"),
-    ("offering_id", "offering"),
-    ("provider", "provider"),
-    ("source", "source"),
-    ("tier", "tier"),
-    ("input_usd_per_mtok", "input $/M"),
-    ("output_usd_per_mtok", "output $/M"),
-    ("cache_read_usd_per_mtok", "cache rd $/M"),
-    ("effective_from", "from"),
-    ("effective_to", "to"),
-    ("basis", "basis"),
-]
-PRICE_NUMERIC = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok")
-
-
-# public key in prices/history JSON -> key of a queries row
-PRICE_RECORD_FIELDS = {
-    "model_id": "model_id",
-    "model_name": "model_name",
-    "lab": "lab",
-    "provider": "provider",
-    "source": "source",
-    "offering_id": "offering_id",
-    "offering_name": "offering_name",
-    "tier": "tier",
-    "input_usd_per_mtok": "input",
-    "output_usd_per_mtok": "output",
-    "cache_read_usd_per_mtok": "cache_read",
-    "cache_write_usd_per_mtok": "cache_write",
-    "reasoning_usd_per_mtok": "reasoning",
-    "request_usd": "request",
-    "effective_from": "effective_from",
-    "effective_to": "effective_to",
-    "first_seen_at": "first_seen_at",
-    "last_seen_at": "last_seen_at",
-    "basis": "basis",
-    "source_url": "source_url",
-    "evidence": "evidence",
-    "confidence": "confidence",
-}
-PRICE_JSON_KEYS = tuple(PRICE_RECORD_FIELDS)
-
-
-def price_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A query row in the public shape of ``prices --json`` / ``history --json``."""
-    record = {public: row[key] for public, key in PRICE_RECORD_FIELDS.items()}
-    if row.get("superseded_at") is not None:
-        record["superseded_at"] = row["superseded_at"]
-    return record
-
 
 def cmd_prices(args: argparse.Namespace) -> int:
-    from frontier_watch import output, queries
+    from frontier_watch import public_rows
+    from frontier_watch.clock import end_of_day, utc_now
+    from frontier_watch.store import queries
 
-    _, database = _database(args)
+    settings, database = _database(args)
     with database.engine.connect() as connection:
         if args.unmatched:
-            output.emit(
-                queries.unmatched_offerings(connection),
-                as_json=args.json,
-                columns=[
-                    ("source", "source"),
-                    ("provider", "provider"),
-                    ("offering_id", "offering"),
-                    ("offering_name", "name"),
-                    ("model_id", "model id (by rule)"),
-                ],
-                empty_message="every offering matched a known model",
-            )
+            _emit(args, queries.unmatched_offerings(connection), public_rows.UNMATCHED)
             return EXIT_OK
-        as_of = queries.end_of_day(args.as_of) if args.as_of else _now()
+        as_of = end_of_day(args.as_of) if args.as_of else utc_now()
         rows = queries.prices_as_of(connection, as_of, model=args.model, source=args.source, tier=args.tier)
-    output.emit(
-        [price_record(row) for row in rows],
-        as_json=args.json,
-        columns=PRICE_COLUMNS,
-        numeric=PRICE_NUMERIC,
-        empty_message=_no_prices_message(args),
-    )
+        if not rows:
+            _explain_empty_prices(connection, args)
+    records = [public_rows.price_record(row) for row in rows]
+    listing = public_rows.PRICES
+    if args.blended and records:
+        records = _with_blended_price(records, settings)
+        listing = public_rows.with_blended(listing)
+    _emit(args, records, listing, _no_prices_message(args))
     return EXIT_OK
+
+
+def _with_blended_price(records: list[dict[str, Any]], settings) -> list[dict[str, Any]]:
+    from frontier_watch.analytics.prices import blended_price
+    from frontier_watch.store.frames import price_frame
+
+    frame = blended_price(price_frame(records), settings.blend_input_weight, settings.blend_output_weight)
+    blends = frame.get_column("blended_usd_per_mtok").to_list()
+    return [
+        {**record, "blended_usd_per_mtok": _round_usd(blend)}
+        for record, blend in zip(records, blends, strict=True)
+    ]
+
+
+def _round_usd(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _explain_empty_prices(connection, args: argparse.Namespace) -> None:
+    from frontier_watch.store import queries
+
+    if args.source and args.source not in (known := queries.known_values(connection, "source")):
+        _explain_no_match("source", args.source, known)
+    if args.tier and args.tier not in (known := queries.known_values(connection, "tier")):
+        _explain_no_match("tier", args.tier, known)
 
 
 def _no_prices_message(args: argparse.Namespace) -> str:
     parts = ["no prices"]
     if args.model:
         parts.append(f"for models matching {args.model!r}")
+    if args.source:
+        parts.append(f"from source {args.source!r}")
+    if args.tier:
+        parts.append(f"in tier {args.tier!r}")
     if args.as_of:
         parts.append(f"in force on {args.as_of.isoformat()}")
     return " ".join(parts)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from frontier_watch import output, queries
+    from frontier_watch import public_rows
+    from frontier_watch.store import queries
 
     _, database = _database(args)
     with database.engine.connect() as connection:
         rows = queries.price_history(connection, args.model)
-    records = [price_record(row) for row in rows]
-    if args.json:
-        output.write_json(records)
+    records = [public_rows.price_record(row) for row in rows]
+    if not args.json:
+        for record in records:
+            if record.get("superseded_at") is not None:
+                record["basis"] = f"{record['basis']} (restated)"
+    _emit(args, records, public_rows.HISTORY, f"no price history for models matching {args.model!r}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- fact listings
+
+
+@dataclass(frozen=True)
+class FactFilter:
+    """A list command's filter: its option, the query keyword it feeds, and what it names."""
+
+    flag: str
+    keyword: str
+    label: str  # what the value names ("category"), for the known-values hint
+    help: str
+    column: str | None = None  # the column whose known values are listed when nothing matches
+    kind: str = "text"  # text | day | flag
+
+
+@dataclass(frozen=True)
+class FactListing:
+    """A table-driven list command (releases, signals): a query, its filters and its columns."""
+
+    name: str
+    help: str
+    query: str  # the function in store.queries
+    listing: str  # the Listing in public_rows
+    filters: tuple[FactFilter, ...]
+
+
+FACT_LISTINGS = (
+    FactListing(
+        "signals",
+        "infrastructure signals: clusters, power, capex, export rules",
+        "signals",
+        "SIGNALS",
+        (
+            FactFilter(
+                "--category",
+                "category",
+                "category",
+                "cluster, power, capex, export_control, ...",
+                column="signal.category",
+            ),
+            FactFilter("--entity", "entity", "entity", "only entities containing this text (e.g. xAI)"),
+            FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
+        ),
+    ),
+    FactListing(
+        "releases",
+        "model releases with licence and openness",
+        "releases",
+        "RELEASES",
+        (
+            FactFilter("--lab", "lab", "lab", "only labs containing this text", column="release.lab"),
+            FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
+            FactFilter("--open-weights", "open_weights", "", "only open-weight releases", kind="flag"),
+        ),
+    ),
+)
+
+
+def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        from frontier_watch import public_rows
+        from frontier_watch.store import queries
+
+        _, database = _database(args)
+        filters = {item.keyword: getattr(args, item.keyword) for item in spec.filters}
+        filters = {key: value for key, value in filters.items() if value not in (None, False)}
+        with database.engine.connect() as connection:
+            rows = getattr(queries, spec.query)(connection, **filters)
+            if not rows:
+                for item in spec.filters:
+                    value = filters.get(item.keyword)
+                    if item.column and isinstance(value, str):
+                        known = queries.known_values(connection, item.column)
+                        if not any(value.lower() in candidate.lower() for candidate in known):
+                            _explain_no_match(item.label, value, known)
+        _emit(args, rows, getattr(public_rows, spec.listing))
         return EXIT_OK
-    for record in records:
-        if record.get("superseded_at") is not None:
-            record["basis"] = f"{record['basis']} (restated)"
-    output.write_table(
-        records,
-        [
-            ("model_name", "model"),
-            ("provider", "provider"),
-            ("source", "source"),
-            ("offering_id", "offering"),
-            ("tier", "tier"),
-            ("input_usd_per_mtok", "input $/M"),
-            ("output_usd_per_mtok", "output $/M"),
-            ("cache_read_usd_per_mtok", "cache rd $/M"),
-            ("effective_from", "from"),
-            ("effective_to", "to"),
-            ("basis", "basis"),
-            ("evidence", "evidence"),
-            ("source_url", "source url"),
-        ],
-        numeric=PRICE_NUMERIC,
-        empty_message=f"no price history for models matching {args.model!r}",
-    )
-    return EXIT_OK
 
-
-# ---------------------------------------------------------------- facts
-
-
-def cmd_signals(args: argparse.Namespace) -> int:
-    from frontier_watch import output, queries
-
-    _, database = _database(args)
-    with database.engine.connect() as connection:
-        rows = queries.signals(connection, category=args.category, entity=args.entity, since=args.since)
-    output.emit(
-        rows,
-        as_json=args.json,
-        columns=[
-            ("date", "date"),
-            ("category", "category"),
-            ("entity", "entity"),
-            ("item", "item"),
-            ("value", "value"),
-            ("unit", "unit"),
-            ("evidence", "evidence"),
-            ("source_url", "source"),
-        ],
-        numeric=("value",),
-        empty_message="no signals match",
-    )
-    return EXIT_OK
-
-
-def cmd_releases(args: argparse.Namespace) -> int:
-    from frontier_watch import output, queries
-
-    _, database = _database(args)
-    with database.engine.connect() as connection:
-        rows = queries.releases(
-            connection, lab=args.lab, since=args.since, open_weights=True if args.open_weights else None
-        )
-    output.emit(
-        rows,
-        as_json=args.json,
-        columns=[
-            ("date", "date"),
-            ("lab", "lab"),
-            ("model", "model"),
-            ("open_weights", "open weights"),
-            ("license", "licence"),
-            ("total_params_b", "params (B)"),
-            ("evidence", "evidence"),
-            ("source_url", "source"),
-        ],
-        numeric=("total_params_b",),
-        empty_message="no releases match",
-    )
-    return EXIT_OK
+    return handler
 
 
 # ---------------------------------------------------------------- fetching
 
 
-SUMMARY_COLUMNS = [
-    ("source_id", "source"),
-    ("status", "status"),
-    ("records", "records"),
-    ("new", "new"),
-    ("changed", "changed"),
-    ("withdrawn", "withdrawn"),
-    ("skipped", "skipped"),
-    ("seconds", "seconds"),
-    ("error", "note"),
-]
-
-
 def _summary_line(summary) -> str:
+    from frontier_watch.clock import utc_now
     from frontier_watch.output import safe_text
 
     line = (
-        f"{_now().isoformat(timespec='seconds')}Z {summary.source_id} {summary.status} "
+        f"{utc_now().isoformat(timespec='seconds')}Z {summary.source_id} {summary.status} "
         f"records={summary.records} new={summary.new} changed={summary.changed} "
         f"withdrawn={summary.withdrawn} skipped={summary.skipped} seconds={summary.seconds:.1f}"
     )
@@ -281,103 +265,50 @@ def _summary_line(summary) -> str:
 def cmd_fetch(args: argparse.Namespace) -> int:
     import threading
 
-    from frontier_watch import output
-    from frontier_watch.curated import load_identity
-    from frontier_watch.fetch_lock import LockHeld, fetch_lock, lock_path_for
-    from frontier_watch.http import RetryPolicy
-    from frontier_watch.runner import FetchOptions, fetch_sources, mark_interrupted_runs
+    from frontier_watch import output, public_rows
+    from frontier_watch.fetch_lock import LockHeld
+    from frontier_watch.fetching import FetchOptions, UnknownSourceError, run_fetch
 
     settings, database = _database(args)
-    unknown = [name for name in args.sources if name not in settings.sources]
-    if unknown:
-        known = ", ".join(sorted(settings.sources))
-        raise UsageError(f"unknown source {', '.join(map(repr, unknown))} (known: {known})")
-    specs = [settings.sources[name] for name in args.sources] or settings.enabled_sources()
-    if not specs:
-        raise UsageError("no sources enabled; enable one in the config or name it")
-    options = FetchOptions(
-        timeout_seconds=settings.fetch_timeout_seconds,
-        retry=RetryPolicy(
-            settings.fetch_attempts, settings.fetch_backoff_seconds, settings.fetch_max_retry_wait_seconds
-        ),
-    )
     interactive = sys.stderr.isatty() and not args.quiet and not args.json
+    printing = threading.Lock()  # sources finish on their own threads
+
+    def report(summary) -> None:
+        if args.json or (args.quiet and summary.status == "ok"):
+            return
+        stream = sys.stdout if summary.status == "ok" else sys.stderr
+        with printing:
+            print(_summary_line(summary), file=stream, flush=True)
+
+    options = FetchOptions.from_settings(settings, accept_shrink=frozenset(args.accept_shrink or ()))
     try:
-        with fetch_lock(lock_path_for(database)) as notes:
-            for note in notes:
-                print(f"{PROG}: {note}", file=sys.stderr)
-            mark_interrupted_runs(database.engine)
-            identity = load_identity()
-            if interactive:
-                summaries = _fetch_with_progress(database, specs, identity, options)
-            else:
-                printing = threading.Lock()  # sources finish on their own threads
+        if interactive:
+            from frontier_watch.progress import fetch_progress
 
-                def report(summary) -> None:
-                    if args.json:
-                        return
-                    if not args.quiet or summary.status != "ok":
-                        stream = sys.stdout if summary.status == "ok" else sys.stderr
-                        with printing:
-                            print(_summary_line(summary), file=stream, flush=True)
-
-                summaries = fetch_sources(database.engine, specs, identity, options, on_done=report)
+            with fetch_progress() as (on_start, on_done):
+                result = run_fetch(
+                    settings, database, args.sources, options=options, on_start=on_start, on_done=on_done
+                )
+        else:
+            result = run_fetch(settings, database, args.sources, options=options, on_done=report)
+    except UnknownSourceError as exc:
+        raise UsageError(str(exc)) from None
     except LockHeld as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        _warn(str(exc))
         return EXIT_LOCKED
+    for note in result.notes:
+        _warn(note)
+    rows = [summary.as_dict() for summary in result.summaries]
     if args.json:
-        output.write_json([summary.as_dict() for summary in summaries])
+        output.write_json(rows)
     elif interactive:
-        output.write_table(
-            [summary.as_dict() for summary in summaries],
-            SUMMARY_COLUMNS,
-            numeric=("records", "new", "changed", "withdrawn", "skipped", "seconds"),
-        )
-    failed = [summary for summary in summaries if summary.status != "ok"]
-    return EXIT_PARTIAL if failed else EXIT_OK
-
-
-def _fetch_with_progress(database, specs, identity, options):
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from frontier_watch.output import safe_text
-    from frontier_watch.runner import fetch_sources
-
-    def shown(text: object) -> str:  # source text is data, never rich markup
-        return escape(safe_text(text))
-
-    console = Console(stderr=True)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        tasks = {spec.id: progress.add_task(f"{spec.id}: waiting", total=1) for spec in specs}
-
-        def started(spec) -> None:
-            progress.update(tasks[spec.id], description=f"{shown(spec.id)}: fetching {shown(spec.url)}")
-
-        def done(summary) -> None:
-            mark = "ok" if summary.status == "ok" else summary.status.upper()
-            detail = (
-                f"{summary.records} records, {summary.new} new, {summary.changed} changed, "
-                f"{summary.withdrawn} withdrawn"
-            )
-            if summary.status != "ok":
-                detail = shown(summary.error or "")
-            progress.update(
-                tasks[summary.source_id], completed=1, description=f"{summary.source_id}: {mark} - {detail}"
-            )
-
-        return fetch_sources(database.engine, specs, identity, options, on_start=started, on_done=done)
+        output.write_table(rows, public_rows.FETCH_SUMMARY)
+    return EXIT_PARTIAL if result.failed else EXIT_OK
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from frontier_watch import output, queries
+    from frontier_watch import public_rows
+    from frontier_watch.store import queries
 
     settings, database = _database(args)
     with database.engine.connect() as connection:
@@ -402,21 +333,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 "price_rows": facts.get("price_rows", 0),
             }
         )
-    output.emit(
-        rows,
-        as_json=args.json,
-        columns=[
-            ("id", "source"),
-            ("kind", "kind"),
-            ("enabled", "on"),
-            ("schedule", "schedule"),
-            ("last_success", "last success"),
-            ("price_rows", "rows"),
-            ("last_error", "last error"),
-            ("url", "url"),
-        ],
-        numeric=("price_rows",),
-    )
+    _emit(args, rows, public_rows.SOURCES)
     return EXIT_OK
 
 
@@ -424,21 +341,21 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from sqlalchemy import func, inspect, select
-
-    from frontier_watch import migrations
-    from frontier_watch.models import SQLModel
+    from frontier_watch.store import migrations
 
     if args.db_command == "upgrade":
-        from frontier_watch.curated import CuratedDataError, seed_curated
+        from frontier_watch.sources.curated import CuratedDataError
+        from frontier_watch.store.database import DatabaseError, open_database
+        from frontier_watch.store.seed import seed_curated
 
-        settings, database = _database(args, migrate=False, seed=False)
-        before = migrations.current_version(database.engine)
+        settings = _settings(args)
         try:
+            database = open_database(settings.database_url, migrate=False)
+            before = migrations.current_version(database.engine)
             applied = migrations.upgrade(database.engine)
             seeded = seed_curated(database.engine)
-        except (migrations.SchemaError, CuratedDataError) as exc:
-            raise UsageError(f"{database.describe()}: {exc}") from None
+        except (DatabaseError, migrations.SchemaError, CuratedDataError) as exc:
+            raise UsageError(str(exc)) from None
         for migration in applied:
             print(f"applied migration {migration.version}: {migration.name}")
         if not applied:
@@ -447,17 +364,11 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"seeded curated data: {sum(seeded.values())} rows from {len(seeded)} files")
         return EXIT_OK
 
+    from frontier_watch.store import queries
+
     settings, database = _database(args)
-    tables = [name for name in SQLModel.metadata.tables if name != "schema_migration"]
-    existing = set(inspect(database.engine).get_table_names())
     with database.engine.connect() as connection:
-        counts = {
-            name: connection.execute(
-                select(func.count()).select_from(SQLModel.metadata.tables[name])
-            ).scalar_one()
-            for name in tables
-            if name in existing
-        }
+        counts = queries.row_counts(connection)
     version = migrations.current_version(database.engine)
     info = {
         "location": database.describe(),
@@ -484,24 +395,45 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        build_parser().print_usage(sys.stderr)
+        _warn("error: the dashboard needs a terminal; name a command (see --help)")
+        return EXIT_USAGE
     settings, database = _database(args)
-    from frontier_watch.tui.app import FrontierWatchApp
+    from frontier_watch.tui.app import create_app
 
-    FrontierWatchApp(database=database, settings=settings).run()
+    create_app(database, settings).run()
     return EXIT_OK
 
 
-def _not_built(issue_text: str) -> Callable[[argparse.Namespace], int]:
-    def handler(args: argparse.Namespace) -> int:
-        raise UsageError(f"'{args.command}' is not available in this version yet ({issue_text})")
-
-    return handler
+def _not_available(args: argparse.Namespace) -> int:
+    raise UsageError(f"'{args.command}' is not available in this version yet")
 
 
 # ---------------------------------------------------------------- parser
 
 
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--config and --db, accepted before and after the command (the later one wins)."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=default,
+        help="config file (default: $FRONTIER_WATCH_CONFIG, ./config.toml, then the user config dir)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default,
+        help="database file or SQLAlchemy URL "
+        "(default: $FRONTIER_WATCH_DB, [database] url, then the user data dir)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from frontier_watch import __version__
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Track AI model prices, releases and compute signals over time, "
@@ -510,30 +442,22 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 some sources failed, 2 usage or config error, "
         "3 another fetch holds the lock.",
     )
-    from frontier_watch import __version__
-
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="config file (default: $FRONTIER_WATCH_CONFIG, ./config.toml, then the user config dir)",
-    )
-    parser.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        help="database file or SQLAlchemy URL "
-        "(default: $FRONTIER_WATCH_DB, [database] url, then the user data dir)",
-    )
+    _global_options(parser, top=True)
     parser.set_defaults(handler=cmd_dashboard, command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(
-        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, *, json_flag: bool = True
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str, *, tabular: bool = True
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler, command=name)
-        if json_flag:
-            sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        _global_options(sub, top=False)
+        if tabular:
+            sub.add_argument("--json", action="store_true", help="print JSON (every field, whole values)")
+            sub.add_argument(
+                "--wide", action="store_true", help="show whole values instead of fitting the terminal"
+            )
         return sub
 
     prices = command("prices", cmd_prices, "prices in force now or on a given day")
@@ -544,41 +468,60 @@ def build_parser() -> argparse.ArgumentParser:
     prices.add_argument(
         "--unmatched", action="store_true", help="list offerings no crosswalk entry or other source matched"
     )
+    prices.add_argument(
+        "--blended",
+        action="store_true",
+        help="add the blended price (input:output weighted as [analytics] in the config, 3:1 by default)",
+    )
 
     history = command("history", cmd_history, "every price interval of a model, with basis and source")
     history.add_argument("model", metavar="MODEL", help="model id or name (substring match)")
 
-    signals = command("signals", cmd_signals, "infrastructure signals: clusters, power, capex, export rules")
-    signals.add_argument("--category", help="cluster, power, capex, export_control, chip_launch, ...")
-    signals.add_argument("--entity", help="only entities containing this text (e.g. xAI)")
-    signals.add_argument("--since", type=_parse_day, metavar="DATE", help="only on or after this day")
-
-    releases = command("releases", cmd_releases, "model releases with licence and openness")
-    releases.add_argument("--lab", help="only labs containing this text")
-    releases.add_argument("--since", type=_parse_day, metavar="DATE", help="only on or after this day")
-    releases.add_argument("--open-weights", action="store_true", help="only open-weight releases")
+    for spec in FACT_LISTINGS:
+        sub = command(spec.name, _fact_command(spec), spec.help)
+        for item in spec.filters:
+            if item.kind == "flag":
+                sub.add_argument(item.flag, dest=item.keyword, action="store_true", help=item.help)
+            elif item.kind == "day":
+                sub.add_argument(
+                    item.flag, dest=item.keyword, type=_parse_day, metavar="DATE", help=item.help
+                )
+            else:
+                sub.add_argument(item.flag, dest=item.keyword, metavar="TEXT", help=item.help)
 
     fetch = command("fetch", cmd_fetch, "fetch sources now and store only what changed")
     fetch.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all enabled)")
     fetch.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
+    fetch.add_argument(
+        "--accept-shrink",
+        action="append",
+        metavar="SOURCE",
+        help="accept a much smaller list from SOURCE this once (the shrink guard would refuse it)",
+    )
 
     command("sources", cmd_sources, "the catalogue of sources with their last runs")
 
-    db = command("db", cmd_db, "database location, schema version and migrations", json_flag=False)
+    db = command(
+        "db", lambda args: EXIT_USAGE, "database location, schema version and migrations", tabular=False
+    )
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", help="apply pending migrations and seed curated data")
+    upgrade = db_commands.add_parser("upgrade", help="apply pending migrations and seed curated data")
+    upgrade.set_defaults(handler=cmd_db)
+    _global_options(upgrade, top=False)
     info = db_commands.add_parser("info", help="location, schema version and row counts")
+    info.set_defaults(handler=cmd_db)
+    _global_options(info, top=False)
     info.add_argument("--json", action="store_true", help="print JSON")
 
-    for name, help_text, issue in (
-        ("changes", "recent price changes", "a later issue"),
-        ("trends", "price-of-capability trends next to published figures", "a later issue"),
-        ("compare", "compare two models' prices", "a later issue"),
-        ("export", "write CSV snapshots", "a later issue"),
-        ("schedule", "run fetches on their cron schedules", "a later issue"),
-        ("doctor", "check config, database and sources", "a later issue"),
+    for name, help_text in (
+        ("changes", "recent price changes"),
+        ("trends", "price-of-capability trends next to published figures"),
+        ("compare", "compare two models' prices"),
+        ("export", "write CSV snapshots"),
+        ("schedule", "run fetches on their cron schedules"),
+        ("doctor", "check config, database and sources"),
     ):
-        sub = command(name, _not_built(issue), f"{help_text} (not available yet)")
+        sub = command(name, _not_available, f"{help_text} (not available in this version yet)", tabular=False)
         sub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
@@ -589,11 +532,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        from frontier_watch.output import safe_text
+
+        print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
 

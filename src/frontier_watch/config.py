@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from frontier_watch.catalogue import SourceSpec, load_catalogue
+from frontier_watch.catalogue import load_catalogue, spec_problem
 from frontier_watch.paths import default_database_path, user_config_file
+from frontier_watch.sources.spec import SourceSpec
 
 
 class ConfigError(ValueError):
@@ -62,6 +63,9 @@ _SOURCE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 }
 
 
+KNOWN_SECTIONS = frozenset({"database", "export", "analytics", "fetch", "sources"})
+
+
 def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """The config file to read, by precedence; None when there is none."""
     if explicit:
@@ -98,6 +102,13 @@ def load_settings(
             raise ConfigError(f"{path}: cannot read: {exc}") from None
     where = str(path) if path else "defaults"
     warnings: list[str] = []
+    implicit = config is None and not os.environ.get("FRONTIER_WATCH_CONFIG")
+    if implicit and path == Path.cwd() / "config.toml" and raw and not set(raw) & KNOWN_SECTIONS:
+        # Another program's config.toml in the working directory is not ours to judge.
+        warnings.append(
+            f"{path}: ignored, it has none of frontier-watch's sections ({', '.join(sorted(KNOWN_SECTIONS))})"
+        )
+        path, raw, where = None, {}, "defaults"
     values = _validate_sections(raw, where, warnings)
     sources = _apply_source_overrides(raw.get("sources", {}), catalogue or load_catalogue(), where, warnings)
 
@@ -186,6 +197,9 @@ def _apply_source_overrides(
         if "options" in changes:
             changes["options"] = {**catalogue[source_id].options, **changes["options"]}
         sources[source_id] = replace(catalogue[source_id], **changes)
+        problem = spec_problem(sources[source_id])
+        if problem:
+            raise ConfigError(f"{where}: {key}.{problem}")
     return sources
 
 

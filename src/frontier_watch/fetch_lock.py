@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from frontier_watch.db import Database
 from frontier_watch.paths import default_database_path
+from frontier_watch.store.database import Database
 
 try:
     import fcntl

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+import tenacity
 
 from frontier_watch import __version__
 from frontier_watch.errors import first_line
@@ -75,6 +76,18 @@ def make_client(
     )
 
 
+class _TryAgain(Exception):
+    """A response or a connection error that is worth another try."""
+
+    def __init__(
+        self, message: str, http_status: int | None = None, wait: float | None = None, note: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.wait = wait  # what the server asked for (Retry-After), if anything
+        self.note = note or message  # how the retry is noted in the run summary
+
+
 def download(
     client: httpx.Client,
     url: str,
@@ -85,42 +98,73 @@ def download(
     headers: dict[str, str] | None = None,
     deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
 ) -> Download:
-    """GET ``url`` and return its (decompressed) body, or raise FetchError."""
+    """GET ``url`` and return its (decompressed) body, or raise FetchError.
+
+    Connection errors, 429 and 5xx are tried again (tenacity) with doubling waits, or the
+    server's Retry-After when it gives one; each retry is noted for the run summary.
+    """
     notes: list[str] = []
-    for attempt in range(1, retry.attempts + 1):
-        last = attempt == retry.attempts
-        try:
-            with client.stream("GET", url, headers=headers) as response:
-                if response.status_code in RETRY_STATUSES and not last:
-                    wait = _retry_wait(response, attempt, retry)
-                    notes.append(f"HTTP {response.status_code}, retrying in {wait:.1f}s")
-                    sleep(wait)
-                    continue
-                if response.status_code >= 400:
-                    raise FetchError(_status_message(response), response.status_code)
-                body = _read_capped(response, max_bytes, deadline_seconds)
-                return Download(
-                    url=str(response.url),
-                    status=response.status_code,
-                    body=body,
-                    headers=response.headers,
-                    notes=notes,
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _TryAgain) and error.wait is not None:
+            return error.wait
+        return retry.backoff_seconds * 2 ** (state.attempt_number - 1)
+
+    def note(state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        pause = state.next_action.sleep if state.next_action else 0.0
+        notes.append(f"{getattr(error, 'note', error)}, retrying in {pause:.1f}s")
+
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(retry.attempts),
+        wait=wait,
+        retry=tenacity.retry_if_exception_type(_TryAgain),
+        sleep=sleep,
+        before_sleep=note,
+        reraise=True,
+    )
+    try:
+        page = retrying(_get_once, client, url, max_bytes, retry, headers, deadline_seconds)
+    except _TryAgain as exc:
+        raise FetchError(str(exc), exc.http_status) from None
+    page.notes = notes
+    return page
+
+
+def _get_once(
+    client: httpx.Client,
+    url: str,
+    max_bytes: int,
+    retry: RetryPolicy,
+    headers: dict[str, str] | None,
+    deadline_seconds: float,
+) -> Download:
+    try:
+        with client.stream("GET", url, headers=headers) as response:
+            if response.status_code in RETRY_STATUSES:
+                raise _TryAgain(
+                    _status_message(response),
+                    response.status_code,
+                    _retry_after(response, retry),
+                    note=f"HTTP {response.status_code}",
                 )
-        except httpx.DecodingError as exc:
-            raise FetchError(f"could not decode the response body: {first_line(exc)}") from None
-        except httpx.TooManyRedirects:
-            raise FetchError(f"too many redirects fetching {url}") from None
-        except httpx.HTTPError as exc:
-            if (
-                last
-                or isinstance(exc, httpx.UnsupportedProtocol)
-                or not isinstance(exc, httpx.TransportError)
-            ):
-                raise FetchError(_transport_message(exc, url)) from None
-            wait = retry.backoff_seconds * 2 ** (attempt - 1)
-            notes.append(f"{_transport_message(exc, url)}; retrying in {wait:.1f}s")
-            sleep(wait)
-    raise AssertionError("unreachable: the last attempt returns or raises")
+            if response.status_code >= 400:
+                raise FetchError(_status_message(response), response.status_code)
+            body = _read_capped(response, max_bytes, deadline_seconds)
+            return Download(
+                url=str(response.url), status=response.status_code, body=body, headers=response.headers
+            )
+    except httpx.DecodingError as exc:
+        raise FetchError(f"could not decode the response body: {first_line(exc)}") from None
+    except httpx.TooManyRedirects:
+        raise FetchError(f"too many redirects fetching {url}") from None
+    except httpx.TransportError as exc:
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            raise FetchError(_transport_message(exc, url)) from None
+        raise _TryAgain(_transport_message(exc, url)) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(_transport_message(exc, url)) from None
 
 
 def _read_capped(response: httpx.Response, max_bytes: int, deadline_seconds: float) -> bytes:
@@ -146,21 +190,17 @@ def _read_capped(response: httpx.Response, max_bytes: int, deadline_seconds: flo
     return b"".join(chunks)
 
 
-def _retry_wait(response: httpx.Response, attempt: int, retry: RetryPolicy) -> float:
-    backoff = retry.backoff_seconds * 2 ** (attempt - 1)
+def _retry_after(response: httpx.Response, retry: RetryPolicy) -> float | None:
+    """The server's Retry-After in seconds (None: not given); too long a wait fails the source."""
     header = response.headers.get("retry-after")
-    if header is None:
-        return backoff
-    wait = parse_retry_after(header)
-    if wait is None:
-        return backoff
-    if wait > retry.max_wait_seconds:
+    wait = parse_retry_after(header) if header is not None else None
+    if wait is not None and wait > retry.max_wait_seconds:
         raise FetchError(
             f"HTTP {response.status_code}: server asks to retry after {wait:.0f}s, "
             f"more than the {retry.max_wait_seconds:.0f}s we wait",
             response.status_code,
         )
-    return max(wait, 0.0)
+    return wait
 
 
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:

@@ -7,10 +7,12 @@ such as DeepSeek's ``deepseek-reasoner`` being DeepSeek-R1.
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 # Bedrock-style vendor prefixes, optionally behind a region: "us.anthropic.claude-...".
 _DOTTED_VENDOR = re.compile(
@@ -57,6 +59,17 @@ def normalise(alias: str) -> str:
 
 
 @dataclass(frozen=True)
+class CrosswalkRow:
+    """One line of the curated crosswalk: an alias at a source ('*': any) names a model."""
+
+    model_id: str
+    name: str
+    lab: str | None
+    source: str
+    alias: str
+
+
+@dataclass(frozen=True)
 class CrosswalkEntry:
     model_id: str
     name: str
@@ -99,3 +112,55 @@ def model_display_name(offering_id: str, offering_name: str, model_id: str) -> s
         return model_id
     vendor, colon, rest = name.partition(": ")
     return rest.strip() if colon and rest.strip() and " " not in vendor.strip() else name
+
+
+CROSSWALK_COLUMNS = ("model_id", "name", "lab", "source", "alias")
+
+
+class CrosswalkError(ValueError):
+    """A crosswalk line that cannot be used. The message starts with file:line."""
+
+
+def read_crosswalk_rows(path: Path) -> list[CrosswalkRow]:
+    """The crosswalk file's lines, validated."""
+    rows: list[CrosswalkRow] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in CROSSWALK_COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise CrosswalkError(f"{path}:1: missing columns {', '.join(missing)}")
+        for raw in reader:
+            row = {key: (value or "").strip() for key, value in raw.items() if key is not None}
+            if not row["model_id"] or not row["alias"]:
+                raise CrosswalkError(f"{path}:{reader.line_num}: model_id and alias are required")
+            rows.append(
+                CrosswalkRow(
+                    row["model_id"],
+                    row["name"] or row["model_id"],
+                    row["lab"] or None,
+                    row["source"] or "*",
+                    row["alias"],
+                )
+            )
+    return rows
+
+
+def identity_from_rows(rows: list[CrosswalkRow]) -> Identity:
+    """An Identity resolver over crosswalk lines."""
+    by_alias: dict[tuple[str, str], CrosswalkEntry] = {}
+    by_normalised: dict[str, CrosswalkEntry] = {}
+    for row in rows:
+        entry = CrosswalkEntry(row.model_id, row.name, row.lab)
+        by_alias[(row.source, row.alias.lower())] = entry
+        by_normalised.setdefault(normalise(row.alias), entry)
+    return Identity(by_alias, by_normalised)
+
+
+def load_identity(folder: Path | None = None) -> Identity:
+    """The resolver over the shipped crosswalk (data/model_crosswalk.csv), or rules only."""
+    from frontier_watch.paths import data_dir
+
+    path = (folder or data_dir()) / "model_crosswalk.csv"
+    if not path.is_file():
+        return Identity({}, {})
+    return identity_from_rows(read_crosswalk_rows(path))

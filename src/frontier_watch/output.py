@@ -6,7 +6,9 @@ name carrying terminal escape sequences is never written raw to a terminal.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -16,6 +18,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from frontier_watch import money
+from frontier_watch.public_rows import Listing
 
 # C0 and C1 control characters (ESC included) and DEL; tabs and newlines become spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -63,62 +66,107 @@ def write_json(rows: Iterable[dict[str, Any]], stream: TextIO | None = None) -> 
     stream.write("\n")
 
 
+def table_width(stream: TextIO) -> int | None:
+    """How wide a table may be: the terminal's width, $COLUMNS in a pipe if set, else unlimited."""
+    if stream.isatty():
+        return shutil.get_terminal_size((160, 24)).columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+
+MIN_TEXT_WIDTH = 8  # a text column is never shortened below this (or its heading)
+GAP = 2  # spaces between columns: one of padding, one of the (blank) divider
+
+
+def column_widths(cells: list[list[str]], listing: Listing, width: int | None) -> list[int]:
+    """Each column's width: its widest cell, then the widest text columns shortened to fit ``width``."""
+    from rich.cells import cell_len
+
+    widths = [
+        max(cell_len(column.heading), *(cell_len(line[index]) for line in cells))
+        for index, column in enumerate(listing.columns)
+    ]
+    if width is None:
+        return widths
+    floors = [
+        widths[index] if column.numeric else min(widths[index], max(cell_len(column.heading), MIN_TEXT_WIDTH))
+        for index, column in enumerate(listing.columns)
+    ]
+    overflow = sum(widths) + GAP * (len(widths) - 1) - width
+    while overflow > 0:
+        widest = max(range(len(widths)), key=lambda index: widths[index] - floors[index])
+        room = widths[widest] - floors[widest]
+        if room <= 0:
+            break
+        # Shorten the widest column down to the next widest, or by what is still needed.
+        others = [widths[index] for index in range(len(widths)) if index != widest] or [0]
+        cut = min(overflow, room, max(1, widths[widest] - max(others)))
+        widths[widest] -= cut
+        overflow -= cut
+    return widths
+
+
 def write_table(
     rows: Sequence[dict[str, Any]],
-    columns: Sequence[tuple[str, str]],
+    listing: Listing,
     stream: TextIO | None = None,
     *,
-    numeric: Iterable[str] = (),
-    empty_message: str = "no rows",
+    wide: bool = False,
+    empty_message: str | None = None,
 ) -> None:
-    """Rows as an aligned text table; ``columns`` are (key, heading) pairs.
+    """Rows as an aligned table, one line per row.
 
-    The widest text column is shortened to fit the terminal so rows stay on one line.
+    On a terminal the table fits its width: the widest text columns are shortened with an
+    ellipsis (numbers never are); ``wide`` shows every value whole, as JSON always does.
+    Rich lays out the cells (wide characters count double) and shortens them.
     """
     stream = stream or sys.stdout
     if not rows:
-        stream.write(f"{empty_message}\n")
+        stream.write(f"{empty_message or listing.empty}\n")
         return
-    numeric = set(numeric)
-    cells = [[safe_text(row.get(key)) for key, _ in columns] for row in rows]
-    headings = [heading for _, heading in columns]
-    widths = [max(len(headings[i]), *(len(line[i]) for line in cells)) for i in range(len(columns))]
-    budget = shutil.get_terminal_size((160, 24)).columns if stream.isatty() else 10_000
-    overflow = sum(widths) + 2 * (len(widths) - 1) - budget
-    while overflow > 0:
-        widest = max(range(len(widths)), key=lambda i: widths[i] if columns[i][0] not in numeric else 0)
-        if widths[widest] <= 12:
-            break
-        cut = min(overflow, widths[widest] - 12)
-        widths[widest] -= cut
-        overflow -= cut
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    def fit(text: str, width: int, right: bool) -> str:
-        if len(text) > width:
-            text = text[: width - 1] + "…"
-        return text.rjust(width) if right else text.ljust(width)
-
-    right = [key in numeric for key, _ in columns]
-    stream.write(
-        "  ".join(fit(h, w, r) for h, w, r in zip(headings, widths, right, strict=True)).rstrip() + "\n"
+    cells = [[safe_text(row.get(column.key)) for column in listing.columns] for row in rows]
+    width = None if wide else table_width(stream)
+    widths = column_widths(cells, listing, width)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold"
     )
-    stream.write("  ".join("-" * w for w in widths) + "\n")
-    for line in cells:
-        stream.write(
-            "  ".join(fit(c, w, r) for c, w, r in zip(line, widths, right, strict=True)).rstrip() + "\n"
+    for column, column_width in zip(listing.columns, widths, strict=True):
+        table.add_column(
+            column.heading,
+            justify="right" if column.numeric else "left",
+            width=column_width,
+            no_wrap=True,
+            overflow="ellipsis",
         )
+    for line in cells:
+        table.add_row(*(Text(cell) for cell in line))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=sum(widths) + GAP * (len(widths) - 1),
+        color_system="standard" if stream.isatty() else None,
+        force_terminal=stream.isatty(),
+        highlight=False,
+    )
+    console.print(table)
+    stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def emit(
     rows: Sequence[dict[str, Any]],
-    columns: Sequence[tuple[str, str]],
+    listing: Listing,
     *,
     as_json: bool,
-    numeric: Iterable[str] = (),
-    empty_message: str = "no rows",
+    wide: bool = False,
+    empty_message: str | None = None,
 ) -> None:
     """Rows as JSON or as a table: the one way tabular commands print."""
     if as_json:
         write_json(rows)
     else:
-        write_table(rows, columns, numeric=numeric, empty_message=empty_message)
+        write_table(rows, listing, wide=wide, empty_message=empty_message)

@@ -41,5 +41,10 @@ def user_config_file() -> Path:
     return _user_dir("config") / "config.toml"
 
 
+def user_fetchers_dir() -> Path:
+    """The user's own source specs, added to the shipped catalogue."""
+    return _user_dir("config") / "fetchers"
+
+
 def default_database_path() -> Path:
     return _user_dir("data") / "frontier-watch.db"

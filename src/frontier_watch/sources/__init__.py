@@ -1,50 +1,52 @@
-"""Price and catalogue sources: one pure parser module per source kind, and their registry.
+"""Source kinds: one module per kind (fetch + parse), and the registry that finds them.
 
-A kind says how to parse one response, which URLs a spec starts from, and what basis
-its dates have. Adding a source of a known kind is a new file in fetchers/, no code.
+A module in this package that defines ``KIND`` (a :class:`SourceKind`) is a built-in kind;
+the registry discovers them, so the list of kinds is never written out twice. Other code
+(a plugin, a test) adds its own with :func:`register_kind`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import importlib
+import pkgutil
+from collections.abc import Mapping
 
-from frontier_watch.catalogue import SourceSpec
-from frontier_watch.records import Basis, ParseResult
-from frontier_watch.sources import genai_prices, litellm, llm_prices, openrouter
+from frontier_watch.sources.kind import SourceKind
 
-Parser = Callable[..., ParseResult]
-
-
-def _single_url(spec: SourceSpec) -> list[str]:
-    return [spec.url]
+_registry: dict[str, SourceKind] = {}
+_discovered = False
 
 
-def _per_vendor_urls(spec: SourceSpec) -> list[str]:
-    # llm-prices keeps one file per vendor: the URL template has a {vendor} slot.
-    if "{vendor}" not in spec.url:
-        return [spec.url]
-    vendors = spec.options.get("vendors") or []
-    if not isinstance(vendors, list) or not all(isinstance(v, str) and v for v in vendors):
-        raise ValueError(f"{spec.id}: options.vendors must be a list of vendor names")
-    return [spec.url.replace("{vendor}", vendor) for vendor in vendors]
+def register_kind(kind: SourceKind) -> None:
+    """Make ``kind`` available to specs that name it."""
+    existing = _registry.get(kind.name)
+    if existing is not None and existing is not kind:
+        raise ValueError(f"a source kind named {kind.name!r} is already registered")
+    _registry[kind.name] = kind
 
 
-@dataclass(frozen=True)
-class SourceKind:
-    name: str
-    parse: Parser
-    basis: Basis
-    start_urls: Callable[[SourceSpec], list[str]] = _single_url
-    # One file per provider (llm-prices): only providers fetched this time can lose offerings.
-    withdraw_by_provider: bool = False
+def unregister_kind(name: str) -> None:
+    """Forget a kind registered with :func:`register_kind` (tests use this to clean up)."""
+    _registry.pop(name, None)
 
 
-PRICE_KINDS: Mapping[str, SourceKind] = {
-    "openrouter": SourceKind("openrouter", openrouter.parse, Basis.OBSERVED),
-    "litellm": SourceKind("litellm", litellm.parse, Basis.OBSERVED),
-    "genai-prices": SourceKind("genai-prices", genai_prices.parse, Basis.DECLARED),
-    "llm-prices": SourceKind(
-        "llm-prices", llm_prices.parse, Basis.DECLARED, _per_vendor_urls, withdraw_by_provider=True
-    ),
-}
+def kinds() -> Mapping[str, SourceKind]:
+    """Every registered kind by name, the built-in ones included."""
+    _discover_builtin_kinds()
+    return dict(_registry)
+
+
+def get_kind(name: str) -> SourceKind | None:
+    return kinds().get(name)
+
+
+def _discover_builtin_kinds() -> None:
+    global _discovered
+    if _discovered:
+        return
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, SourceKind):
+            register_kind(kind)
+    _discovered = True

@@ -2,7 +2,7 @@
 
 A parser raises :class:`SourceFormatError` only when the response as a whole is not what
 its kind expects (not JSON, truncated, wrong top-level shape, duplicate ids). Problems with
-one model are reported in ``ParseResult.skipped`` instead, so one bad row never hides the
+one model are reported in ``Batch.skipped`` instead, so one bad row never hides the
 rest of a catalogue.
 """
 

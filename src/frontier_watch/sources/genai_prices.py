@@ -16,15 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.money import PriceError, parse_decimal, per_mtok, per_request
-from frontier_watch.records import (
-    OfferingRecord,
-    ParseResult,
-    PriceSegment,
-    Tier,
-    long_context_tier,
-)
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.vocabulary import Basis, Tier, long_context_tier
 
 WHAT = "genai-prices data"
 
@@ -38,11 +34,11 @@ REQUESTS_KEY = "requests_kcount"
 THOUSAND = Decimal(1000)
 
 
-def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
     document = load_json(body, WHAT)
     if not isinstance(document, list):
         raise SourceFormatError(f"{WHAT}: top level is {describe(document)}, expected an array of providers")
-    result = ParseResult()
+    result = Batch()
     seen: set[tuple[str, str]] = set()
     for p_index, provider in enumerate(document):
         provider_id, models = _provider(p_index, provider)
@@ -65,7 +61,7 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
                 continue
             name = model.get("name")
             result.offerings.append(
-                OfferingRecord(
+                PricedOffering(
                     offering_id=model_id,
                     name=name if isinstance(name, str) and name else model_id,
                     provider=provider_id,
@@ -283,3 +279,6 @@ def _clock(raw: Any, where: str) -> time:
                 raise _Skip(f"{where}: only UTC windows are supported: {raw!r}")
             return parsed.replace(tzinfo=None)
     raise _Skip(f"{where}: not a time of day: {raw!r}")
+
+
+KIND = SourceKind("genai-prices", body_parser(parse), frozenset({"offerings"}), Basis.DECLARED)

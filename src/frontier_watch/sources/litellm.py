@@ -17,15 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.money import PriceError, parse_decimal, per_token_to_per_mtok
-from frontier_watch.records import (
-    OfferingRecord,
-    ParseResult,
-    PriceSegment,
-    Tier,
-    long_context_tier,
-)
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.vocabulary import Basis, Tier, long_context_tier
 
 WHAT = "LiteLLM price map"
 
@@ -49,13 +45,13 @@ _SUFFIX = re.compile(r"_above_(\d+)k_tokens|_batches|_flex|_priority")
 _PROVIDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
-def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
     document = load_json(body, WHAT)
     if not isinstance(document, dict):
         raise SourceFormatError(
             f"{WHAT}: top level is {describe(document)}, expected an object keyed by model"
         )
-    result = ParseResult()
+    result = Batch()
     for key, entry in document.items():
         try:
             result.offerings.append(_offering(key, entry))
@@ -68,7 +64,7 @@ class _Skip(Exception):
     """This entry is not stored; the message is the reason."""
 
 
-def _offering(key: str, entry: Any) -> OfferingRecord:
+def _offering(key: str, entry: Any) -> PricedOffering:
     if not isinstance(entry, dict):
         raise _Skip(f"not a model entry ({describe(entry)})")
     if key in DOC_KEYS:
@@ -90,7 +86,7 @@ def _offering(key: str, entry: Any) -> OfferingRecord:
         if not segments:
             raise _Skip("no input_cost_per_token and no output_cost_per_token")
 
-    return OfferingRecord(
+    return PricedOffering(
         offering_id=key,
         name=key,
         provider=provider,
@@ -206,3 +202,6 @@ def _date_or_none(value: Any) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+KIND = SourceKind("litellm", body_parser(parse), frozenset({"offerings"}), Basis.OBSERVED)

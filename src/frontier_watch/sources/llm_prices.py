@@ -14,9 +14,12 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.money import PriceError, per_mtok
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+from frontier_watch.sources.kind import Option, SourceKind, body_parser
+from frontier_watch.sources.spec import SourceSpec
+from frontier_watch.vocabulary import Basis, long_context_tier
 
 WHAT = "llm-prices vendor file"
 
@@ -24,7 +27,7 @@ FIELDS = {"input": "input", "output": "output", "input_cached": "cache_read"}
 REQUIRED = ("input", "output")
 
 
-def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
     document = load_json(body, WHAT)
     if not isinstance(document, dict):
         raise SourceFormatError(f"{WHAT}: top level is {describe(document)}, expected an object")
@@ -35,7 +38,7 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
     if not isinstance(models, list):
         raise SourceFormatError(f"{WHAT}: 'models' is {describe(models)}, expected an array")
 
-    result = ParseResult()
+    result = Batch()
     seen: dict[str, Any] = {}
     for index, model in enumerate(models):
         if not isinstance(model, dict):
@@ -56,7 +59,7 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
             continue
         name = model.get("name")
         result.offerings.append(
-            OfferingRecord(
+            PricedOffering(
                 offering_id=model_id,
                 name=name if isinstance(name, str) and name else model_id,
                 provider=vendor,
@@ -71,7 +74,7 @@ _TIER_ID = re.compile(r"^(?P<base>.+)-(?P<tokens>\d+)k$")
 _TIER_NAME = re.compile(r"\s*(?:≤|<=|>)\s*\d+k$", re.IGNORECASE)
 
 
-def _fold_long_context_ids(result: ParseResult) -> ParseResult:
+def _fold_long_context_ids(result: Batch) -> Batch:
     """llm-prices lists a long-context price as its own id ("gpt-5.5-272k"): make it a tier.
 
     The tier joins its base model's offering when the base id is listed too; the
@@ -154,3 +157,22 @@ def _date(raw: Any, where: str) -> datetime | None:
 
 def _day(moment: datetime | None) -> str:
     return "the beginning" if moment is None else moment.date().isoformat()
+
+
+def vendor_urls(spec: SourceSpec) -> list[str]:
+    """llm-prices keeps one file per vendor: the URL's {vendor} slot, once per listed vendor."""
+    if "{vendor}" not in spec.url:
+        return [spec.url]
+    return [spec.url.replace("{vendor}", vendor) for vendor in spec.options.get("vendors") or []]
+
+
+KIND = SourceKind(
+    "llm-prices",
+    body_parser(parse),
+    frozenset({"offerings"}),
+    Basis.DECLARED,
+    options={"vendors": Option(list, "a list of vendor file names", item=str)},
+    start_urls=vendor_urls,
+    withdraw_by_provider=True,
+    url_placeholders=("{vendor}",),
+)

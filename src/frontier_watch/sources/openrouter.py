@@ -14,9 +14,11 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
-from frontier_watch.records import OfferingRecord, ParseResult, PriceSegment
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.vocabulary import Basis
 
 WHAT = "OpenRouter models list"
 PROVIDER = "openrouter"
@@ -36,12 +38,12 @@ ZERO_MEANS_ABSENT = ("internal_reasoning", "request")
 ROUTER_PRICE = Decimal(-1)
 
 
-def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> ParseResult:
+def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
     """Parse one page of the models list. Pagination: ``next_url`` from ``links.next``."""
     document = load_json(body, WHAT)
     items, next_url = _items_and_next(document, url)
 
-    result = ParseResult(next_url=next_url)
+    result = Batch(next_url=next_url)
     seen: set[str] = set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -97,7 +99,7 @@ def _next_url(links: Any, url: str) -> str | None:
     return resolved
 
 
-def _offering(model_id: str, item: dict[str, Any]) -> OfferingRecord:
+def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
     pricing = item.get("pricing")
     if not isinstance(pricing, dict):
         raise _Skip(f"no pricing object (pricing is {describe(pricing)})")
@@ -129,7 +131,7 @@ def _offering(model_id: str, item: dict[str, Any]) -> OfferingRecord:
     name = item.get("name")
     hf_repo = item.get("hugging_face_id")
     lab, slash, _ = model_id.partition("/")
-    return OfferingRecord(
+    return PricedOffering(
         offering_id=model_id,
         name=name if isinstance(name, str) and name else model_id,
         provider=PROVIDER,
@@ -157,3 +159,6 @@ def _date_or_none(value: Any) -> date | None:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+
+
+KIND = SourceKind("openrouter", body_parser(parse), frozenset({"offerings"}), Basis.OBSERVED)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from frontier_watch import output, queries
+from frontier_watch import output
+from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
-from frontier_watch.db import Database
+from frontier_watch.store import queries
+from frontier_watch.store.database import Database
 
 # (heading, row key, widest the column may grow)
 PRICE_COLUMNS = (
@@ -60,10 +62,10 @@ class FrontierWatchApp(App[None]):
         super().__init__()
         self.database = database
         self.settings = settings
-        self._clock = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
+        self._clock = clock or utc_now
         self._poll_seconds = poll_seconds
         self._rows: list[dict] = []
-        self._last_run_id = -1
+        self._data_version = -1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,28 +79,32 @@ class FrontierWatchApp(App[None]):
     def on_mount(self) -> None:
         self._set_columns([])
         self.load_prices()
-        # Cron writes to the same database; poll the newest run id and reload on change.
-        self.set_interval(self._poll_seconds, self.check_for_new_runs)
+        # Cron writes to the same database; poll its data version and reload when it moves.
+        self.set_interval(self._poll_seconds, self.check_for_new_data)
 
     @work(thread=True, exclusive=True, group="load")
     def load_prices(self, only_if_changed: bool = False) -> None:
-        """Read current prices in a thread; skip the read when no fetch ran since last time."""
-        with self.database.engine.connect() as connection:
-            run_id = queries.latest_run_id(connection)
-            if only_if_changed and run_id == self._last_run_id:
+        """Read current prices in a thread; skip the read when the data has not changed.
+
+        The version and the rows are read in one transaction, so rows that land after the
+        version was read are seen on the next poll, never lost.
+        """
+        with self.database.engine.connect() as connection, connection.begin():
+            version = queries.current_data_version(connection)
+            if only_if_changed and version == self._data_version:
                 return
             rows = queries.prices_as_of(connection, self._clock())
-        self.call_from_thread(self._show_prices, rows, run_id)
+        self.call_from_thread(self._show_prices, rows, version)
 
-    def check_for_new_runs(self) -> None:
-        # Timer callback: a load already under way will see the new run itself.
+    def check_for_new_data(self) -> None:
+        # Timer callback: a load already under way will see the new data itself.
         if any(worker.group == "load" and worker.is_running for worker in self.workers):
             return
         self.load_prices(only_if_changed=True)
 
-    def _show_prices(self, rows: list[dict], run_id: int) -> None:
+    def _show_prices(self, rows: list[dict], version: int) -> None:
         self._rows = rows
-        self._last_run_id = run_id
+        self._data_version = version
         self._fill_table()
 
     def _set_columns(self, cells: list[tuple[str, ...]]) -> None:
@@ -135,6 +141,8 @@ class FrontierWatchApp(App[None]):
             detail.update("no prices match the filter")
             return
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if row_key.value is None:
+            return
         row = self._rows[int(row_key.value)]
         detail.update(
             f"{output.safe_text(row['offering_name'])} · {output.safe_text(row['offering_id'])} "
@@ -160,3 +168,14 @@ class FrontierWatchApp(App[None]):
 
     def action_refresh(self) -> None:
         self.load_prices()
+
+
+def create_app(
+    database: Database,
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    poll_seconds: float = 5.0,
+) -> FrontierWatchApp:
+    """The dashboard as the CLI and the tests build it."""
+    return FrontierWatchApp(database, settings, clock=clock, poll_seconds=poll_seconds)

@@ -1,4 +1,4 @@
-"""The one code path that records price observations as intervals.
+"""The price-interval writer: the one code path that records price observations as intervals.
 
 Rules (DESIGN.md, "history as intervals"):
 * an undated observation from a live sheet that matches the interval in force writes
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,24 +26,18 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from frontier_watch import money
-from frontier_watch.db import bulk_insert, upsert_rows
+from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity, model_display_name, normalise
-from frontier_watch.models import Model, Offering, PriceInterval, table_of
-from frontier_watch.records import PRICE_FIELDS, Basis, OfferingRecord, PriceSegment
+from frontier_watch.store.database import bulk_insert, upsert_rows
+from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
+from frontier_watch.store.tables import FetchRun, Model, Offering, PriceInterval, table_of
+from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
+from frontier_watch.vocabulary import PRICE_FIELDS, Basis
 
 _offering = table_of(Offering)
 _interval = table_of(PriceInterval)
 _model = table_of(Model)
 _PRICE_COLUMNS = tuple(f"{name}_nusd" for name in PRICE_FIELDS)
-
-
-@dataclass
-class ChangeCounts:
-    new: int = 0  # intervals opened for an offering/tier with none in force
-    changed: int = 0  # intervals closed or restated because the price changed
-    unchanged: int = 0  # observations that only moved last_seen_at
-    withdrawn: int = 0  # offerings gone from a healthy sheet, their intervals closed
-    offerings_added: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def segment_prices(segment: PriceSegment) -> tuple[int | None, ...]:
 
 def record_offerings(
     connection: Connection,
-    offerings: Iterable[OfferingRecord],
+    offerings: Iterable[PricedOffering],
     provenance: Provenance,
     *,
     observed_at: datetime,
@@ -168,7 +162,7 @@ class _IntervalChanges:
         self.supersedes: list[int] = []
 
     def observe_live(
-        self, rows: list[dict], offering_pk: int, record: OfferingRecord, segment: PriceSegment
+        self, rows: list[dict], offering_pk: int, record: PricedOffering, segment: PriceSegment
     ) -> None:
         """An undated observation from a live sheet: confirm, or close and open."""
         prices = segment_prices(segment)
@@ -194,7 +188,7 @@ class _IntervalChanges:
         self._open(rows, offering_pk, record, segment, prices, start=self.observed_at, end=end)
 
     def observe_dated(
-        self, rows: list[dict], offering_pk: int, record: OfferingRecord, segment: PriceSegment
+        self, rows: list[dict], offering_pk: int, record: PricedOffering, segment: PriceSegment
     ) -> None:
         """A span whose dates the source states: keyed by its start."""
         prices = segment_prices(segment)
@@ -242,7 +236,7 @@ class _IntervalChanges:
                     self.counts.changed += 1
 
     def write(self, connection: Connection) -> None:
-        _move_last_seen(connection, _interval, self.touched, self.observed_at)
+        move_last_seen(connection, _interval, self.touched, self.observed_at)
         if self.closes:
             connection.execute(
                 update(_interval)
@@ -250,7 +244,7 @@ class _IntervalChanges:
                 .values(effective_to=bindparam("to")),
                 self.closes,
             )
-        _update_in_chunks(connection, _interval, self.supersedes, superseded_at=self.observed_at)
+        update_in_chunks(connection, _interval, self.supersedes, superseded_at=self.observed_at)
         bulk_insert(connection, _interval, self.inserts)
 
     def _touch(self, state: dict) -> None:
@@ -382,7 +376,7 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
             .values({name: bindparam(name) for name in fact_names}),
             changed_facts,
         )
-    _move_last_seen(connection, _offering, seen_pks, observed_at)
+    move_last_seen(connection, _offering, seen_pks, observed_at)
     bulk_insert(connection, _offering, new_offerings)
     counts.offerings_added += len(new_offerings)
     pks = {key: row["id"] for key, row in existing.items()}
@@ -398,23 +392,6 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     return pks
 
 
-def _chunks(pks: list[int]) -> Iterator[list[int]]:
-    """Id lists short enough for one IN (...) under SQLite's bound-parameter limit."""
-    for start in range(0, len(pks), 500):
-        yield pks[start : start + 500]
-
-
-def _update_in_chunks(connection: Connection, table, pks: list[int], *conditions, **values) -> None:
-    """UPDATE table SET values WHERE id IN pks [AND conditions], chunk by chunk."""
-    for chunk in _chunks(pks):
-        connection.execute(update(table).where(table.c.id.in_(chunk), *conditions).values(**values))
-
-
-def _move_last_seen(connection: Connection, table, pks: list[int], observed_at: datetime) -> None:
-    """last_seen_at only moves forward: re-applying an older snapshot must not pull it back."""
-    _update_in_chunks(connection, table, pks, table.c.last_seen_at < observed_at, last_seen_at=observed_at)
-
-
 def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defaultdict:
     grouped: defaultdict[tuple[int, str], list[dict]] = defaultdict(list)
     pks = list(offering_pks)
@@ -428,7 +405,7 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         *(_interval.c[name] for name in _PRICE_COLUMNS),
     ]
     # Chunked IN lists keep each query under SQLite's bound-parameter limit.
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         result = connection.execute(
             select(*columns).where(_interval.c.offering_pk.in_(chunk), _interval.c.superseded_at.is_(None))
         )
@@ -451,9 +428,9 @@ def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, c
     if not gone:
         return
     pks = [row["id"] for row in gone]
-    _update_in_chunks(connection, _offering, pks, withdrawn_at=observed_at)
+    update_in_chunks(connection, _offering, pks, withdrawn_at=observed_at)
     live = _interval.c.superseded_at.is_(None)
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         connection.execute(
             update(_interval)
             .where(
@@ -470,3 +447,48 @@ def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, c
             .values(superseded_at=observed_at)
         )
     counts.withdrawn += len(pks)
+
+
+# ---------------------------------------------------------------- the writer of the "offerings" part
+
+SHRINK_LIMIT = 0.5  # fewer than half the offerings of the last good run is suspicious
+_run = table_of(FetchRun)
+
+
+class PriceIntervalWriter:
+    """Writes a fetched price list; refuses an empty list or one that shrank by more than half."""
+
+    def check(self, connection: Connection, context: WriteContext, items: Sequence[PricedOffering]) -> None:
+        if not items:
+            raise SuspiciousBatch("the response listed no usable offerings; nothing written")
+        previous = connection.execute(
+            select(_run.c.records)
+            .where(_run.c.source_id == context.source_id, _run.c.status == "ok")
+            .order_by(_run.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if previous and len(items) < previous * SHRINK_LIMIT and not context.accept_shrink:
+            raise SuspiciousBatch(
+                f"catalogue shrank from {previous} to {len(items)} offerings (more than half); "
+                "nothing written"
+            )
+
+    def write(
+        self, connection: Connection, context: WriteContext, items: Sequence[PricedOffering]
+    ) -> ChangeCounts:
+        assert context.basis is not None  # a kind that yields prices declares their basis
+        return record_offerings(
+            connection,
+            items,
+            Provenance(
+                context.source_id, context.basis, context.source_url, context.evidence, context.fetch_run_id
+            ),
+            observed_at=context.observed_at,
+            identity=context.identity,
+            withdraw_missing=context.full_list,
+            keep_ids=context.kept_ids,
+            withdraw_providers={o.provider for o in items} if context.withdraw_by_provider else None,
+        )
+
+
+WRITER = PriceIntervalWriter()

@@ -1,4 +1,8 @@
-"""The database tables (SQLModel). The schema itself is created by migrations.py.
+"""The database tables (SQLModel). The schema itself is created by store/migrations.py.
+
+These declarations are what the writers build their statements from; the migrations are
+the schema's history, and a test checks that the migrated schema matches these column for
+column and index for index.
 
 Conventions: times are naive UTC datetimes; prices are integer nano-dollars per
 million tokens (see money.py); every fact row carries ``source_url`` and an evidence
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Table, UniqueConstraint
+from sqlalchemy import DateTime, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -21,6 +25,14 @@ def table_of(model: type[SQLModel]) -> Table:
 def _time(**kwargs):
     # Naive UTC, stored as given: SQLite has no time zones and every time here is UTC.
     return Field(sa_type=DateTime(), **kwargs)
+
+
+class Meta(SQLModel, table=True):
+    """Small facts about the database itself: the data version, the curated files' stamp."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
 
 
 class SchemaMigration(SQLModel, table=True):
@@ -99,6 +111,7 @@ class PriceInterval(SQLModel, table=True):
     """Prices of one offering and tier over one span of effective time."""
 
     __tablename__ = "price_interval"
+    __table_args__ = (Index("ix_price_interval_lookup", "offering_pk", "tier", "effective_from"),)
     id: int | None = Field(default=None, primary_key=True)
     offering_pk: int = Field(foreign_key="offering.id", index=True)
     tier: str = "default"
@@ -126,7 +139,7 @@ class SourcedFact(SQLModel):
     """The evidence every curated fact carries: where it comes from and how strong it is."""
 
     source_url: str
-    evidence: str  # one of records.Evidence
+    evidence: str  # one of vocabulary.Evidence
     verified_via: str | None = None  # the copy actually read, when not the source itself
     confidence: str | None = None  # high | medium | low
     notes: str | None = None
@@ -134,9 +147,12 @@ class SourcedFact(SQLModel):
 
 class Release(SourcedFact, table=True):
     __tablename__ = "release"
-    __table_args__ = (UniqueConstraint("origin", "lab", "model", "date"),)
+    __table_args__ = (
+        UniqueConstraint("origin", "lab", "model", "date"),
+        Index("ux_release_source_key", "source_id", "release_key", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    origin: str  # curated | huggingface | ...
+    origin: str  # curated | user | the id of the source that fetched it
     date: date
     date_precision: str = "day"
     lab: str
@@ -156,25 +172,34 @@ class Release(SourcedFact, table=True):
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
     first_seen_at: datetime = _time()
+    source_id: str | None = None
+    release_key: str | None = None  # the release at its source: a repo id, or lab|model|date
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+    last_seen_at: datetime | None = _time(default=None)
 
 
 class ReleaseStat(SQLModel, table=True):
     """Downloads and likes of a released repository, as observed over time."""
 
     __tablename__ = "release_stat"
+    __table_args__ = (Index("ux_release_stat_repo_day", "hf_repo_id", "day", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     hf_repo_id: str = Field(index=True)
     observed_at: datetime = _time()
     downloads: int | None = None
     likes: int | None = None
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+    day: date | None = None  # the UTC day of observed_at: one row per repo per day
 
 
 class Signal(SourcedFact, table=True):
     """An infrastructure or policy signal: cluster, power, capex, export rule..."""
 
     __tablename__ = "signal"
-    __table_args__ = (UniqueConstraint("origin", "date", "entity", "item", "metric"),)
+    __table_args__ = (
+        UniqueConstraint("origin", "date", "entity", "item", "metric"),
+        Index("ux_signal_source_key", "source_id", "signal_key", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     origin: str
     date: date
@@ -188,6 +213,30 @@ class Signal(SourcedFact, table=True):
     value_text: str | None = None  # a status rather than a number ("rescinded")
     unit: str | None = None
     first_seen_at: datetime = _time()
+    source_id: str | None = None
+    signal_key: str | None = None  # the row at its source, or date|entity|item|metric
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+    last_seen_at: datetime | None = _time(default=None)
+
+
+class FeedItem(SQLModel, table=True):
+    """An entry of an announcement feed that matched the spec's keywords, kept for review."""
+
+    __tablename__ = "feed_item"
+    __table_args__ = (UniqueConstraint("source_id", "entry_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str
+    entry_key: str  # the entry's guid or link
+    title: str
+    link: str | None = None
+    published_at: datetime | None = _time(default=None)
+    summary: str | None = None
+    matched: str | None = None  # the keywords it matched, comma-separated
+    first_seen_at: datetime = _time()
+    last_seen_at: datetime = _time()
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
+    reviewed_at: datetime | None = _time(default=None)  # None: not reviewed yet
+    signal_id: int | None = Field(default=None, foreign_key="signal.id")  # the signal it became
 
 
 class BenchmarkScore(SourcedFact, table=True):

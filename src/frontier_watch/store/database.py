@@ -1,4 +1,8 @@
-"""The one place that opens the database: engine, SQLite pragmas, migrations, first seed."""
+"""The one place that opens the database: engine, SQLite pragmas and migrations.
+
+Opening does not seed: store/seed.py loads the curated data through the writers, and the
+callers that want a ready database (the CLI, the dashboard) call it after opening.
+"""
 
 from __future__ import annotations
 
@@ -76,11 +80,11 @@ def make_engine(location: str) -> Engine:
     return engine
 
 
-def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> Database:
-    """Open (creating if needed) the database, apply migrations, seed curated data once."""
+def open_database(location: str, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database and apply pending migrations."""
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-    from frontier_watch import migrations
+    from frontier_watch.store import migrations
 
     try:
         database = Database(engine=make_engine(location), url=location)
@@ -93,10 +97,6 @@ def open_database(location: str, *, migrate: bool = True, seed: bool = True) -> 
     try:
         if migrate:
             migrations.upgrade(database.engine)
-        if seed:
-            from frontier_watch.curated import seed_curated
-
-            seed_curated(database.engine)
     except migrations.SchemaError as exc:
         raise DatabaseError(f"{database.describe()}: {exc}") from None
     except SQLAlchemyError as exc:

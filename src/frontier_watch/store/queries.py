@@ -6,14 +6,15 @@ caller chooses how to show them (table, JSON, CSV, dashboard).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from frontier_watch import money
 from frontier_watch.identity import normalise
-from frontier_watch.models import (
+from frontier_watch.store.meta import data_version
+from frontier_watch.store.tables import (
     FetchRun,
     Model,
     ModelAlias,
@@ -23,16 +24,11 @@ from frontier_watch.models import (
     Signal,
     table_of,
 )
-from frontier_watch.records import PRICE_FIELDS
+from frontier_watch.vocabulary import PRICE_FIELDS
 
 _o = table_of(Offering)
 _i = table_of(PriceInterval)
 _m = table_of(Model)
-
-
-def end_of_day(day: date) -> datetime:
-    """The instant a date answers for: a price that starts that day counts."""
-    return datetime.combine(day, time.max)
 
 
 def _model_filter(query: str):
@@ -245,7 +241,33 @@ def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
     return status
 
 
-def latest_run_id(connection: Connection) -> int:
-    """The newest fetch run id (0 when none): the dashboard polls it to notice cron writes."""
-    runs = table_of(FetchRun)
-    return connection.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar_one()
+def current_data_version(connection: Connection) -> int:
+    """The data version readers poll: it moves when a run finishes or curated data loads."""
+    return data_version(connection)
+
+
+# What a filter value can be checked against: the distinct values of these columns.
+_KNOWN_VALUE_COLUMNS = {
+    "source": (_o, "source_id"),
+    "tier": (_i, "tier"),
+    "signal.category": (table_of(Signal), "category"),
+    "release.lab": (table_of(Release), "lab"),
+}
+
+
+def known_values(connection: Connection, what: str) -> list[str]:
+    """The distinct stored values of a filterable column, sorted (for "known values are ...")."""
+    table, column = _KNOWN_VALUE_COLUMNS[what]
+    values = connection.execute(select(table.c[column]).distinct()).scalars()
+    return sorted(value for value in values if value)
+
+
+def row_counts(connection: Connection) -> dict[str, int]:
+    """Rows per table, for ``db info``."""
+    from frontier_watch.store.tables import SQLModel
+
+    counts = {}
+    for name, table in SQLModel.metadata.tables.items():
+        if name != "schema_migration":
+            counts[name] = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    return counts

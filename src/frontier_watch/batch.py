@@ -1,0 +1,200 @@
+"""What a source yields: a typed batch of prices, releases, statistics, signals and feed items.
+
+A source kind turns each response into a :class:`Batch`; the fetch use case merges the
+pages of one fetch and hands each part to its writer in the store. These are plain data
+with no database state, so a kind's parser is a pure function of the response.
+All prices are exact Decimals in USD per million tokens (``request`` in USD per request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+
+from frontier_watch.vocabulary import PRICE_FIELDS, Tier
+
+
+@dataclass(frozen=True)
+class PriceSegment:
+    """One set of prices for one tier, valid from ``effective_from`` to ``effective_to``.
+
+    ``effective_from`` None means "no date given": for a live sheet, "as observed now";
+    for a declared schedule, "since the beginning". ``effective_to`` None means open-ended.
+    """
+
+    tier: str = Tier.DEFAULT
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    reasoning: Decimal | None = None
+    request: Decimal | None = None
+    effective_from: datetime | None = None
+    effective_to: datetime | None = None
+    note: str | None = None
+    # Per-segment provenance, for curated rows that cite a source each; None: the offering's.
+    source_url: str | None = None
+    evidence: str | None = None
+    confidence: str | None = None
+    date_precision: str | None = None
+
+    def prices(self) -> tuple[Decimal | None, ...]:
+        return tuple(getattr(self, name) for name in PRICE_FIELDS)
+
+
+@dataclass
+class PricedOffering:
+    """A priced thing at one source: a model as one provider sells it, with its price segments."""
+
+    offering_id: str  # the source's own id (OpenRouter slug, LiteLLM key, ...)
+    name: str
+    provider: str  # who sells it: "openai", "deepseek", "azure", "openrouter"...
+    segments: list[PriceSegment] = field(default_factory=list)
+    lab: str | None = None  # who made the model, when the source says
+    deprecation_date: date | None = None
+    hf_repo: str | None = None
+    source_url: str | None = None  # overrides the source's URL for this offering
+    evidence: str | None = None  # overrides the source's evidence class
+    confidence: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class SourcedFields:
+    """The evidence every fact carries: where it comes from and how strong it is.
+
+    ``source_url`` None means the source's own URL; ``evidence`` None its evidence class.
+    """
+
+    source_url: str | None = None
+    evidence: str | None = None
+    verified_via: str | None = None  # the copy actually read, when not the source itself
+    confidence: str | None = None  # high | medium | low
+    notes: str | None = None
+
+
+@dataclass
+class ReleaseFact(SourcedFields):
+    """A model release: when, by whom, how large and how open. ``key`` identifies it at its source."""
+
+    key: str = ""  # a Hugging Face repo id, or "lab|model|date" for curated rows
+    date: date | None = None
+    date_precision: str = "day"
+    lab: str = ""
+    model: str = ""
+    model_id: str | None = None
+    architecture: str | None = None
+    total_params_b: float | None = None
+    active_params_b: float | None = None
+    context_tokens: int | None = None
+    license: str | None = None
+    open_weights: str | None = None  # yes | no | restricted | unknown
+    weights_released: str | None = None
+    code_released: str | None = None
+    data_released: str | None = None
+    paper_or_report: str | None = None
+    hf_repo_id: str | None = None
+    training_tokens_t: float | None = None
+    training_compute_claim: str | None = None
+
+
+@dataclass
+class RepoStat:
+    """Downloads and likes of a released repository, as seen on one fetch."""
+
+    repo_id: str
+    downloads: int | None = None
+    likes: int | None = None
+
+
+@dataclass
+class SignalFact(SourcedFields):
+    """An infrastructure or policy signal: a cluster, a power deal, capex, an export rule."""
+
+    key: str = ""  # the source's own row identity, or "date|entity|item|metric" for curated rows
+    date: date | None = None
+    date_precision: str = "day"
+    category: str = ""
+    entity: str = ""
+    item: str = ""
+    metric: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    value_text: str | None = None  # a status rather than a number ("rescinded")
+    unit: str | None = None
+
+
+@dataclass
+class FeedEntry:
+    """An item of an announcement feed, kept for a person to review."""
+
+    key: str  # the entry's guid or link
+    title: str
+    link: str | None = None
+    published_at: datetime | None = None
+    summary: str | None = None
+    matched: tuple[str, ...] = ()  # the spec's keywords the entry matched
+
+
+@dataclass
+class BenchmarkFact(SourcedFields):
+    """A model's score on a benchmark."""
+
+    model: str = ""
+    model_id: str | None = None
+    lab: str | None = None
+    release_date: date | None = None
+    benchmark: str = ""
+    score: float | None = None
+    setting: str | None = None
+
+
+@dataclass
+class TrendClaimFact(SourcedFields):
+    """A published rate (price decline per year, growth...) to set our figures beside."""
+
+    date: date | None = None
+    date_precision: str = "day"
+    source_org: str = ""
+    author: str | None = None
+    claim: str = ""
+    metric: str = ""
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    period: str | None = None
+    baseline: str | None = None
+    method_note: str | None = None
+
+
+# The parts a batch can hold, each written by its own writer in the store.
+PARTS = ("offerings", "releases", "release_stats", "signals", "feed_items")
+
+
+@dataclass
+class Batch:
+    """What one response (a page) or one whole fetch of a source yielded.
+
+    ``skipped`` lists items the source listed but that could not be used, with the reason;
+    ``next_url`` is the next page to fetch, when the kind pages.
+    """
+
+    offerings: list[PricedOffering] = field(default_factory=list)
+    releases: list[ReleaseFact] = field(default_factory=list)
+    release_stats: list[RepoStat] = field(default_factory=list)
+    signals: list[SignalFact] = field(default_factory=list)
+    feed_items: list[FeedEntry] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+    notes: list[str] = field(default_factory=list)
+    next_url: str | None = None
+
+    def count(self) -> int:
+        """How many items of every part the batch holds."""
+        return sum(len(getattr(self, part)) for part in PARTS)
+
+    def extend(self, page: Batch) -> None:
+        """Add a page's items (not its ``next_url``) to this batch."""
+        for item in fields(self):
+            if item.name != "next_url":
+                getattr(self, item.name).extend(getattr(page, item.name))

@@ -1,0 +1,42 @@
+"""Time: the one ``utc_now`` and the one parser of dates the user and curated files give.
+
+Every stored time is a naive UTC datetime (SQLite has no time zones).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+
+def utc_now() -> datetime:
+    """Now, as the naive UTC datetime every table stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def parse_day(text: str) -> date:
+    """A calendar day written ``YYYY-MM-DD``; ValueError names what was wrong."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def parse_when(text: str) -> datetime | None:
+    """A day or a UTC time ('2024-05-13' or '2024-05-13T10:00:00Z') as a naive UTC datetime.
+
+    Empty text is None (unknown, or open-ended for an end date).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if len(text) == 10:
+        return datetime.combine(parse_day(text), time.min)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def end_of_day(day: date) -> datetime:
+    """The instant a date answers for: a price that starts that day counts."""
+    return datetime.combine(day, time.max)

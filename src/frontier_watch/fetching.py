@@ -1,0 +1,329 @@
+"""The fetch use case: fetch sources and store what changed, one ``fetch_run`` per source.
+
+:func:`run_fetch` is what ``frontier-watch fetch``, the scheduler and the dashboard's fetch
+key all call: it takes the lock, closes runs a killed fetch left open, loads the model
+identities and fetches each source. Sources download and parse concurrently; each
+source's batch is written in one transaction together with its run row, each part by its
+own writer, so a failed download, a parse error or a writer's health rule (an empty or
+shrunken price sheet) writes nothing and closes nothing. One source failing never stops
+the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import httpx
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from frontier_watch.batch import Batch
+from frontier_watch.clock import utc_now
+from frontier_watch.config import Settings
+from frontier_watch.errors import first_line
+from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
+from frontier_watch.identity import Identity, load_identity
+from frontier_watch.money import PriceError
+from frontier_watch.sources import get_kind
+from frontier_watch.sources.errors import SourceFormatError
+from frontier_watch.sources.kind import Response, SourceKind
+from frontier_watch.sources.spec import SourceSpec
+from frontier_watch.store.database import Database
+from frontier_watch.store.fetch_runs import RunOutcome, finish_run, mark_interrupted_runs, start_run
+from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
+from frontier_watch.store.writers import WRITERS
+
+MAX_PAGES = 200
+# Sources download and parse concurrently but write one at a time: SQLite has one
+# writer, and a write that raced another would fail rather than wait.
+_WRITE_LOCK = threading.Lock()
+
+
+class UnknownSourceError(ValueError):
+    """A source id that is not in the catalogue, or no source to fetch at all."""
+
+
+@dataclass
+class RunSummary:
+    """What one source's fetch did, as the commands report it."""
+
+    source_id: str
+    status: str  # ok | failed | suspicious
+    seconds: float = 0.0
+    records: int = 0
+    skipped: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    http_status: int | None = None
+    bytes: int = 0
+    error: str | None = None
+    run_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FetchOptions:
+    timeout_seconds: float = 30.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_bytes: int = 64 * 1024 * 1024
+    transport: httpx.BaseTransport | None = None  # tests inject MockTransport here
+    sleep: Callable[[float], None] = time.sleep
+    max_workers: int = 4
+    accept_shrink: frozenset[str] = frozenset()  # sources whose smaller list is accepted on purpose
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> FetchOptions:
+        retry = RetryPolicy(
+            settings.fetch_attempts, settings.fetch_backoff_seconds, settings.fetch_max_retry_wait_seconds
+        )
+        return cls(timeout_seconds=settings.fetch_timeout_seconds, retry=retry, **overrides)
+
+
+@dataclass
+class FetchReport:
+    """Every source's summary, in the order asked, and notes about the fetch as a whole."""
+
+    summaries: list[RunSummary]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[RunSummary]:
+        return [summary for summary in self.summaries if summary.status != "ok"]
+
+
+def select_sources(settings: Settings, source_ids: Sequence[str] = ()) -> list[SourceSpec]:
+    """The named sources, or every enabled one; an unknown id is an UnknownSourceError."""
+    unknown = [name for name in source_ids if name not in settings.sources]
+    if unknown:
+        known = ", ".join(sorted(settings.sources))
+        raise UnknownSourceError(f"unknown source {', '.join(map(repr, unknown))} (known: {known})")
+    specs = [settings.sources[name] for name in source_ids] or settings.enabled_sources()
+    if not specs:
+        raise UnknownSourceError("no sources enabled; enable one in the config or name it")
+    return specs
+
+
+def run_fetch(
+    settings: Settings,
+    database: Database,
+    source_ids: Sequence[str] = (),
+    *,
+    options: FetchOptions | None = None,
+    on_start: Callable[[SourceSpec], None] | None = None,
+    on_done: Callable[[RunSummary], None] | None = None,
+) -> FetchReport:
+    """Fetch the named (or all enabled) sources under the fetch lock.
+
+    Raises UnknownSourceError for an unknown id and fetch_lock.LockHeld when another
+    fetch holds the lock; every source problem is reported in its summary instead.
+    """
+    specs = select_sources(settings, source_ids)
+    options = options or FetchOptions.from_settings(settings)
+    with fetch_lock(lock_path_for(database)) as notes:
+        mark_interrupted_runs(database.engine)
+        summaries = fetch_sources(
+            database.engine, specs, load_identity(), options, on_start=on_start, on_done=on_done
+        )
+    return FetchReport(summaries, list(notes))
+
+
+def fetch_sources(
+    engine: Engine,
+    specs: Sequence[SourceSpec],
+    identity: Identity,
+    options: FetchOptions | None = None,
+    *,
+    on_start: Callable[[SourceSpec], None] | None = None,
+    on_done: Callable[[RunSummary], None] | None = None,
+) -> list[RunSummary]:
+    """Fetch every spec concurrently; summaries come back in the order of ``specs``."""
+    options = options or FetchOptions()
+
+    def one(spec: SourceSpec) -> RunSummary:
+        if on_start:
+            on_start(spec)
+        summary = fetch_source(engine, spec, identity, options)
+        if on_done:
+            on_done(summary)
+        return summary
+
+    if len(specs) <= 1 or options.max_workers <= 1:
+        return [one(spec) for spec in specs]
+    with ThreadPoolExecutor(
+        max_workers=min(options.max_workers, len(specs)), thread_name_prefix="fetch"
+    ) as pool:
+        return list(pool.map(one, specs))
+
+
+def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: FetchOptions) -> RunSummary:
+    """Download, parse and store one source. Never raises for source problems."""
+    started = time.perf_counter()
+    started_at = utc_now()
+    with _WRITE_LOCK, engine.begin() as connection:
+        run_id = start_run(connection, spec.id, started_at)
+    summary = RunSummary(source_id=spec.id, status="failed", run_id=run_id)
+    digest = hashlib.sha256()
+    try:
+        kind = get_kind(spec.kind)
+        if kind is None:
+            raise FetchError(f"sources of kind {spec.kind!r} cannot be fetched by this version")
+        batch, retries = _download_and_parse(spec, kind, options, summary, digest)
+        summary.records, summary.skipped = batch.count(), len(batch.skipped)
+        context = WriteContext(
+            source_id=spec.id,
+            observed_at=started_at,
+            identity=identity,
+            source_url=spec.url,
+            evidence=spec.evidence,
+            basis=kind.basis,
+            fetch_run_id=run_id,
+            full_list=True,
+            kept_ids=frozenset(item_id for item_id, _ in batch.skipped),
+            withdraw_by_provider=kind.withdraw_by_provider,
+            accept_shrink=spec.id in options.accept_shrink,
+        )
+        with _WRITE_LOCK, engine.begin() as connection:
+            counts = _write_batch(connection, kind, context, batch)
+            summary.new, summary.changed = counts.new, counts.changed
+            summary.unchanged, summary.withdrawn = counts.unchanged, counts.withdrawn
+            summary.status = "ok"
+            notes = [_skip_note(batch.skipped), *batch.notes, *context.notes, *retries]
+            summary.error = "; ".join(filter(None, notes)) or None
+            _finish(connection, summary, started, digest)
+        return summary
+    except SuspiciousBatch as exc:
+        summary.status, summary.error = "suspicious", str(exc)
+    except FetchError as exc:
+        summary.error = str(exc)
+        summary.http_status = exc.http_status or summary.http_status
+    except (SourceFormatError, PriceError, ValueError) as exc:
+        summary.error = str(exc)
+    except SQLAlchemyError as exc:
+        summary.error = f"database error: {first_line(exc)}"
+    except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
+        detail = f": {first_line(exc)}" if str(exc).strip() else ""
+        summary.error = f"unexpected error: {type(exc).__name__}{detail}"
+    summary.new = summary.changed = summary.unchanged = summary.withdrawn = 0
+    with _WRITE_LOCK, engine.begin() as connection:
+        _finish(connection, summary, started, digest)
+    return summary
+
+
+def _write_batch(connection, kind: SourceKind, context: WriteContext, batch: Batch) -> ChangeCounts:
+    """Each part the kind yields goes to its writer: every health rule first, then the writes."""
+    parts = sorted(kind.produces)
+    for part in parts:
+        WRITERS[part].check(connection, context, getattr(batch, part))
+    counts = ChangeCounts()
+    for part in parts:
+        counts.add(WRITERS[part].write(connection, context, getattr(batch, part)))
+    return counts
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(url)
+    return parsed.scheme, parsed.host, parsed.port
+
+
+def _download_and_parse(
+    spec: SourceSpec, kind: SourceKind, options: FetchOptions, summary: RunSummary, digest
+) -> tuple[Batch, list[str]]:
+    batch = Batch()
+    identities: dict[str, set] = {}
+    retries: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
+    token_env = spec.options.get("token_env")
+    auth = bearer_headers(token_env if isinstance(token_env, str) else None)
+    template = spec.url
+    for placeholder in kind.url_placeholders:
+        template = template.replace(placeholder, "x")
+    own_origin = _origin(template)
+    with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as client:
+        for start_url in kind.start_urls(spec):
+            url: str | None = start_url
+            seen_pages: set[str] = set()
+            while url:
+                if url in seen_pages or len(seen_pages) >= MAX_PAGES:
+                    raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
+                seen_pages.add(url)
+                # A token goes only to the exact origin (scheme, host, port) the spec names.
+                page = download(
+                    client,
+                    url,
+                    max_bytes=options.max_bytes,
+                    retry=options.retry,
+                    sleep=options.sleep,
+                    headers=auth if auth and _origin(url) == own_origin else None,
+                )
+                summary.http_status = page.status
+                summary.bytes += len(page.body)
+                retries.extend(page.notes)
+                digest.update(page.body)
+                parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), spec)
+                _check_duplicates(parsed, identities)
+                for offering in parsed.offerings:
+                    if offering.source_url is None and page.url != spec.url:
+                        offering.source_url = page.url
+                batch.extend(parsed)
+                url = parsed.next_url
+    return batch, retries
+
+
+def _item_identity(part: str, item) -> object:
+    if part == "offerings":
+        return (item.provider, item.offering_id)
+    if part == "release_stats":
+        return item.repo_id
+    return item.key or id(item)
+
+
+def _check_duplicates(page: Batch, identities: dict[str, set]) -> None:
+    """The same item on two pages means the source is paging wrongly: refuse the fetch."""
+    for part in ("offerings", "releases", "release_stats", "signals", "feed_items"):
+        seen = identities.setdefault(part, set())
+        for item in getattr(page, part):
+            identity = _item_identity(part, item)
+            if identity in seen:
+                shown = identity[1] if isinstance(identity, tuple) else identity
+                raise SourceFormatError(
+                    f"duplicate {part.rstrip('s').replace('_', ' ')} id {shown!r} across pages"
+                )
+            seen.add(identity)
+
+
+def _skip_note(skipped: list[tuple[str, str]]) -> str | None:
+    if not skipped:
+        return None
+    shown = "; ".join(f"{item_id}: {reason}" for item_id, reason in skipped[:5])
+    more = f"; and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+    return f"skipped {len(skipped)}: {shown}{more}"
+
+
+def _finish(connection, summary: RunSummary, started: float, digest) -> None:
+    summary.seconds = round(time.perf_counter() - started, 3)
+    assert summary.run_id is not None
+    finish_run(
+        connection,
+        summary.run_id,
+        RunOutcome(
+            status=summary.status,
+            http_status=summary.http_status,
+            bytes=summary.bytes,
+            content_hash=digest.hexdigest() if summary.bytes else None,
+            records=summary.records,
+            skipped=summary.skipped,
+            new=summary.new,
+            changed=summary.changed,
+            withdrawn=summary.withdrawn,
+            error=summary.error,
+        ),
+    )

@@ -1,0 +1,260 @@
+"""The curated data format (data/*.csv): price rows and fact rows, read and validated.
+
+Pure functions of a file's text, so the shipped files and a copy fetched from a team's URL
+are held to the same rules. A bad row raises :class:`CuratedDataError` naming file:line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from frontier_watch import money
+from frontier_watch.batch import (
+    BenchmarkFact,
+    PricedOffering,
+    PriceSegment,
+    ReleaseFact,
+    SignalFact,
+    SourcedFields,
+    TrendClaimFact,
+)
+from frontier_watch.clock import parse_day, parse_when
+from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis
+
+PRICE_COLUMNS = (
+    "source",
+    "provider",
+    "offering_id",
+    "name",
+    "lab",
+    "tier",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "cache_read_usd_per_mtok",
+    "cache_write_usd_per_mtok",
+    "effective_from",
+    "effective_to",
+    "date_precision",
+    "basis",
+    "source_url",
+    "evidence",
+    "confidence",
+    "observed_at",
+    "notes",
+)
+CURATED_BASES = frozenset({Basis.CURATED, Basis.DECLARED, Basis.RECONSTRUCTED})
+
+
+class CuratedDataError(ValueError):
+    """A row in a curated file is wrong. The message starts with file:line."""
+
+
+@dataclass(frozen=True)
+class FactFile:
+    """A curated CSV of facts: the type of its rows, the columns it must fill, its natural key."""
+
+    name: str
+    fact: type[SourcedFields]
+    required: tuple[str, ...]
+    key: tuple[str, ...]
+    # column -> text field that keeps a value which is not a number (a status such as "rescinded")
+    text_fallback: tuple[tuple[str, str], ...] = ()
+
+
+_EVIDENCE = ("source_url", "evidence")
+FACT_FILES = (
+    FactFile("releases.csv", ReleaseFact, ("date", "lab", "model", *_EVIDENCE), ("lab", "model", "date")),
+    FactFile(
+        "signals.csv",
+        SignalFact,
+        ("date", "category", "entity", "item", *_EVIDENCE),
+        ("date", "entity", "item", "metric"),
+        (("value", "value_text"),),
+    ),
+    FactFile(
+        "benchmarks.csv", BenchmarkFact, ("model", "benchmark", "score", *_EVIDENCE), ("model", "benchmark")
+    ),
+    FactFile(
+        "trend_claims.csv",
+        TrendClaimFact,
+        ("date", "source_org", "claim", "metric", *_EVIDENCE),
+        ("date", "source_org", "metric", "claim"),
+    ),
+)
+
+
+def csv_rows(text: str, where: str, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row with stripped cells) for each data row; missing columns fail at line 1."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise CuratedDataError(f"{where}:1: missing columns {', '.join(missing)}")
+    for row in reader:
+        if None in row:
+            raise CuratedDataError(f"{where}:{reader.line_num}: more cells than columns")
+        yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+
+
+# ---------------------------------------------------------------- prices
+
+PriceGroups = dict[tuple[str, str, datetime | None], list[PricedOffering]]
+
+
+def parse_price_file(text: str, where: str) -> PriceGroups:
+    """Price rows grouped into offerings, keyed by (source id, basis, observed_at).
+
+    ``observed_at`` is when the upstream snapshot behind the rows was taken (None: not
+    known, the load time stands in): it becomes the rows' first and last seen times.
+    """
+    grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], PricedOffering]] = {}
+    seen_spans: dict[tuple, int] = {}
+    spans_by_tier: dict[tuple, list[tuple[datetime | None, datetime | None, int]]] = {}
+    for line, row in csv_rows(text, where, PRICE_COLUMNS):
+        at = f"{where}:{line}"
+        try:
+            segment = _price_segment(row)
+            observed = _when(row, "observed_at")
+        except (money.PriceError, ValueError) as exc:
+            raise CuratedDataError(f"{at}: {exc}") from None
+        if not row["source"] or not row["provider"] or not row["offering_id"]:
+            raise CuratedDataError(f"{at}: source, provider and offering_id are required")
+        if row["basis"] not in CURATED_BASES:
+            raise CuratedDataError(f"{at}: basis {row['basis']!r} must be curated, declared or reconstructed")
+        span = (row["source"], row["provider"], row["offering_id"], segment.tier, segment.effective_from)
+        if span in seen_spans:
+            raise CuratedDataError(f"{at}: same offering, tier and effective_from as line {seen_spans[span]}")
+        seen_spans[span] = line
+        spans_by_tier.setdefault(span[:4], []).append((segment.effective_from, segment.effective_to, line))
+        offerings = grouped.setdefault((row["source"], row["basis"], observed), {})
+        key = (row["provider"], row["offering_id"])
+        if key not in offerings:
+            offerings[key] = PricedOffering(
+                offering_id=row["offering_id"],
+                name=row["name"] or row["offering_id"],
+                provider=row["provider"],
+                lab=row["lab"] or None,
+            )
+        offerings[key].segments.append(segment)
+    _check_no_overlap(where, spans_by_tier)
+    return {key: list(offerings.values()) for key, offerings in grouped.items()}
+
+
+def _check_no_overlap(where: str, spans_by_tier: dict[tuple, list]) -> None:
+    """Two spans of one offering and tier must not both be in force on any day."""
+    for spans in spans_by_tier.values():
+        ordered = sorted(spans, key=lambda span: span[0] or datetime.min)
+        for (_, end, first_line), (start, _, line) in zip(ordered, ordered[1:], strict=False):
+            if end is None or start is None or end > start:
+                raise CuratedDataError(
+                    f"{where}:{line}: overlaps line {first_line} (same offering and tier in force at once)"
+                )
+
+
+def _price_segment(row: dict[str, str]) -> PriceSegment:
+    prices = {
+        name: money.per_mtok(row[f"{name}_usd_per_mtok"], what=f"{name} price")
+        if row[f"{name}_usd_per_mtok"]
+        else None
+        for name in ("input", "output", "cache_read", "cache_write")
+    }
+    if prices["input"] is None and prices["output"] is None:
+        raise ValueError("a price row needs an input or an output price")
+    start, end = _when(row, "effective_from"), _when(row, "effective_to")
+    if start and end and end <= start:
+        raise ValueError(
+            f"effective_to {row['effective_to']} is not after effective_from {row['effective_from']}"
+        )
+    check_evidence(row["evidence"])
+    if not row["source_url"]:
+        raise ValueError("source_url is required")
+    return PriceSegment(
+        tier=row["tier"] or "default",
+        effective_from=start,
+        effective_to=end,
+        note=row["notes"] or None,
+        source_url=row["source_url"],
+        evidence=row["evidence"],
+        confidence=row["confidence"] or None,
+        date_precision=row["date_precision"] or None,
+        **prices,
+    )
+
+
+def _when(row: dict[str, str], column: str) -> datetime | None:
+    try:
+        return parse_when(row[column])
+    except ValueError as exc:
+        raise ValueError(f"{column}: {row[column]!r} is not a date or UTC time ({exc})") from None
+
+
+def check_evidence(value: str | None) -> None:
+    """Refuse anything but the seven evidence classes."""
+    if value not in EVIDENCE_CLASSES:
+        raise ValueError(f"evidence {value!r} is not one of {', '.join(sorted(EVIDENCE_CLASSES))}")
+
+
+# ---------------------------------------------------------------- facts
+
+
+def parse_fact_file(text: str, where: str, spec: FactFile) -> list[Any]:
+    """The rows of a fact file as ``spec.fact`` instances, validated; keys must be unique."""
+    hints = typing.get_type_hints(spec.fact)
+    names = [item.name for item in fields(spec.fact) if item.name != "key"]
+    fallback = dict(spec.text_fallback)
+    facts: list[Any] = []
+    keys: dict[tuple, int] = {}
+    for line, raw in csv_rows(text, where, spec.required):
+        at = f"{where}:{line}"
+        values: dict[str, Any] = {}
+        for name in names:
+            if name not in raw or raw[name] == "":
+                continue
+            try:
+                values[name] = _convert(raw[name], hints[name])
+            except (ValueError, InvalidOperation) as exc:
+                if name in fallback:
+                    values[fallback[name]] = raw[name]
+                    continue
+                raise CuratedDataError(f"{at}: {name}: {raw[name]!r} is not valid ({exc})") from None
+        for name in spec.required:
+            if values.get(name) is None and not (name in fallback and values.get(fallback[name])):
+                raise CuratedDataError(f"{at}: {name} is required")
+        try:
+            check_evidence(values.get("evidence"))
+        except ValueError as exc:
+            raise CuratedDataError(f"{at}: {exc}") from None
+        key = tuple(values.get(name) for name in spec.key)
+        if key in keys:
+            raise CuratedDataError(f"{at}: duplicate of line {keys[key]} ({', '.join(spec.key)})")
+        keys[key] = line
+        facts.append(spec.fact(**values))
+    return facts
+
+
+def _convert(text: str, annotation: Any) -> Any:
+    target = _base_type(annotation)
+    if target is date:
+        return parse_day(text)
+    if target is datetime:
+        return parse_when(text)
+    if target is float:
+        return float(Decimal(text))
+    if target is int:
+        return int(Decimal(text))
+    return text
+
+
+def _base_type(annotation: Any) -> Any:
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return members[0] if members else str
+    return annotation

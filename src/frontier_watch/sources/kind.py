@@ -1,0 +1,138 @@
+"""What a source kind is: how it pages, which options it takes, and how it reads a response.
+
+A kind gets the whole response (status, headers, final URL, body) and its spec, and returns
+a :class:`~frontier_watch.batch.Batch`. Pagination is the kind's own: a "next" link in the
+body, a ``Link`` header cursor, or URL templates expanded by ``start_urls``. Options are
+declared here and checked when the catalogue loads, so a mistyped option is a config error
+naming the file and key rather than a surprise in the middle of a fetch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from frontier_watch.batch import PARTS, Batch
+from frontier_watch.sources.spec import SourceSpec
+from frontier_watch.vocabulary import Basis
+
+
+@dataclass(frozen=True)
+class Response:
+    """One HTTP response as a kind sees it."""
+
+    url: str  # the final URL, after redirects
+    status: int
+    headers: Mapping[str, str]  # case-insensitive (httpx.Headers)
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Option:
+    """A kind option: its type, what it means, and (for lists) the type of each item."""
+
+    kind: type
+    description: str
+    item: type | None = None
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for this option, or None."""
+        wrong = f"expected {self.description}"
+        if self.kind is not bool and isinstance(value, bool):
+            return wrong
+        if not isinstance(value, self.kind):
+            return wrong
+        items: list[Any] = list(value) if self.item is not None else []  # type: ignore[call-overload]
+        if not all(isinstance(item, self.item or object) and item != "" for item in items):
+            return wrong
+        return None
+
+
+# Options every kind accepts.
+COMMON_OPTIONS: Mapping[str, Option] = {
+    "token_env": Option(str, "the name of an environment variable that holds a bearer token"),
+}
+
+
+def single_url(spec: SourceSpec) -> list[str]:
+    """The spec's URL as it is: one request (then whatever pages the kind follows)."""
+    return [spec.url]
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of source: its name, what it yields, how it starts and how it parses a page.
+
+    ``produces`` names the batch parts this kind fills; each is written by its writer,
+    whose health rule then applies (an empty price sheet is suspicious, say).
+    """
+
+    name: str
+    parse: Callable[[Response, SourceSpec], Batch]
+    produces: frozenset[str]
+    basis: Basis | None = None  # how the dates of the prices it yields are known
+    options: Mapping[str, Option] = field(default_factory=dict)
+    start_urls: Callable[[SourceSpec], list[str]] = single_url
+    # One file per provider (llm-prices): only providers fetched this time can lose offerings.
+    withdraw_by_provider: bool = False
+    # URL placeholders that start_urls fills in ("{vendor}"), stripped when checking the URL.
+    url_placeholders: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.produces) - set(PARTS))
+        if unknown:
+            raise ValueError(f"kind {self.name!r}: unknown batch parts {', '.join(unknown)}")
+        if "offerings" in self.produces and self.basis is None:
+            raise ValueError(f"kind {self.name!r}: a kind that yields prices must say their basis")
+
+    def all_options(self) -> Mapping[str, Option]:
+        return {**COMMON_OPTIONS, **self.options}
+
+    def option_problems(self, options: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(option name, reason) for every unknown or mistyped option."""
+        known = self.all_options()
+        problems = []
+        for name, value in options.items():
+            option = known.get(name)
+            if option is None:
+                problems.append((name, f"unknown option for kind {self.name!r} (known: {', '.join(known)})"))
+                continue
+            reason = option.problem(value)
+            if reason:
+                problems.append((name, reason))
+        return problems
+
+
+def body_parser(parse: Callable[..., Batch]) -> Callable[[Response, SourceSpec], Batch]:
+    """Adapt ``parse(body, *, url, options)``, for kinds that need only the body and URL."""
+
+    def parse_response(response: Response, spec: SourceSpec) -> Batch:
+        return parse(response.body, url=response.url, options=spec.options)
+
+    return parse_response
+
+
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+
+
+def link_header_next(response: Response) -> str | None:
+    """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved, or None.
+
+    A malformed header yields None (no further page), never an exception; a target that
+    is not http(s) is refused the same way, so a page cannot redirect the fetch to a file.
+    """
+    header = response.headers.get("link")
+    if not header:
+        return None
+    for match in _LINK.finditer(header):
+        target, params = match.group(1).strip(), match.group(2)
+        rels = re.findall(r'rel\s*=\s*"?([^";,]+)"?', params)
+        if any("next" in rel.split() for rel in rels):
+            resolved = urljoin(response.url, target)
+            if urlsplit(resolved).scheme not in ("http", "https"):
+                return None
+            return resolved if resolved != response.url else None
+    return None

@@ -1,0 +1,73 @@
+"""The writer of fetch runs: one ``fetch_run`` row per source per fetch, from start to finish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, update
+
+from frontier_watch.clock import utc_now
+from frontier_watch.store.meta import bump_data_version
+from frontier_watch.store.tables import FetchRun, table_of
+
+_run = table_of(FetchRun)
+INTERRUPTED = "interrupted (the fetch was killed before it finished)"
+
+
+@dataclass
+class RunOutcome:
+    """How a run ended, as stored on its row."""
+
+    status: str  # ok | failed | suspicious
+    http_status: int | None = None
+    bytes: int = 0
+    content_hash: str | None = None
+    records: int = 0
+    skipped: int = 0
+    new: int = 0
+    changed: int = 0
+    withdrawn: int = 0
+    error: str | None = None
+
+
+def start_run(connection: Connection, source_id: str, started_at: datetime) -> int:
+    """Record that a source's fetch began; its row says 'running' until it finishes."""
+    inserted = connection.execute(
+        _run.insert().values(source_id=source_id, started_at=started_at, status="running")
+    ).inserted_primary_key
+    assert inserted is not None  # a single-row INSERT always reports its primary key
+    return int(inserted[0])
+
+
+def finish_run(connection: Connection, run_id: int, outcome: RunOutcome) -> None:
+    """Close the run's row; readers see a new data version from this transaction on."""
+    connection.execute(
+        update(_run)
+        .where(_run.c.id == run_id)
+        .values(
+            finished_at=utc_now(),
+            status=outcome.status,
+            http_status=outcome.http_status,
+            bytes=outcome.bytes,
+            content_hash=outcome.content_hash,
+            records=outcome.records,
+            skipped=outcome.skipped,
+            new=outcome.new,
+            changed=outcome.changed,
+            withdrawn=outcome.withdrawn,
+            error=outcome.error,
+        )
+    )
+    bump_data_version(connection)
+
+
+def mark_interrupted_runs(engine: Engine) -> int:
+    """Runs left 'running' by a killed fetch; only call while holding the fetch lock."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(_run)
+            .where(_run.c.status == "running")
+            .values(status="failed", error=INTERRUPTED, finished_at=utc_now())
+        )
+    return result.rowcount or 0

@@ -1,0 +1,360 @@
+"""Ordered, recorded schema migrations, applied on open and by ``frontier-watch db upgrade``.
+
+Each migration runs once, in one transaction, and is recorded in ``schema_migration``.
+Migration 1 is the first schema frozen as explicit DDL, so it never changes when the table
+declarations in tables.py do; every later change is a new migration with its own ALTER and
+CREATE statements. Tests build a database at every past version and upgrade it, and check
+that the result matches tables.py column for column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from frontier_watch.clock import utc_now
+
+
+class SchemaError(RuntimeError):
+    """The database's schema cannot be used by this version of the tool."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _run(connection: Connection, ddl: str) -> None:
+    """Run DDL statements separated by ';', spelt for the connection's dialect.
+
+    The DDL is written for SQLite; on PostgreSQL an integer ``id`` key becomes SERIAL and
+    DATETIME becomes TIMESTAMP (naive UTC on both).
+    """
+    postgres = connection.dialect.name == "postgresql"
+    for statement in ddl.split(";"):
+        if not statement.strip():
+            continue
+        if postgres:
+            statement = _SERIAL_KEY.sub(r"\1id SERIAL NOT NULL", statement)
+            statement = statement.replace("DATETIME", "TIMESTAMP WITHOUT TIME ZONE")
+            statement = statement.replace("FLOAT", "DOUBLE PRECISION")
+        connection.exec_driver_sql(statement)
+
+
+_SERIAL_KEY = re.compile(r"(^|\n)\s*id INTEGER NOT NULL")
+
+SCHEMA_MIGRATION_DDL = """
+CREATE TABLE IF NOT EXISTS schema_migration (
+    version INTEGER NOT NULL,
+    name VARCHAR NOT NULL,
+    applied_at DATETIME NOT NULL,
+    PRIMARY KEY (version)
+)
+"""
+
+# The schema of frontier-watch 0.1.0 as it first shipped. Frozen: never edit.
+INITIAL_SCHEMA_DDL = """
+CREATE TABLE curated_load (
+    name VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    rows INTEGER NOT NULL,
+    loaded_at DATETIME NOT NULL,
+    PRIMARY KEY (name)
+);
+CREATE TABLE fetch_run (
+    id INTEGER NOT NULL,
+    source_id VARCHAR NOT NULL,
+    started_at DATETIME NOT NULL,
+    finished_at DATETIME,
+    status VARCHAR NOT NULL,
+    http_status INTEGER,
+    bytes INTEGER,
+    content_hash VARCHAR,
+    records INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    new INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    error VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_fetch_run_source_id ON fetch_run (source_id);
+CREATE TABLE model (
+    id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    lab VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE TABLE signal (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    origin VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    metric VARCHAR,
+    value FLOAT,
+    value_high FLOAT,
+    value_text VARCHAR,
+    unit VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (origin, date, entity, item, metric)
+);
+CREATE TABLE trend_claim (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    source_org VARCHAR NOT NULL,
+    author VARCHAR,
+    claim VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,
+    value FLOAT,
+    value_high FLOAT,
+    unit VARCHAR,
+    period VARCHAR,
+    baseline VARCHAR,
+    method_note VARCHAR,
+    PRIMARY KEY (id),
+    UNIQUE (date, source_org, metric, claim)
+);
+CREATE TABLE model_alias (
+    id INTEGER NOT NULL,
+    model_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    alias VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (source, alias),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE INDEX ix_model_alias_model_id ON model_alias (model_id);
+CREATE TABLE offering (
+    id INTEGER NOT NULL,
+    source_id VARCHAR NOT NULL,
+    provider VARCHAR NOT NULL,
+    offering_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    model_id VARCHAR,
+    lab VARCHAR,
+    deprecation_date DATE,
+    hf_repo VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    last_seen_at DATETIME NOT NULL,
+    withdrawn_at DATETIME,
+    PRIMARY KEY (id),
+    UNIQUE (source_id, provider, offering_id),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE INDEX ix_offering_model_id ON offering (model_id);
+CREATE INDEX ix_offering_source_id ON offering (source_id);
+CREATE TABLE release (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    origin VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    lab VARCHAR NOT NULL,
+    model VARCHAR NOT NULL,
+    model_id VARCHAR,
+    architecture VARCHAR,
+    total_params_b FLOAT,
+    active_params_b FLOAT,
+    context_tokens INTEGER,
+    license VARCHAR,
+    open_weights VARCHAR,
+    weights_released VARCHAR,
+    code_released VARCHAR,
+    data_released VARCHAR,
+    paper_or_report VARCHAR,
+    hf_repo_id VARCHAR,
+    training_tokens_t FLOAT,
+    training_compute_claim VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (origin, lab, model, date),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE TABLE release_stat (
+    id INTEGER NOT NULL,
+    hf_repo_id VARCHAR NOT NULL,
+    observed_at DATETIME NOT NULL,
+    downloads INTEGER,
+    likes INTEGER,
+    fetch_run_id INTEGER,
+    PRIMARY KEY (id),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id)
+);
+CREATE INDEX ix_release_stat_hf_repo_id ON release_stat (hf_repo_id);
+CREATE TABLE benchmark_score (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    model VARCHAR NOT NULL,
+    model_id VARCHAR,
+    lab VARCHAR,
+    release_date DATE,
+    benchmark VARCHAR NOT NULL,
+    score FLOAT NOT NULL,
+    setting VARCHAR,
+    PRIMARY KEY (id),
+    UNIQUE (model, benchmark),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE TABLE price_interval (
+    id INTEGER NOT NULL,
+    offering_pk INTEGER NOT NULL,
+    tier VARCHAR NOT NULL,
+    input_nusd INTEGER,
+    output_nusd INTEGER,
+    cache_read_nusd INTEGER,
+    cache_write_nusd INTEGER,
+    reasoning_nusd INTEGER,
+    request_nusd INTEGER,
+    effective_from DATETIME,
+    effective_to DATETIME,
+    first_seen_at DATETIME NOT NULL,
+    last_seen_at DATETIME NOT NULL,
+    basis VARCHAR NOT NULL,
+    source_url VARCHAR,
+    evidence VARCHAR,
+    confidence VARCHAR,
+    date_precision VARCHAR,
+    note VARCHAR,
+    fetch_run_id INTEGER,
+    superseded_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(offering_pk) REFERENCES offering (id),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id)
+);
+CREATE INDEX ix_price_interval_offering_pk ON price_interval (offering_pk)
+"""
+
+# The recorder and "prices --as-of" both look intervals up by offering, tier and date.
+INTERVAL_LOOKUP_DDL = """
+CREATE INDEX IF NOT EXISTS ix_price_interval_lookup ON price_interval (offering_pk, tier, effective_from)
+"""
+
+# Releases and signals come from fetched sources too: each knows its source, run and
+# natural key; statistics are one row per repo per day; feed items wait for review.
+NEXT_WAVE_DDL = """
+CREATE TABLE meta (
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    PRIMARY KEY (key)
+);
+ALTER TABLE release ADD COLUMN source_id VARCHAR;
+ALTER TABLE release ADD COLUMN release_key VARCHAR;
+ALTER TABLE release ADD COLUMN fetch_run_id INTEGER REFERENCES fetch_run (id);
+ALTER TABLE release ADD COLUMN last_seen_at DATETIME;
+UPDATE release SET source_id = origin,
+    release_key = lab || '|' || model || '|' || CAST(date AS VARCHAR),
+    last_seen_at = first_seen_at;
+CREATE UNIQUE INDEX ux_release_source_key ON release (source_id, release_key);
+ALTER TABLE signal ADD COLUMN source_id VARCHAR;
+ALTER TABLE signal ADD COLUMN signal_key VARCHAR;
+ALTER TABLE signal ADD COLUMN fetch_run_id INTEGER REFERENCES fetch_run (id);
+ALTER TABLE signal ADD COLUMN last_seen_at DATETIME;
+UPDATE signal SET source_id = origin,
+    signal_key = CAST(date AS VARCHAR) || '|' || entity || '|' || item || '|' || COALESCE(metric, ''),
+    last_seen_at = first_seen_at;
+CREATE UNIQUE INDEX ux_signal_source_key ON signal (source_id, signal_key);
+ALTER TABLE release_stat ADD COLUMN day DATE;
+UPDATE release_stat SET day = {day_of_observed_at};
+DELETE FROM release_stat WHERE id NOT IN (SELECT MIN(id) FROM release_stat GROUP BY hf_repo_id, day);
+CREATE UNIQUE INDEX ux_release_stat_repo_day ON release_stat (hf_repo_id, day);
+CREATE TABLE feed_item (
+    id INTEGER NOT NULL,
+    source_id VARCHAR NOT NULL,
+    entry_key VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    link VARCHAR,
+    published_at DATETIME,
+    summary VARCHAR,
+    matched VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    last_seen_at DATETIME NOT NULL,
+    fetch_run_id INTEGER,
+    reviewed_at DATETIME,
+    signal_id INTEGER,
+    PRIMARY KEY (id),
+    UNIQUE (source_id, entry_key),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id),
+    FOREIGN KEY(signal_id) REFERENCES signal (id)
+)
+"""
+
+
+def _ddl(ddl: str) -> Callable[[Connection], None]:
+    return lambda connection: _run(connection, ddl)
+
+
+def _next_wave(connection: Connection) -> None:
+    # SQLite keeps times as text, where CAST(... AS DATE) would give a number.
+    day = "substr(observed_at, 1, 10)" if connection.dialect.name == "sqlite" else "CAST(observed_at AS DATE)"
+    _run(connection, NEXT_WAVE_DDL.replace("{day_of_observed_at}", day))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _ddl(INITIAL_SCHEMA_DDL)),
+    Migration(2, "price interval lookup index", _ddl(INTERVAL_LOOKUP_DDL)),
+    Migration(3, "releases and signals from sources, feed items, data version", _next_wave),
+)
+HEAD = MIGRATIONS[-1].version
+
+
+def current_version(engine: Engine) -> int:
+    """The highest applied migration, 0 for an empty database."""
+    if not inspect(engine).has_table("schema_migration"):
+        return 0
+    with engine.connect() as connection:
+        versions = connection.exec_driver_sql("SELECT version FROM schema_migration").scalars().all()
+    try:
+        return max((int(version) for version in versions), default=0)
+    except (TypeError, ValueError):
+        raise SchemaError("schema_migration holds a version that is not a whole number") from None
+
+
+def upgrade(engine: Engine, *, target: int = HEAD) -> list[Migration]:
+    """Apply every pending migration up to ``target`` in order; return the ones applied."""
+    with engine.begin() as connection:
+        _run(connection, SCHEMA_MIGRATION_DDL)
+    start = current_version(engine)
+    if start > HEAD:
+        raise SchemaError(
+            f"database schema version {start} is newer than this frontier-watch ({HEAD}); upgrade the tool"
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= start or migration.version > target:
+            continue
+        with engine.begin() as connection:
+            migration.apply(connection)
+            connection.execute(
+                text("INSERT INTO schema_migration (version, name, applied_at) VALUES (:v, :n, :at)"),
+                {"v": migration.version, "n": migration.name, "at": utc_now()},
+            )
+        applied.append(migration)
+    return applied

@@ -1,0 +1,129 @@
+"""Seeding: load the curated data in data/ through the writers, once per file version.
+
+Each file's content hash is recorded; an unchanged file is not read again, and a changed
+file is applied through the same writers a fetch uses (prices as intervals, facts by their
+natural key), so loading twice adds nothing. Each file loads in its own transaction: a bad
+row fails with file:line and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+
+from frontier_watch.clock import utc_now
+from frontier_watch.identity import (
+    CrosswalkError,
+    CrosswalkRow,
+    Identity,
+    identity_from_rows,
+    read_crosswalk_rows,
+)
+from frontier_watch.paths import data_dir
+from frontier_watch.sources.curated import (
+    FACT_FILES,
+    CuratedDataError,
+    FactFile,
+    parse_fact_file,
+    parse_price_file,
+)
+from frontier_watch.store.curated_facts import record_benchmark_scores, record_trend_claims
+from frontier_watch.store.database import Database, open_database, upsert_rows
+from frontier_watch.store.meta import bump_data_version
+from frontier_watch.store.model_identity import record_crosswalk
+from frontier_watch.store.price_intervals import Provenance, record_offerings
+from frontier_watch.store.tables import CuratedLoad, table_of
+from frontier_watch.store.write_context import WriteContext
+from frontier_watch.store.writers import WRITERS
+from frontier_watch.vocabulary import Basis
+
+CROSSWALK_FILE = "model_crosswalk.csv"
+CURATED_SOURCE = "curated"
+
+
+def open_seeded_database(location: str) -> Database:
+    """Open the database (migrating it) and load any curated file that is new or changed."""
+    database = open_database(location)
+    seed_curated(database.engine)
+    return database
+
+
+def curated_files(folder: Path) -> list[tuple[str, Path]]:
+    """(name, path) of every curated file in load order; the crosswalk first, the rest resolve through it."""
+    names = [CROSSWALK_FILE] + [spec.name for spec in FACT_FILES]
+    files = [(name, folder / name) for name in names if (folder / name).is_file()]
+    files += [(f"prices/{path.name}", path) for path in sorted((folder / "prices").glob("*.csv"))]
+    return files
+
+
+def seed_curated(
+    engine: Engine, folder: Path | None = None, *, now: datetime | None = None
+) -> dict[str, int]:
+    """Load every curated file that is new or changed since the last seed.
+
+    Returns rows read per file loaded (empty when everything was already loaded).
+    """
+    folder = folder or data_dir()
+    now = now or utc_now()
+    loads = table_of(CuratedLoad)
+    with engine.connect() as connection:
+        loaded: dict[str, str] = dict(connection.execute(select(loads.c.name, loads.c.content_hash)).all())
+    pending = [
+        (name, path, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in curated_files(folder)
+    ]
+    pending = [item for item in pending if loaded.get(item[0]) != item[2]]
+    if not pending:
+        return {}
+    crosswalk = folder / CROSSWALK_FILE
+    identity = identity_from_rows(_crosswalk_rows(crosswalk)) if crosswalk.is_file() else Identity({}, {})
+    result: dict[str, int] = {}
+    for name, path, digest in pending:
+        with engine.begin() as connection:
+            rows = _load_file(connection, name, path, identity, now)
+            upsert_rows(
+                connection,
+                loads,
+                [{"name": name, "content_hash": digest, "rows": rows, "loaded_at": now}],
+                ("name",),
+            )
+            bump_data_version(connection)
+        result[name] = rows
+    return result
+
+
+def _load_file(connection: Connection, name: str, path: Path, identity: Identity, now: datetime) -> int:
+    if name == CROSSWALK_FILE:
+        return record_crosswalk(connection, _crosswalk_rows(path))
+    text = path.read_text(encoding="utf-8")
+    if name.startswith("prices/"):
+        total = 0
+        for (source_id, basis, observed), offerings in parse_price_file(text, str(path)).items():
+            record_offerings(
+                connection,
+                offerings,
+                Provenance(source_id=source_id, basis=Basis(basis), source_url=None, evidence=None),
+                observed_at=observed or now,
+                identity=identity,
+            )
+            total += sum(len(offering.segments) for offering in offerings)
+        return total
+    spec: FactFile = next(spec for spec in FACT_FILES if spec.name == name)
+    facts = parse_fact_file(text, str(path), spec)
+    if name == "benchmarks.csv":
+        return record_benchmark_scores(connection, facts)
+    if name == "trend_claims.csv":
+        return record_trend_claims(connection, facts)
+    part = "releases" if name == "releases.csv" else "signals"
+    context = WriteContext(source_id=CURATED_SOURCE, observed_at=now, identity=identity)
+    WRITERS[part].write(connection, context, facts)
+    return len(facts)
+
+
+def _crosswalk_rows(path: Path) -> list[CrosswalkRow]:
+    try:
+        return read_crosswalk_rows(path)
+    except CrosswalkError as exc:
+        raise CuratedDataError(str(exc)) from None

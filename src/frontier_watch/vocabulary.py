@@ -1,0 +1,51 @@
+"""The shared words of the data model: basis, evidence class, tier, price fields.
+
+Sources, the store, analytics and the commands all speak these; none of them owns them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Basis(StrEnum):
+    """How we know the dates of a price."""
+
+    OBSERVED = "observed"  # seen on a live sheet; dates are when we saw it
+    DECLARED = "declared"  # the source states the dates
+    RECONSTRUCTED = "reconstructed"  # derived from a source's version history
+    CURATED = "curated"  # shipped facts in data/
+
+
+class Evidence(StrEnum):
+    """How strong the evidence behind a number is, from a lab's own paper to a rumour."""
+
+    PRIMARY_TECHNICAL_REPORT = "primary-technical-report"
+    OFFICIAL_ANNOUNCEMENT = "official-announcement"
+    REGULATORY_FILING = "regulatory-filing"
+    VENDOR_CLAIM = "vendor-claim"
+    INDEPENDENT_ESTIMATE = "independent-estimate"
+    PRESS_REPORT = "press-report"
+    RUMOR = "rumor"
+
+
+EVIDENCE_CLASSES = frozenset(str(evidence) for evidence in Evidence)
+
+
+class Tier(StrEnum):
+    """Named price tiers. Long-context tiers are spelt ``long-context>N``."""
+
+    DEFAULT = "default"
+    BATCH = "batch"
+    FLEX = "flex"
+    PRIORITY = "priority"
+    OFF_PEAK = "off-peak"
+
+
+def long_context_tier(threshold_tokens: int) -> str:
+    """The tier name for prices that apply above ``threshold_tokens`` of input."""
+    return f"long-context>{threshold_tokens // 1000}k"
+
+
+# The prices a tier can carry, in storage order: per million tokens, and per request last.
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "reasoning", "request")
