@@ -37,9 +37,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
-from frontier_watch.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
 from frontier_watch.identity import normalise  # noqa: E402
 from frontier_watch.money import MAX_USD_PER_MTOK  # noqa: E402
+from frontier_watch.sources.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
 
 MILLION = Decimal(1_000_000)
 
@@ -1510,6 +1510,13 @@ def main(argv: list[str] | None = None) -> int:
     shared: Path = args.shared
     facts = shared / "facts"
     history = shared / "fixtures" / "history"
+    missing = [str(folder) for folder in (facts, history) if not folder.is_dir()]
+    if missing:
+        print(
+            f"convert_from_shared: {shared} is not the shared fact base (no {', '.join(missing)})",
+            file=sys.stderr,
+        )
+        return 2
     problems: list[str] = []
     dropped: list[str] = []
 

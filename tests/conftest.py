@@ -22,6 +22,7 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("FRONTIER_WATCH_HOME", str(home))
     monkeypatch.delenv("FRONTIER_WATCH_CONFIG", raising=False)
     monkeypatch.delenv("FRONTIER_WATCH_DB", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)  # tables in a pipe are whole unless a test sets it
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)

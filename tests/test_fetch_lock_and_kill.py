@@ -82,12 +82,28 @@ RACER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from frontier_watch.fetch_lock import LockHeld, fetch_lock
-    time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+    lock, barrier, me, racers = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+
+    def attempted():
+        (barrier / f"tried-{me}").touch()
+
+    def wait_for(predicate):
+        deadline = time.monotonic() + 30
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise SystemExit("barrier timed out")
+            time.sleep(0.005)
+
+    print("ready", flush=True)
+    wait_for(lambda: (barrier / "go").exists())
     try:
-        with fetch_lock(Path(sys.argv[1])):
-            time.sleep(0.3)
+        with fetch_lock(lock):
+            attempted()
+            # Hold the lock until every racer has tried: a slow starter cannot win later.
+            wait_for(lambda: len(list(barrier.glob("tried-*"))) == racers)
             print("won")
     except LockHeld:
+        attempted()
         print("lost")
     """
 )
@@ -95,21 +111,26 @@ RACER = textwrap.dedent(
 
 def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
     import socket
-    import time
 
     path = tmp_path / "x.lock"
-    for _ in range(3):
+    for attempt in range(3):
+        barrier = tmp_path / f"barrier-{attempt}"
+        barrier.mkdir()
         path.write_text(
             json.dumps({"pid": dead_pid(), "host": socket.gethostname(), "started": "2026-01-01"})
         )
-        start_at = str(time.time() + 0.5)
         racers = [
             subprocess.Popen(
-                [sys.executable, "-c", RACER, str(path), start_at], stdout=subprocess.PIPE, text=True
+                [sys.executable, "-c", RACER, str(path), str(barrier), str(number), "2"],
+                stdout=subprocess.PIPE,
+                text=True,
             )
-            for _ in range(2)
+            for number in range(2)
         ]
-        outcomes = sorted(racer.communicate()[0].strip() for racer in racers)
+        for racer in racers:  # both are started and waiting at the barrier
+            assert racer.stdout.readline().strip() == "ready"
+        (barrier / "go").touch()
+        outcomes = sorted(racer.communicate(timeout=60)[0].strip() for racer in racers)
         assert outcomes == ["lost", "won"]
 
 

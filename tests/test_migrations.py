@@ -1,12 +1,17 @@
-"""Migrations: from an empty file to the head, recorded, idempotent, matching models.py."""
+"""Migrations: from an empty file or any past version to the head, recorded, matching tables.py."""
 
+import gzip
 import sqlite3
+from pathlib import Path
 
-from sqlalchemy import inspect
+import pytest
+from sqlalchemy import UniqueConstraint, inspect
 from sqlmodel import SQLModel
 
 from frontier_watch.store import migrations
 from frontier_watch.store.database import make_engine, open_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_migrations_from_an_empty_file_reach_head(tmp_path):
@@ -19,14 +24,98 @@ def test_migrations_from_an_empty_file_reach_head(tmp_path):
     assert migrations.upgrade(engine) == []
 
 
-def test_migrated_schema_matches_the_models(tmp_path):
+def declared_schema(dialect) -> dict[str, dict]:
+    """What tables.py declares: per table, its columns (type, nullable) and its indexes."""
+    schema = {}
+    for name, table in SQLModel.metadata.tables.items():
+        columns = {
+            column.name: (
+                column.type.compile(dialect=dialect),
+                bool(column.nullable) and not column.primary_key,
+            )
+            for column in table.columns
+        }
+        indexes = {(tuple(c.name for c in index.columns), bool(index.unique)) for index in table.indexes}
+        indexes |= {
+            (tuple(c.name for c in constraint.columns), True)
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+        }
+        schema[name] = {"columns": columns, "indexes": indexes}
+    return schema
+
+
+def migrated_schema(engine) -> dict[str, dict]:
+    """What the database holds, in the same shape."""
+    inspector = inspect(engine)
+    schema = {}
+    for name in inspector.get_table_names():
+        columns = {
+            column["name"]: (
+                column["type"].compile(dialect=engine.dialect),
+                bool(column["nullable"])
+                and column["name"] not in inspector.get_pk_constraint(name)["constrained_columns"],
+            )
+            for column in inspector.get_columns(name)
+        }
+        indexes = {
+            (tuple(index["column_names"]), bool(index["unique"])) for index in inspector.get_indexes(name)
+        }
+        indexes |= {
+            (tuple(unique["column_names"]), True) for unique in inspector.get_unique_constraints(name)
+        }
+        schema[name] = {"columns": columns, "indexes": indexes}
+    return schema
+
+
+def test_migrated_schema_matches_the_tables_column_for_column(tmp_path):
     engine = make_engine(str(tmp_path / "m.db"))
     migrations.upgrade(engine)
-    inspector = inspect(engine)
-    for name, table in SQLModel.metadata.tables.items():
-        assert inspector.has_table(name), name
-        columns = {column["name"] for column in inspector.get_columns(name)}
-        assert columns == {column.name for column in table.columns}, name
+    assert migrated_schema(engine) == declared_schema(engine.dialect)
+
+
+@pytest.mark.parametrize("version", range(1, migrations.HEAD))
+def test_a_database_at_every_past_version_upgrades_to_the_head(tmp_path, version):
+    engine = make_engine(str(tmp_path / f"v{version}.db"))
+    migrations.upgrade(engine, target=version)
+    assert migrations.current_version(engine) == version
+    applied = migrations.upgrade(engine)
+    assert [m.version for m in applied] == list(range(version + 1, migrations.HEAD + 1))
+    assert migrated_schema(engine) == declared_schema(engine.dialect)
+
+
+def test_a_seeded_database_from_version_0_1_0_upgrades_and_reseeds_without_duplicates(tmp_path, capsys):
+    """A real database made and seeded by frontier-watch 0.1.0 (schema version 2)."""
+    from frontier_watch.cli import main
+    from frontier_watch.store.seed import open_seeded_database
+
+    path = tmp_path / "old.db"
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        gzip.decompress((FIXTURES / "databases/v2_seeded_0.1.0.sql.gz").read_bytes()).decode()
+    )
+    connection.close()
+    old = sqlite3.connect(path)
+    releases_before = old.execute("select count(*) from release").fetchone()[0]
+    signals_before = old.execute("select count(*) from signal").fetchone()[0]
+    assert old.execute("select max(version) from schema_migration").fetchone()[0] == 2
+    old.close()
+
+    database = open_seeded_database(str(path))
+    assert migrations.current_version(database.engine) == migrations.HEAD
+    assert migrated_schema(database.engine) == declared_schema(database.engine.dialect)
+    upgraded = sqlite3.connect(path)
+    # Rows from 0.1.0 got their source and natural key, so the curated files match them.
+    assert upgraded.execute("select count(*) from release").fetchone()[0] == releases_before
+    assert upgraded.execute("select count(*) from signal").fetchone()[0] == signals_before
+    assert upgraded.execute(
+        "select count(*) from release where source_id is null or release_key is null"
+    ).fetchone() == (0,)
+    assert upgraded.execute(
+        "select count(*) from signal where source_id = 'curated' and signal_key like '____-__-__|%'"
+    ).fetchone() == (signals_before,)
+    assert main(["--db", str(path), "prices", "--as-of", "2023-03-20", "--model", "gpt-4", "--json"]) == 0
+    assert '"input_usd_per_mtok": 30' in capsys.readouterr().out
 
 
 def test_each_migration_is_recorded_once(tmp_path):
@@ -40,6 +129,14 @@ def test_each_migration_is_recorded_once(tmp_path):
         .fetchall()
     )
     assert rows == [(m.version, m.name) for m in migrations.MIGRATIONS]
+
+
+def test_migration_1_is_frozen_ddl_not_todays_tables():
+    """Migration 1 must not follow tables.py (the 'duplicate column name' fault)."""
+    source = Path(migrations.__file__).read_text()
+    assert "metadata.create_all" not in source and "from frontier_watch.store.tables" not in source
+    assert "CREATE TABLE price_interval" in migrations.INITIAL_SCHEMA_DDL
+    assert "release_key" not in migrations.INITIAL_SCHEMA_DDL  # added by a later migration
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):

@@ -81,7 +81,7 @@ def _emit(
 def _explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
     """A filter value that matches nothing known: say what the known values are (stderr)."""
     shown = ", ".join(known) if known else "none yet"
-    _warn(f"no {label} {value!r} is known; known {label}s: {shown}")
+    _warn(f"nothing matches {label} {value!r}; the known values are: {shown}")
 
 
 # ---------------------------------------------------------------- price commands

@@ -15,10 +15,10 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
+from frontier_watch.clock import utc_now
 from frontier_watch.paths import default_database_path
 from frontier_watch.store.database import Database
 
@@ -92,7 +92,7 @@ def fetch_lock(path: Path) -> Iterator[list[str]]:
         me = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "started": utc_now().isoformat(timespec="seconds") + "Z",
         }
         handle.seek(0)
         handle.truncate()

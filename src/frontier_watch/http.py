@@ -19,6 +19,7 @@ import httpx
 import tenacity
 
 from frontier_watch import __version__
+from frontier_watch.clock import utc_now
 from frontier_watch.errors import first_line
 
 USER_AGENT = f"frontier-watch/{__version__} (+https://github.com/frontier-watch/frontier-watch)"
@@ -214,7 +215,7 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return max(0.0, (when - (now or utc_now().replace(tzinfo=UTC))).total_seconds())
 
 
 def _status_message(response: httpx.Response) -> str:

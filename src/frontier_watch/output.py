@@ -13,12 +13,13 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
 from frontier_watch import money
-from frontier_watch.public_rows import Listing
+from frontier_watch.public_rows import Column, Listing
 
 # C0 and C1 control characters (ESC included) and DEL; tabs and newlines become spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -66,6 +67,13 @@ def write_json(rows: Iterable[dict[str, Any]], stream: TextIO | None = None) -> 
     stream.write("\n")
 
 
+def cell_text(value: Any, column: Column) -> str:
+    """A value as a table cell: dates in date columns show the day (JSON has the time)."""
+    if column.fixed and isinstance(value, datetime):
+        return value.date().isoformat()
+    return safe_text(value)
+
+
 def table_width(stream: TextIO) -> int | None:
     """How wide a table may be: the terminal's width, $COLUMNS in a pipe if set, else unlimited."""
     if stream.isatty():
@@ -74,36 +82,63 @@ def table_width(stream: TextIO) -> int | None:
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
-MIN_TEXT_WIDTH = 8  # a text column is never shortened below this (or its heading)
+MIN_TEXT_WIDTH = 10  # a text column is never shortened below this (or its heading)
 GAP = 2  # spaces between columns: one of padding, one of the (blank) divider
 
 
-def column_widths(cells: list[list[str]], listing: Listing, width: int | None) -> list[int]:
-    """Each column's width: its widest cell, then the widest text columns shortened to fit ``width``."""
+@dataclass
+class Layout:
+    """Which columns a table shows and how wide each is."""
+
+    shown: list[int]  # indexes into the listing's columns
+    widths: list[int]  # one per shown column
+    hidden: list[str]  # headings of columns left out to fit
+
+
+def fit_columns(cells: list[list[str]], listing: Listing, width: int | None) -> Layout:
+    """Fit a table into ``width`` cells: shorten the widest text columns down to a floor, and
+    when even that is too wide, leave out the least important columns (highest priority
+    number, rightmost first). Numbers and dates are never shortened."""
     from rich.cells import cell_len
 
-    widths = [
+    columns = listing.columns
+    natural = [
         max(cell_len(column.heading), *(cell_len(line[index]) for line in cells))
-        for index, column in enumerate(listing.columns)
+        for index, column in enumerate(columns)
     ]
-    if width is None:
-        return widths
     floors = [
-        widths[index] if column.numeric else min(widths[index], max(cell_len(column.heading), MIN_TEXT_WIDTH))
-        for index, column in enumerate(listing.columns)
+        natural[i]
+        if column.numeric or column.fixed
+        else min(natural[i], max(cell_len(column.heading), MIN_TEXT_WIDTH))
+        for i, column in enumerate(columns)
     ]
-    overflow = sum(widths) + GAP * (len(widths) - 1) - width
+    shown = list(range(len(columns)))
+    if width is None:
+        return Layout(shown, natural, [])
+
+    def needed(indexes: list[int], sizes: list[int]) -> int:
+        return sum(sizes[i] for i in indexes) + GAP * (len(indexes) - 1)
+
+    hidden: list[str] = []
+    while len(shown) > 1 and needed(shown, floors) > width:
+        drop = max(shown, key=lambda i: (columns[i].priority, i))
+        if columns[drop].priority <= 1:
+            break
+        shown.remove(drop)
+        hidden.append(columns[drop].heading)
+    widths = {i: natural[i] for i in shown}
+    overflow = needed(shown, natural) - width
     while overflow > 0:
-        widest = max(range(len(widths)), key=lambda index: widths[index] - floors[index])
+        widest = max(shown, key=lambda i: widths[i] - floors[i])
         room = widths[widest] - floors[widest]
         if room <= 0:
             break
         # Shorten the widest column down to the next widest, or by what is still needed.
-        others = [widths[index] for index in range(len(widths)) if index != widest] or [0]
-        cut = min(overflow, room, max(1, widths[widest] - max(others)))
+        next_widest = max((widths[i] for i in shown if i != widest), default=0)
+        cut = min(overflow, room, max(1, widths[widest] - next_widest))
         widths[widest] -= cut
         overflow -= cut
-    return widths
+    return Layout(shown, [widths[i] for i in shown], list(reversed(hidden)))
 
 
 def write_table(
@@ -129,13 +164,15 @@ def write_table(
     from rich.table import Table
     from rich.text import Text
 
-    cells = [[safe_text(row.get(column.key)) for column in listing.columns] for row in rows]
+    cells = [[cell_text(row.get(column.key), column) for column in listing.columns] for row in rows]
     width = None if wide else table_width(stream)
-    widths = column_widths(cells, listing, width)
+    layout = fit_columns(cells, listing, width)
+    widths = layout.widths
     table = Table(
         box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold"
     )
-    for column, column_width in zip(listing.columns, widths, strict=True):
+    for index, column_width in zip(layout.shown, widths, strict=True):
+        column = listing.columns[index]
         table.add_column(
             column.heading,
             justify="right" if column.numeric else "left",
@@ -144,7 +181,7 @@ def write_table(
             overflow="ellipsis",
         )
     for line in cells:
-        table.add_row(*(Text(cell) for cell in line))
+        table.add_row(*(Text(line[index]) for index in layout.shown))
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -155,6 +192,11 @@ def write_table(
     )
     console.print(table)
     stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+    if layout.hidden:
+        sys.stderr.write(
+            f"({len(layout.hidden)} column{'s' if len(layout.hidden) > 1 else ''} left out to fit "
+            f"{width} columns: {', '.join(layout.hidden)}; --wide or --json shows everything)\n"
+        )
 
 
 def emit(

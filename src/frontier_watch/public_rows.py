@@ -15,6 +15,8 @@ class Column:
     key: str
     heading: str
     numeric: bool = False  # right-aligned, never shortened
+    fixed: bool = False  # never shortened (dates)
+    priority: int = 1  # when a table cannot fit, columns with the highest number go first
 
 
 @dataclass(frozen=True)
@@ -61,27 +63,31 @@ def price_record(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _money(key: str, heading: str) -> Column:
-    return Column(key, heading, numeric=True)
+def _money(key: str, heading: str, priority: int = 1) -> Column:
+    return Column(key, heading, numeric=True, priority=priority)
+
+
+def _day(key: str, heading: str, priority: int = 1) -> Column:
+    return Column(key, heading, fixed=True, priority=priority)
 
 
 _PRICE_MONEY = (
     _money("input_usd_per_mtok", "input $/M"),
     _money("output_usd_per_mtok", "output $/M"),
-    _money("cache_read_usd_per_mtok", "cache rd $/M"),
+    _money("cache_read_usd_per_mtok", "cache rd $/M", priority=4),
 )
 
 PRICES = Listing(
     (
         Column("model_name", "model"),
-        Column("offering_id", "offering"),
-        Column("provider", "provider"),
-        Column("source", "source"),
-        Column("tier", "tier"),
+        Column("offering_id", "offering", priority=2),
+        Column("provider", "provider", priority=2),
+        Column("source", "source", priority=3),
+        Column("tier", "tier", priority=3),
         *_PRICE_MONEY,
-        Column("effective_from", "from"),
-        Column("effective_to", "to"),
-        Column("basis", "basis"),
+        _day("effective_from", "from", priority=3),
+        _day("effective_to", "to", priority=4),
+        Column("basis", "basis", priority=5),
     ),
     "no prices",
 )
@@ -89,16 +95,16 @@ PRICES = Listing(
 HISTORY = Listing(
     (
         Column("model_name", "model"),
-        Column("provider", "provider"),
-        Column("source", "source"),
-        Column("offering_id", "offering"),
-        Column("tier", "tier"),
+        Column("provider", "provider", priority=2),
+        Column("source", "source", priority=3),
+        Column("offering_id", "offering", priority=2),
+        Column("tier", "tier", priority=2),
         *_PRICE_MONEY,
-        Column("effective_from", "from"),
-        Column("effective_to", "to"),
-        Column("basis", "basis"),
-        Column("evidence", "evidence"),
-        Column("source_url", "source url"),
+        _day("effective_from", "from"),
+        _day("effective_to", "to", priority=2),
+        Column("basis", "basis", priority=4),
+        Column("evidence", "evidence", priority=5),
+        Column("source_url", "source url", priority=6),
     ),
     "no price history",
 )
@@ -106,38 +112,38 @@ HISTORY = Listing(
 UNMATCHED = Listing(
     (
         Column("source", "source"),
-        Column("provider", "provider"),
+        Column("provider", "provider", priority=2),
         Column("offering_id", "offering"),
-        Column("offering_name", "name"),
-        Column("model_id", "model id (by rule)"),
+        Column("offering_name", "name", priority=3),
+        Column("model_id", "model id (by rule)", priority=2),
     ),
     "every offering matched a known model",
 )
 
 SIGNALS = Listing(
     (
-        Column("date", "date"),
-        Column("category", "category"),
+        _day("date", "date"),
+        Column("category", "category", priority=2),
         Column("entity", "entity"),
         Column("item", "item"),
         Column("value", "value", numeric=True),
-        Column("unit", "unit"),
-        Column("evidence", "evidence"),
-        Column("source_url", "source"),
+        Column("unit", "unit", priority=2),
+        Column("evidence", "evidence", priority=2),
+        Column("source_url", "source", priority=3),
     ),
     "no signals match",
 )
 
 RELEASES = Listing(
     (
-        Column("date", "date"),
+        _day("date", "date"),
         Column("lab", "lab"),
         Column("model", "model"),
-        Column("open_weights", "open weights"),
-        Column("license", "licence"),
-        Column("total_params_b", "params (B)", numeric=True),
-        Column("evidence", "evidence"),
-        Column("source_url", "source"),
+        Column("open_weights", "open weights", priority=2),
+        Column("license", "licence", priority=2),
+        Column("total_params_b", "params (B)", numeric=True, priority=3),
+        Column("evidence", "evidence", priority=3),
+        Column("source_url", "source", priority=4),
     ),
     "no releases match",
 )
@@ -145,13 +151,13 @@ RELEASES = Listing(
 SOURCES = Listing(
     (
         Column("id", "source"),
-        Column("kind", "kind"),
-        Column("enabled", "on"),
-        Column("schedule", "schedule"),
-        Column("last_success", "last success"),
-        Column("price_rows", "rows", numeric=True),
+        Column("kind", "kind", priority=3),
+        Column("enabled", "on", priority=2),
+        Column("schedule", "schedule", priority=3),
+        _day("last_success", "last success"),
+        Column("price_rows", "rows", numeric=True, priority=2),
         Column("last_error", "last error"),
-        Column("url", "url"),
+        Column("url", "url", priority=4),
     ),
 )
 
@@ -162,9 +168,9 @@ FETCH_SUMMARY = Listing(
         Column("records", "records", numeric=True),
         Column("new", "new", numeric=True),
         Column("changed", "changed", numeric=True),
-        Column("withdrawn", "withdrawn", numeric=True),
-        Column("skipped", "skipped", numeric=True),
-        Column("seconds", "seconds", numeric=True),
+        Column("withdrawn", "withdrawn", numeric=True, priority=2),
+        Column("skipped", "skipped", numeric=True, priority=2),
+        Column("seconds", "seconds", numeric=True, priority=3),
         Column("error", "note"),
     ),
 )
@@ -174,5 +180,5 @@ def with_blended(listing: Listing) -> Listing:
     """A price listing with the blended price after the output price."""
     columns = list(listing.columns)
     after = next(index for index, column in enumerate(columns) if column.key == "output_usd_per_mtok")
-    columns.insert(after + 1, Column("blended_usd_per_mtok", "blended $/M", numeric=True))
+    columns.insert(after + 1, _money("blended_usd_per_mtok", "blended $/M"))
     return Listing(tuple(columns), listing.empty)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.clock import parse_when
 from frontier_watch.money import PriceError, parse_decimal, per_mtok, per_request
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
@@ -258,13 +259,12 @@ def _tokens(raw: Any, where: str) -> int:
 def _start(raw: Any, where: str) -> datetime:
     if isinstance(raw, str):
         try:
-            parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+            parsed = parse_when(raw)
         except ValueError:
             pass
         else:
-            if parsed.tzinfo is not None:  # naive UTC, like the rest of the store
-                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-            return parsed
+            if parsed is not None:
+                return parsed
     raise _Skip(f"{where}.constraint.start_date: not a date: {raw!r}")
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.clock import parse_day
 from frontier_watch.money import PriceError, parse_decimal, per_token_to_per_mtok
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
@@ -199,7 +200,7 @@ def _date_or_none(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return parse_day(value)
     except ValueError:
         return None
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.clock import parse_day
 from frontier_watch.money import PriceError, per_mtok
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import Option, SourceKind, body_parser
@@ -147,11 +148,9 @@ def _date(raw: Any, where: str) -> datetime | None:
         return None
     if isinstance(raw, str):
         try:
-            day = date.fromisoformat(raw.strip())
+            return datetime.combine(parse_day(raw), datetime.min.time())
         except ValueError:
             pass
-        else:
-            return datetime(day.year, day.month, day.day)
     raise _Skip(f"{where}: not a date: {raw!r}")
 
 

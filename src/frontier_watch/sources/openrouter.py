@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.clock import parse_day
 from frontier_watch.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
@@ -156,7 +157,7 @@ def _date_or_none(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
+        return parse_day(value.strip()[:10])
     except ValueError:
         return None
 
