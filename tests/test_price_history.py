@@ -9,6 +9,7 @@ from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
+from frontier_watch.store.reading import Reader
 from frontier_watch.store.tables import Offering, PriceInterval
 from frontier_watch.vocabulary import Basis
 
@@ -76,8 +77,8 @@ def test_changed_price_closes_the_open_interval_and_opens_a_new_one(empty_engine
     assert old.effective_to == DAY2 and old.input_nusd == 550_000_000
     assert new.effective_from == DAY2 and new.effective_to is None and new.input_nusd == 450_000_000
     with empty_engine.connect() as connection:
-        [on_day1] = queries.prices_as_of(connection, DAY1)
-        [on_day3] = queries.prices_as_of(connection, DAY3)
+        [on_day1] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
+        [on_day3] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
     assert on_day1["input"] == Decimal("0.55")
     assert on_day3["input"] == Decimal("0.45")
 
@@ -95,8 +96,8 @@ def test_future_effective_date_is_stored_but_not_current(empty_engine):
     sonnet = PricedOffering("claude-sonnet-5", "Claude Sonnet 5", "anthropic", segments=[intro, standard])
     record(empty_engine, [sonnet], provenance=DECLARED, at=datetime(2026, 8, 21))
     with empty_engine.connect() as connection:
-        [now] = queries.prices_as_of(connection, datetime(2026, 8, 21))
-        [later] = queries.prices_as_of(connection, datetime(2026, 9, 1))
+        [now] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 8, 21))
+        [later] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 9, 1))
     assert (now["input"], now["output"]) == (Decimal(2), Decimal(10))
     assert (later["input"], later["output"]) == (Decimal(3), Decimal(15))
     assert later["basis"] == "declared"
@@ -113,7 +114,7 @@ def test_live_observation_does_not_close_a_future_dated_price(empty_engine):
         at=DAY2,
     )
     with empty_engine.connect() as connection:
-        [later] = queries.prices_as_of(connection, datetime(2026, 10, 1))
+        [later] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 10, 1))
     assert later["input"] == Decimal(3)
 
 
@@ -159,8 +160,8 @@ def test_restated_declared_span_is_superseded_not_deleted(empty_engine):
     old, new = interval_rows(empty_engine)
     assert old.superseded_at == DAY2 and new.superseded_at is None
     with empty_engine.connect() as connection:
-        [current] = queries.prices_as_of(connection, DAY3)
-        history = queries.price_history(connection, "o3")
+        [current] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+        history = queries.price_history(Reader.from_sqlalchemy(connection), "o3")
     assert current["input"] == Decimal("2.5")
     assert len(history) == 2
 
@@ -196,10 +197,12 @@ def test_offering_missing_from_a_healthy_sheet_is_withdrawn_not_deleted(empty_en
     with empty_engine.connect() as connection:
         gone = connection.execute(select(Offering).where(Offering.offering_id == "x/gone")).one()
         assert gone.withdrawn_at == DAY2
-        assert {row["offering_id"] for row in queries.prices_as_of(connection, DAY3)} == {
-            "deepseek/deepseek-r1"
-        }
-        assert {row["offering_id"] for row in queries.prices_as_of(connection, DAY1)} == {
+        assert {
+            row["offering_id"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+        } == {"deepseek/deepseek-r1"}
+        assert {
+            row["offering_id"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
+        } == {
             "deepseek/deepseek-r1",
             "x/gone",
         }
@@ -213,7 +216,7 @@ def test_skipped_offerings_are_kept_not_withdrawn(empty_engine):
     )
     assert counts.withdrawn == 0
     with empty_engine.connect() as connection:
-        assert len(queries.prices_as_of(connection, DAY3)) == 2
+        assert len(queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)) == 2
 
 
 def test_tiers_are_separate_intervals(empty_engine):
@@ -228,7 +231,7 @@ def test_tiers_are_separate_intervals(empty_engine):
     )
     record(empty_engine, [tiers], provenance=DECLARED)
     with empty_engine.connect() as connection:
-        rows = queries.prices_as_of(connection, DAY2, model="gemini")
+        rows = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY2, model="gemini")
     assert {(row["tier"], row["input"]) for row in rows} == {
         ("default", Decimal("1.25")),
         ("long-context>200k", Decimal("2.5")),
@@ -253,11 +256,11 @@ def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
     with empty_engine.connect() as connection:
         in_2023 = {
             (row["offering_id"], row["input"])
-            for row in queries.prices_as_of(connection, datetime(2023, 3, 20))
+            for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2023, 3, 20))
         }
         in_2026 = {
             (row["offering_id"], row["input"])
-            for row in queries.prices_as_of(connection, datetime(2026, 9, 1))
+            for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 9, 1))
         }
     assert in_2023 == {("deepseek-chat", Decimal("0.14"))}  # closed by the source after that day
     assert in_2026 == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
@@ -293,7 +296,7 @@ def schedule(*spans):
 
 def in_force(engine, at):
     with engine.connect() as connection:
-        return sorted(row["input"] for row in queries.prices_as_of(connection, at))
+        return sorted(row["input"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), at))
 
 
 def test_a_moved_future_price_does_not_leave_two_prices_in_force(empty_engine):
@@ -328,8 +331,13 @@ def test_a_tier_gone_from_a_live_sheet_is_closed(empty_engine):
     counts = record(empty_engine, [default_only], at=DAY2)
     assert counts.changed == 1
     with empty_engine.connect() as connection:
-        assert {row["tier"] for row in queries.prices_as_of(connection, DAY3)} == {"default"}
-        assert {row["tier"] for row in queries.prices_as_of(connection, DAY1)} == {"default", "batch"}
+        assert {row["tier"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)} == {
+            "default"
+        }
+        assert {row["tier"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)} == {
+            "default",
+            "batch",
+        }
 
 
 def test_withdrawal_also_cancels_announced_future_prices(empty_engine):

@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from frontier_watch.errors import ConfigurationError
 from frontier_watch.paths import fetchers_dir, user_fetchers_dir
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.vocabulary import EVIDENCE_CLASSES
@@ -18,7 +19,7 @@ from frontier_watch.vocabulary import EVIDENCE_CLASSES
 _REQUIRED = ("id", "kind", "url", "schedule", "attribution", "licence", "evidence")
 
 
-class CatalogueError(ValueError):
+class CatalogueError(ConfigurationError):
     """A source spec is malformed. The message is one line naming the file and key."""
 
 

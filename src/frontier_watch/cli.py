@@ -45,13 +45,9 @@ def _warn(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace):
-    from frontier_watch.catalogue import CatalogueError
-    from frontier_watch.config import ConfigError, load_settings
+    from frontier_watch.config import load_settings
 
-    try:
-        settings = load_settings(getattr(args, "config", None), getattr(args, "db", None))
-    except (ConfigError, CatalogueError) as exc:
-        raise UsageError(str(exc)) from None
+    settings = load_settings(getattr(args, "config", None), getattr(args, "db", None))
     for warning in settings.warnings:
         _warn(f"warning: {warning}")
     return settings
@@ -59,15 +55,18 @@ def _settings(args: argparse.Namespace):
 
 def _database(args: argparse.Namespace):
     """The settings and the database, migrated and seeded with any new curated data."""
-    from frontier_watch.sources.curated import CuratedDataError
-    from frontier_watch.store.database import DatabaseError
     from frontier_watch.store.seed import open_seeded_database
 
     settings = _settings(args)
-    try:
-        return settings, open_seeded_database(settings.database_url)
-    except (DatabaseError, CuratedDataError) as exc:
-        raise UsageError(str(exc)) from None
+    return settings, open_seeded_database(settings.database_url)
+
+
+def _reader(args: argparse.Namespace):
+    """The settings and a reader on the database (migrated and seeded first only if needed)."""
+    from frontier_watch.store.reading import open_reader
+
+    settings = _settings(args)
+    return settings, open_reader(settings.database_url)
 
 
 def _emit(
@@ -92,15 +91,15 @@ def cmd_prices(args: argparse.Namespace) -> int:
     from frontier_watch.clock import end_of_day, utc_now
     from frontier_watch.store import queries
 
-    settings, database = _database(args)
-    with database.engine.connect() as connection:
+    settings, reader = _reader(args)
+    with reader:
         if args.unmatched:
-            _emit(args, queries.unmatched_offerings(connection), public_rows.UNMATCHED)
+            _emit(args, queries.unmatched_offerings(reader), public_rows.UNMATCHED)
             return EXIT_OK
         as_of = end_of_day(args.as_of) if args.as_of else utc_now()
-        rows = queries.prices_as_of(connection, as_of, model=args.model, source=args.source, tier=args.tier)
+        rows = queries.prices_as_of(reader, as_of, model=args.model, source=args.source, tier=args.tier)
         if not rows:
-            _explain_empty_prices(connection, args)
+            _explain_empty_prices(reader, args)
     records = [public_rows.price_record(row) for row in rows]
     listing = public_rows.PRICES
     if args.blended and records:
@@ -126,12 +125,12 @@ def _round_usd(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def _explain_empty_prices(connection, args: argparse.Namespace) -> None:
+def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
     from frontier_watch.store import queries
 
-    if args.source and args.source not in (known := queries.known_values(connection, "source")):
+    if args.source and args.source not in (known := queries.known_values(reader, "source")):
         _explain_no_match("source", args.source, known)
-    if args.tier and args.tier not in (known := queries.known_values(connection, "tier")):
+    if args.tier and args.tier not in (known := queries.known_values(reader, "tier")):
         _explain_no_match("tier", args.tier, known)
 
 
@@ -152,9 +151,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     from frontier_watch import public_rows
     from frontier_watch.store import queries
 
-    _, database = _database(args)
-    with database.engine.connect() as connection:
-        rows = queries.price_history(connection, args.model)
+    _, reader = _reader(args)
+    with reader:
+        rows = queries.price_history(reader, args.model)
     records = [public_rows.price_record(row) for row in rows]
     if not args.json:
         for record in records:
@@ -227,16 +226,16 @@ def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
         from frontier_watch import public_rows
         from frontier_watch.store import queries
 
-        _, database = _database(args)
+        _, reader = _reader(args)
         filters = {item.keyword: getattr(args, item.keyword) for item in spec.filters}
         filters = {key: value for key, value in filters.items() if value not in (None, False)}
-        with database.engine.connect() as connection:
-            rows = getattr(queries, spec.query)(connection, **filters)
+        with reader:
+            rows = getattr(queries, spec.query)(reader, **filters)
             if not rows:
                 for item in spec.filters:
                     value = filters.get(item.keyword)
                     if item.column and isinstance(value, str):
-                        known = queries.known_values(connection, item.column)
+                        known = queries.known_values(reader, item.column)
                         if not any(value.lower() in candidate.lower() for candidate in known):
                             _explain_no_match(item.label, value, known)
         _emit(args, rows, getattr(public_rows, spec.listing))
@@ -310,9 +309,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from frontier_watch import public_rows
     from frontier_watch.store import queries
 
-    settings, database = _database(args)
-    with database.engine.connect() as connection:
-        status = queries.source_status(connection)
+    settings, reader = _reader(args)
+    with reader:
+        status = queries.source_status(reader)
     rows = []
     for spec in settings.sources.values():
         facts = status.get(spec.id, {})
@@ -344,8 +343,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     from frontier_watch.store import migrations
 
     if args.db_command == "upgrade":
-        from frontier_watch.sources.curated import CuratedDataError
-        from frontier_watch.store.database import DatabaseError, open_database
+        from frontier_watch.store.database import open_database
         from frontier_watch.store.seed import seed_curated
 
         settings = _settings(args)
@@ -354,7 +352,7 @@ def cmd_db(args: argparse.Namespace) -> int:
             before = migrations.current_version(database.engine)
             applied = migrations.upgrade(database.engine)
             seeded = seed_curated(database.engine)
-        except (DatabaseError, migrations.SchemaError, CuratedDataError) as exc:
+        except migrations.SchemaError as exc:
             raise UsageError(str(exc)) from None
         for migration in applied:
             print(f"applied migration {migration.version}: {migration.name}")
@@ -365,10 +363,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from frontier_watch.store import queries
+    from frontier_watch.store.reading import reader_for
 
     settings, database = _database(args)
-    with database.engine.connect() as connection:
-        counts = queries.row_counts(connection)
+    with reader_for(database) as reader:
+        counts = queries.row_counts(reader)
     version = migrations.current_version(database.engine)
     info = {
         "location": database.describe(),
@@ -527,11 +526,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from frontier_watch.errors import ConfigurationError, DatabaseError, DataError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, ConfigurationError, DatabaseError, DataError) as exc:
+        # A bad argument, setting, spec, database or curated row: one line, exit code 2.
         from frontier_watch.output import safe_text
 
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)

@@ -7,6 +7,7 @@ the user config dir > built-in defaults. Precedence for the database:
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -14,15 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from frontier_watch.catalogue import load_catalogue, spec_problem
+from frontier_watch.errors import ConfigurationError
 from frontier_watch.paths import default_database_path, user_config_file
 from frontier_watch.sources.spec import SourceSpec
 
 
-class ConfigError(ValueError):
+class ConfigError(ConfigurationError):
     """A config file that cannot be used. The message is one line: file, key, reason."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
     path: Path | None  # the file read, None for built-in defaults
     database_url: str
@@ -33,8 +35,19 @@ class Settings:
     fetch_attempts: int
     fetch_backoff_seconds: float
     fetch_max_retry_wait_seconds: float
-    sources: dict[str, SourceSpec]
     warnings: list[str] = field(default_factory=list)
+    # The [sources] tables as written, applied to the catalogue when first needed: with no
+    # [sources] table, a command that reads no source (prices, history) loads no catalogue.
+    source_overrides: dict[str, Any] = field(default_factory=dict, repr=False)
+    catalogue: dict[str, SourceSpec] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def sources(self) -> dict[str, SourceSpec]:
+        """Every source spec with the config's overrides applied; ConfigError if one is wrong."""
+        where = str(self.path) if self.path else "defaults"
+        return _apply_source_overrides(
+            self.source_overrides, self.catalogue or load_catalogue(), where, self.warnings
+        )
 
     def enabled_sources(self) -> list[SourceSpec]:
         return [spec for spec in self.sources.values() if spec.enabled]
@@ -110,7 +123,6 @@ def load_settings(
         )
         path, raw, where = None, {}, "defaults"
     values = _validate_sections(raw, where, warnings)
-    sources = _apply_source_overrides(raw.get("sources", {}), catalogue or load_catalogue(), where, warnings)
 
     base = path.parent if path else Path.cwd()
     database_url = db or os.environ.get("FRONTIER_WATCH_DB") or values.get("database.url") or ""
@@ -119,7 +131,7 @@ def load_settings(
     elif "://" not in database_url and path is not None and not (db or os.environ.get("FRONTIER_WATCH_DB")):
         database_url = str(base / Path(database_url).expanduser())  # "~/fw.db" or relative to the file
     export_folder = Path(values.get("export.folder", "exports")).expanduser()
-    return Settings(
+    settings = Settings(
         path=path,
         database_url=database_url,
         export_folder=export_folder,
@@ -129,9 +141,13 @@ def load_settings(
         fetch_attempts=int(values.get("fetch.attempts", 3)),
         fetch_backoff_seconds=float(values.get("fetch.backoff_seconds", 2)),
         fetch_max_retry_wait_seconds=float(values.get("fetch.max_retry_wait_seconds", 120)),
-        sources=sources,
         warnings=warnings,
+        source_overrides=raw.get("sources", {}),
+        catalogue=catalogue,
     )
+    if settings.source_overrides:
+        settings.sources  # noqa: B018 - a wrong [sources] table stops every command, as any bad key does
+    return settings
 
 
 def _validate_sections(raw: dict[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:

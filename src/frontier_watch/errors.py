@@ -12,3 +12,15 @@ def first_line(exc: BaseException) -> str:
     exc = getattr(exc, "orig", None) or exc
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be opened or is not one of ours. One-line message."""
+
+
+class ConfigurationError(ValueError):
+    """A setting or a source spec that cannot be used: exit code 2, one line naming file and key."""
+
+
+class DataError(ValueError):
+    """A curated data row that cannot be used. The message starts with file:line."""

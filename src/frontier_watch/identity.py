@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from frontier_watch.errors import DataError
+
 # Bedrock-style vendor prefixes, optionally behind a region: "us.anthropic.claude-...".
 _DOTTED_VENDOR = re.compile(
     r"^(?:(?:us|eu|apac|global|jp|au|regional)\.)?"
@@ -117,7 +119,7 @@ def model_display_name(offering_id: str, offering_name: str, model_id: str) -> s
 CROSSWALK_COLUMNS = ("model_id", "name", "lab", "source", "alias")
 
 
-class CrosswalkError(ValueError):
+class CrosswalkError(DataError):
     """A crosswalk line that cannot be used. The message starts with file:line."""
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from frontier_watch.sources.kind import SourceKind
+if TYPE_CHECKING:  # the kinds are imported when first asked for, not with the package
+    from frontier_watch.sources.kind import SourceKind
 
 _registry: dict[str, SourceKind] = {}
 _discovered = False
@@ -44,6 +46,8 @@ def _discover_builtin_kinds() -> None:
     global _discovered
     if _discovered:
         return
+    from frontier_watch.sources.kind import SourceKind
+
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         kind = getattr(module, "KIND", None)

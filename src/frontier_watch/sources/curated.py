@@ -27,6 +27,7 @@ from frontier_watch.batch import (
     TrendClaimFact,
 )
 from frontier_watch.clock import parse_day, parse_when
+from frontier_watch.errors import DataError
 from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis
 
 PRICE_COLUMNS = (
@@ -53,7 +54,7 @@ PRICE_COLUMNS = (
 CURATED_BASES = frozenset({Basis.CURATED, Basis.DECLARED, Basis.RECONSTRUCTED})
 
 
-class CuratedDataError(ValueError):
+class CuratedDataError(DataError):
     """A row in a curated file is wrong. The message starts with file:line."""
 
 

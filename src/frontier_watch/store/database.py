@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 
-from frontier_watch.errors import first_line
+from frontier_watch.errors import DatabaseError, first_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseError(RuntimeError):
-    """The database cannot be opened or is not one of ours. One-line message."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, text
 
 from frontier_watch.clock import utc_now
+from frontier_watch.store.readiness import SCHEMA_HEAD
 
 
 class SchemaError(RuntimeError):
@@ -307,6 +308,17 @@ CREATE TABLE feed_item (
 """
 
 
+# Indexes that keep reads and fetches independent of how much history is stored: the
+# intervals still open (the current prices, and what a fetch compares against) and the
+# intervals by their end (those that end later than a given day).
+INTERVAL_HISTORY_INDEXES_DDL = """
+CREATE INDEX ix_price_interval_open ON price_interval (offering_pk, tier)
+    WHERE superseded_at IS NULL AND effective_to IS NULL;
+CREATE INDEX ix_price_interval_ends ON price_interval (effective_to)
+    WHERE superseded_at IS NULL
+"""
+
+
 def _ddl(ddl: str) -> Callable[[Connection], None]:
     return lambda connection: _run(connection, ddl)
 
@@ -321,8 +333,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _ddl(INITIAL_SCHEMA_DDL)),
     Migration(2, "price interval lookup index", _ddl(INTERVAL_LOOKUP_DDL)),
     Migration(3, "releases and signals from sources, feed items, data version", _next_wave),
+    Migration(4, "indexes for open intervals and interval ends", _ddl(INTERVAL_HISTORY_INDEXES_DDL)),
 )
 HEAD = MIGRATIONS[-1].version
+assert HEAD == SCHEMA_HEAD, "store/readiness.py's SCHEMA_HEAD must name the newest migration"
 
 
 def current_version(engine: Engine) -> int:

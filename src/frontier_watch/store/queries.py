@@ -1,7 +1,13 @@
-"""Read-only questions the CLI and the dashboard ask of the database.
+"""Read-only questions the commands and the dashboard ask of the database.
 
-Each returns plain dicts with exact Decimal prices (USD per million tokens), so the
-caller chooses how to show them (table, JSON, CSV, dashboard).
+Plain SQL through a :class:`~frontier_watch.store.reading.Reader`, the same text on SQLite
+and PostgreSQL. Each returns dicts with exact Decimal prices (USD per million tokens), so
+the caller chooses how to show them (table, JSON, CSV, dashboard).
+
+The interval table is the one that grows for years, so every question about it reaches
+intervals through an index: the open intervals through a partial index of their own,
+intervals that end later through an index on their end, and a model's intervals through
+its offerings (found first, in the small offering table).
 """
 
 from __future__ import annotations
@@ -9,94 +15,48 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
-
 from frontier_watch import money
-from frontier_watch.identity import normalise
-from frontier_watch.store.meta import data_version
-from frontier_watch.store.tables import (
-    FetchRun,
-    Model,
-    ModelAlias,
-    Offering,
-    PriceInterval,
-    Release,
-    Signal,
-    table_of,
-)
+from frontier_watch.store.reading import Reader
 from frontier_watch.vocabulary import PRICE_FIELDS
 
-_o = table_of(Offering)
-_i = table_of(PriceInterval)
-_m = table_of(Model)
+_PRICE_COLUMNS = ", ".join(f"i.{name}_nusd" for name in PRICE_FIELDS)
+_PRICE_SELECT = f"""
+SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provider, o.offering_id,
+       o.name AS offering_name, o.withdrawn_at, o.deprecation_date,
+       i.id AS interval_id, i.tier, {_PRICE_COLUMNS},
+       i.effective_from, i.effective_to, i.first_seen_at, i.last_seen_at, i.basis, i.source_url,
+       i.evidence, i.confidence, i.date_precision, i.note, i.superseded_at
+"""
+
+# The interval had begun by :as_of. A source that gives no start date (llm-prices'
+# from_date: null) does not say "since the beginning of time": such a price answers for a
+# past day only when the source closes it after that day, or when we had seen it by then.
+_STARTED = """(i.effective_from <= :as_of
+    OR (i.effective_from IS NULL AND (i.effective_to IS NOT NULL OR i.first_seen_at <= :as_of)))"""
+
+# Offerings whose model, name or id contains the text asked for.
+_MATCHING_OFFERINGS = """
+SELECT mo.id FROM offering mo LEFT JOIN model mm ON mm.id = mo.model_id
+WHERE lower(mo.model_id) LIKE :needle OR lower(coalesce(mm.name, '')) LIKE :needle
+   OR lower(mo.offering_id) LIKE :needle OR lower(mo.name) LIKE :needle OR mo.model_id LIKE :normalised
+"""
 
 
-def _model_filter(query: str):
-    needle = f"%{query.strip().lower()}%"
-    normalised = f"%{normalise(query)}%"
-    return or_(
-        func.lower(_m.c.id).like(needle),
-        func.lower(_m.c.name).like(needle),
-        func.lower(_o.c.offering_id).like(needle),
-        func.lower(_o.c.name).like(needle),
-        _m.c.id.like(normalised),
-    )
+def _model_params(model: str) -> dict[str, str]:
+    from frontier_watch.identity import normalise
+
+    return {"needle": f"%{model.strip().lower()}%", "normalised": f"%{normalise(model)}%"}
 
 
-def _price_select():
-    return select(
-        _o.c.model_id,
-        _m.c.name.label("model_name"),
-        _m.c.lab,
-        _o.c.source_id.label("source"),
-        _o.c.provider,
-        _o.c.offering_id,
-        _o.c.name.label("offering_name"),
-        _o.c.withdrawn_at,
-        _o.c.deprecation_date,
-        _i.c.id.label("interval_id"),
-        _i.c.tier,
-        *(_i.c[f"{name}_nusd"] for name in PRICE_FIELDS),
-        _i.c.effective_from,
-        _i.c.effective_to,
-        _i.c.first_seen_at,
-        _i.c.last_seen_at,
-        _i.c.basis,
-        _i.c.source_url,
-        _i.c.evidence,
-        _i.c.confidence,
-        _i.c.date_precision,
-        _i.c.note,
-        _i.c.superseded_at,
-    ).select_from(_i.join(_o, _i.c.offering_pk == _o.c.id).outerjoin(_m, _o.c.model_id == _m.c.id))
-
-
-def _price_row(row: Any) -> dict[str, Any]:
-    values = dict(row._mapping)
+def _price_row(row: dict[str, Any]) -> dict[str, Any]:
     for name in PRICE_FIELDS:
-        values[name] = money.from_nano(values.pop(f"{name}_nusd"))
-    values["model_name"] = values["model_name"] or values["offering_name"]
-    return values
-
-
-def _starts_by(as_of: datetime):
-    """The interval had begun by ``as_of``.
-
-    A source that gives no start date (llm-prices' ``from_date: null``) does not say
-    "since the beginning of time": such a price answers for a past day only when the
-    source closes it after that day, or when we had already seen it by then.
-    """
-    return or_(
-        _i.c.effective_from <= as_of,
-        and_(
-            _i.c.effective_from.is_(None),
-            or_(_i.c.effective_to.is_not(None), _i.c.first_seen_at <= as_of),
-        ),
-    )
+        row[name] = money.from_nano(row.pop(f"{name}_nusd"))
+    row["model_name"] = row["model_name"] or row["offering_name"]
+    return row
 
 
 def prices_as_of(
-    connection: Connection,
+    reader: Reader,
     as_of: datetime,
     *,
     model: str | None = None,
@@ -104,170 +64,170 @@ def prices_as_of(
     tier: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every offering's price in force at ``as_of`` (future-dated prices excluded)."""
-    statement = _price_select().where(
-        _i.c.superseded_at.is_(None),
-        _starts_by(as_of),
-        or_(_i.c.effective_to.is_(None), _i.c.effective_to > as_of),
-    )
+    params: dict[str, Any] = {"as_of": as_of}
+    narrow = ""
     if model:
-        statement = statement.where(_model_filter(model))
-    if source:
-        statement = statement.where(_o.c.source_id == source)
+        narrow += f" AND i.offering_pk IN ({_MATCHING_OFFERINGS})"
+        params.update(_model_params(model))
     if tier:
-        statement = statement.where(_i.c.tier == tier)
-    statement = statement.order_by(
-        func.lower(func.coalesce(_m.c.name, _o.c.name)),
-        _o.c.source_id,
-        _o.c.provider,
-        _o.c.offering_id,
-        _i.c.tier,
-    )
-    return [_price_row(row) for row in connection.execute(statement)]
+        narrow += " AND i.tier = :tier"
+        params["tier"] = tier
+    source_filter = ""
+    if source:
+        source_filter = " AND o.source_id = :source"
+        params["source"] = source
+    # Two index paths, one per kind of interval in force: still open, or ending later.
+    sql = f"""
+WITH live AS (
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL AND {_STARTED}{narrow}
+    UNION ALL
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to > :as_of AND {_STARTED}{narrow}
+)
+{_PRICE_SELECT}
+FROM live i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
+WHERE 1 = 1{source_filter}
+ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, i.tier
+"""
+    return [_price_row(row) for row in reader.rows(sql, params)]
 
 
-def unmatched_offerings(connection: Connection) -> list[dict[str, Any]]:
-    """Offerings whose model no crosswalk entry names and no other source prices."""
-    curated_models = select(table_of(ModelAlias).c.model_id)
-    sources_per_model = (
-        select(_o.c.model_id, func.count(func.distinct(_o.c.source_id)).label("sources"))
-        .group_by(_o.c.model_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            _o.c.source_id.label("source"),
-            _o.c.provider,
-            _o.c.offering_id,
-            _o.c.name.label("offering_name"),
-            _o.c.model_id,
-            _o.c.first_seen_at,
-            _o.c.withdrawn_at,
-        )
-        .join(sources_per_model, sources_per_model.c.model_id == _o.c.model_id)
-        .where(sources_per_model.c.sources == 1, _o.c.model_id.not_in(curated_models))
-        .order_by(_o.c.source_id, _o.c.offering_id)
-    )
-    return [dict(row._mapping) for row in connection.execute(statement)]
-
-
-def price_history(
-    connection: Connection, model: str, *, include_superseded: bool = True
-) -> list[dict[str, Any]]:
+def price_history(reader: Reader, model: str, *, include_superseded: bool = True) -> list[dict[str, Any]]:
     """Every interval of every offering of the matching models, oldest first per offering."""
-    statement = _price_select().where(_model_filter(model))
-    if not include_superseded:
-        statement = statement.where(_i.c.superseded_at.is_(None))
-    statement = statement.order_by(
-        _o.c.model_id,
-        _o.c.source_id,
-        _o.c.provider,
-        _o.c.offering_id,
-        _i.c.tier,
-        func.coalesce(_i.c.effective_from, datetime.min),
-        _i.c.first_seen_at,
-    )
-    return [_price_row(row) for row in connection.execute(statement)]
+    live = "" if include_superseded else " AND i.superseded_at IS NULL"
+    sql = f"""
+{_PRICE_SELECT}
+FROM price_interval i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
+WHERE i.offering_pk IN ({_MATCHING_OFFERINGS}){live}
+ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
+         i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
+"""
+    return [_price_row(row) for row in reader.rows(sql, _model_params(model))]
 
 
-def _rows(connection: Connection, statement) -> list[dict[str, Any]]:
-    return [dict(row._mapping) for row in connection.execute(statement)]
+def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:
+    """Offerings whose model no crosswalk entry names and no other source prices."""
+    sql = """
+SELECT o.source_id AS source, o.provider, o.offering_id, o.name AS offering_name, o.model_id,
+       o.first_seen_at, o.withdrawn_at
+FROM offering o
+JOIN (SELECT model_id, count(DISTINCT source_id) AS sources FROM offering GROUP BY model_id) per_model
+  ON per_model.model_id = o.model_id
+WHERE per_model.sources = 1 AND o.model_id NOT IN (SELECT model_id FROM model_alias)
+ORDER BY o.source_id, o.offering_id
+"""
+    return reader.rows(sql)
 
 
 def signals(
-    connection: Connection,
+    reader: Reader,
     *,
     category: str | None = None,
     entity: str | None = None,
     since: date | None = None,
 ) -> list[dict[str, Any]]:
-    table = table_of(Signal)
-    statement = select(table).order_by(table.c.date.desc(), table.c.entity)
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if category:
-        statement = statement.where(table.c.category == category)
+        conditions.append("category = :category")
+        params["category"] = category
     if entity:
-        statement = statement.where(func.lower(table.c.entity).like(f"%{entity.lower()}%"))
+        conditions.append("lower(entity) LIKE :entity")
+        params["entity"] = f"%{entity.lower()}%"
     if since:
-        statement = statement.where(table.c.date >= since)
-    return _rows(connection, statement)
+        conditions.append("date >= :since")
+        params["since"] = since
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return reader.rows(f"SELECT * FROM signal {where} ORDER BY date DESC, entity, id", params)
 
 
 def releases(
-    connection: Connection,
+    reader: Reader,
     *,
     lab: str | None = None,
     since: date | None = None,
     open_weights: bool | None = None,
 ) -> list[dict[str, Any]]:
-    table = table_of(Release)
-    statement = select(table).order_by(table.c.date.desc(), table.c.lab)
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
     if lab:
-        statement = statement.where(func.lower(table.c.lab).like(f"%{lab.lower()}%"))
+        conditions.append("lower(lab) LIKE :lab")
+        params["lab"] = f"%{lab.lower()}%"
     if since:
-        statement = statement.where(table.c.date >= since)
+        conditions.append("date >= :since")
+        params["since"] = since
     if open_weights is True:
-        statement = statement.where(table.c.open_weights == "yes")
-    return _rows(connection, statement)
+        conditions.append("open_weights = 'yes'")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    return reader.rows(f"SELECT * FROM release {where} ORDER BY date DESC, lab, id", params)
 
 
-def source_status(connection: Connection) -> dict[str, dict[str, Any]]:
+def source_status(reader: Reader) -> dict[str, dict[str, Any]]:
     """Per source id: last success, last error (if after it), offerings and price rows."""
-    runs = table_of(FetchRun)
     status: dict[str, dict[str, Any]] = {}
-    last_ok = dict(
-        connection.execute(
-            select(runs.c.source_id, func.max(runs.c.finished_at))
-            .where(runs.c.status == "ok")
-            .group_by(runs.c.source_id)
-        ).all()
-    )
-    latest = connection.execute(
-        select(runs.c.source_id, runs.c.status, runs.c.error, runs.c.finished_at).where(
-            runs.c.id.in_(select(func.max(runs.c.id)).group_by(runs.c.source_id))
+    last_ok = {
+        row["source_id"]: row["last_success"]
+        for row in reader.rows(
+            "SELECT source_id, max(finished_at) AS last_success FROM fetch_run "
+            "WHERE status = 'ok' GROUP BY source_id"
         )
-    ).all()
+    }
+    latest = reader.rows(
+        "SELECT source_id, status, error, finished_at FROM fetch_run "
+        "WHERE id IN (SELECT max(id) FROM fetch_run GROUP BY source_id)"
+    )
     for row in latest:
-        entry = status.setdefault(row.source_id, {})
-        entry["last_success"] = last_ok.get(row.source_id)
-        if row.status != "ok":
-            entry["last_error"], entry["last_error_at"] = row.error, row.finished_at
-    counts = connection.execute(
-        select(_o.c.source_id, func.count(func.distinct(_o.c.id)), func.count(_i.c.id))
-        .select_from(_o.outerjoin(_i, _i.c.offering_pk == _o.c.id))
-        .group_by(_o.c.source_id)
-    ).all()
-    for source_id, offerings, price_rows in counts:
-        entry = status.setdefault(source_id, {})
-        entry["offerings"], entry["price_rows"] = offerings, price_rows
+        entry = status.setdefault(row["source_id"], {})
+        entry["last_success"] = last_ok.get(row["source_id"])
+        if row["status"] != "ok":
+            entry["last_error"], entry["last_error_at"] = row["error"], row["finished_at"]
+    counts = reader.rows(
+        """
+SELECT o.source_id, count(DISTINCT o.id) AS offerings, count(i.id) AS price_rows
+FROM offering o LEFT JOIN price_interval i ON i.offering_pk = o.id
+GROUP BY o.source_id
+"""
+    )
+    for row in counts:
+        entry = status.setdefault(row["source_id"], {})
+        entry["offerings"], entry["price_rows"] = row["offerings"], row["price_rows"]
     return status
 
 
-def current_data_version(connection: Connection) -> int:
+def data_version(reader: Reader) -> int:
     """The data version readers poll: it moves when a run finishes or curated data loads."""
-    return data_version(connection)
+    value = reader.scalar("SELECT value FROM meta WHERE key = 'data_version'")
+    return int(value) if value and str(value).isdigit() else 0
 
 
 # What a filter value can be checked against: the distinct values of these columns.
 _KNOWN_VALUE_COLUMNS = {
-    "source": (_o, "source_id"),
-    "tier": (_i, "tier"),
-    "signal.category": (table_of(Signal), "category"),
-    "release.lab": (table_of(Release), "lab"),
+    "source": ("offering", "source_id"),
+    "tier": ("price_interval", "tier"),
+    "signal.category": ("signal", "category"),
+    "release.lab": ("release", "lab"),
 }
 
 
-def known_values(connection: Connection, what: str) -> list[str]:
+def known_values(reader: Reader, what: str) -> list[str]:
     """The distinct stored values of a filterable column, sorted (for "known values are ...")."""
     table, column = _KNOWN_VALUE_COLUMNS[what]
-    values = connection.execute(select(table.c[column]).distinct()).scalars()
+    values = reader.column(f"SELECT DISTINCT {column} FROM {table}")
     return sorted(value for value in values if value)
 
 
-def row_counts(connection: Connection) -> dict[str, int]:
+def row_counts(reader: Reader) -> dict[str, int]:
     """Rows per table, for ``db info``."""
-    from frontier_watch.store.tables import SQLModel
-
-    counts = {}
-    for name, table in SQLModel.metadata.tables.items():
-        if name != "schema_migration":
-            counts[name] = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    return counts
+    if reader.dialect == "sqlite":
+        names = reader.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")
+    else:
+        names = reader.column(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "ORDER BY table_name"
+        )
+    return {
+        name: int(reader.scalar(f'SELECT count(*) FROM "{name}"'))
+        for name in names
+        if name != "schema_migration" and not name.startswith("sqlite_")
+    }

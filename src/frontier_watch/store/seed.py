@@ -32,9 +32,10 @@ from frontier_watch.sources.curated import (
 )
 from frontier_watch.store.curated_facts import record_benchmark_scores, record_trend_claims
 from frontier_watch.store.database import Database, open_database, upsert_rows
-from frontier_watch.store.meta import bump_data_version
+from frontier_watch.store.meta import bump_data_version, get_value, set_value
 from frontier_watch.store.model_identity import record_crosswalk
 from frontier_watch.store.price_intervals import Provenance, record_offerings
+from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
 from frontier_watch.store.tables import CuratedLoad, table_of
 from frontier_watch.store.write_context import WriteContext
 from frontier_watch.store.writers import WRITERS
@@ -68,14 +69,19 @@ def seed_curated(
     """
     folder = folder or data_dir()
     now = now or utc_now()
+    stamp = curated_stamp(folder)
     loads = table_of(CuratedLoad)
     with engine.connect() as connection:
+        if get_value(connection, CURATED_STAMP_KEY) == stamp:
+            return {}  # the files are as they were at the last load: nothing to hash or read
         loaded: dict[str, str] = dict(connection.execute(select(loads.c.name, loads.c.content_hash)).all())
     pending = [
         (name, path, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in curated_files(folder)
     ]
     pending = [item for item in pending if loaded.get(item[0]) != item[2]]
     if not pending:
+        with engine.begin() as connection:
+            set_value(connection, CURATED_STAMP_KEY, stamp)
         return {}
     crosswalk = folder / CROSSWALK_FILE
     identity = identity_from_rows(_crosswalk_rows(crosswalk)) if crosswalk.is_file() else Identity({}, {})
@@ -91,6 +97,8 @@ def seed_curated(
             )
             bump_data_version(connection)
         result[name] = rows
+    with engine.begin() as connection:
+        set_value(connection, CURATED_STAMP_KEY, stamp)
     return result
 
 

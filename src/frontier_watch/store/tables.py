@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index, Table, UniqueConstraint
+from sqlalchemy import DateTime, Index, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -111,7 +111,22 @@ class PriceInterval(SQLModel, table=True):
     """Prices of one offering and tier over one span of effective time."""
 
     __tablename__ = "price_interval"
-    __table_args__ = (Index("ix_price_interval_lookup", "offering_pk", "tier", "effective_from"),)
+    __table_args__ = (
+        Index("ix_price_interval_lookup", "offering_pk", "tier", "effective_from"),
+        Index(
+            "ix_price_interval_open",
+            "offering_pk",
+            "tier",
+            sqlite_where=text("superseded_at IS NULL AND effective_to IS NULL"),
+            postgresql_where=text("superseded_at IS NULL AND effective_to IS NULL"),
+        ),
+        Index(
+            "ix_price_interval_ends",
+            "effective_to",
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     offering_pk: int = Field(foreign_key="offering.id", index=True)
     tier: str = "default"

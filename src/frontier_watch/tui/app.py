@@ -15,6 +15,7 @@ from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
 from frontier_watch.store import queries
 from frontier_watch.store.database import Database
+from frontier_watch.store.reading import reader_for
 
 # (heading, row key, widest the column may grow)
 PRICE_COLUMNS = (
@@ -89,11 +90,11 @@ class FrontierWatchApp(App[None]):
         The version and the rows are read in one transaction, so rows that land after the
         version was read are seen on the next poll, never lost.
         """
-        with self.database.engine.connect() as connection, connection.begin():
-            version = queries.current_data_version(connection)
+        with reader_for(self.database) as reader, reader.snapshot():
+            version = queries.data_version(reader)
             if only_if_changed and version == self._data_version:
                 return
-            rows = queries.prices_as_of(connection, self._clock())
+            rows = queries.prices_as_of(reader, self._clock())
         self.call_from_thread(self._show_prices, rows, version)
 
     def check_for_new_data(self) -> None:

@@ -1,0 +1,115 @@
+"""Read commands against a plain python3 + sqlite3 process answering the same query.
+
+Usage: python bench/read_commands.py [RUNS]
+Goal: each command within 4x of the baseline (median wall time of a whole process), and
+``--help`` under 0.1 s. The database is the seeded curated data, made once in a temporary
+folder. The baseline runs the very SQL the command runs (taken from store/queries.py with
+its parameters filled in) and prints the rows as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from frontier_watch.clock import end_of_day, utc_now
+from frontier_watch.store import queries
+from frontier_watch.store.reading import SQLITE_TIME, Reader, open_reader
+
+GOAL = 4.0
+
+
+class Recorder(Reader):
+    """A reader that remembers the SQL and parameters it ran."""
+
+    def __init__(self, inner: Reader) -> None:
+        super().__init__(inner._connection, inner.dialect)
+        self.statements: list[tuple[str, dict]] = []
+
+    def _execute(self, sql, params):
+        self.statements.append((sql, dict(params)))
+        return super()._execute(sql, params)
+
+
+def captured_sql(db: str, call) -> list[tuple[str, dict]]:
+    reader = Recorder(open_reader(db))
+    call(reader)
+    return reader.statements
+
+
+BASELINE = """
+import json, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+for sql, params in json.loads(sys.argv[2]):
+    rows = connection.execute(sql, params).fetchall()
+    sys.stdout.write(json.dumps(rows, default=str))
+"""
+
+
+def baseline_command(db: str, statements: list[tuple[str, dict]]) -> list[str]:
+    def plain(value):
+        if hasattr(value, "strftime") and hasattr(value, "hour"):
+            return value.strftime(SQLITE_TIME)
+        if isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    payload = [(sql, {key: plain(value) for key, value in params.items()}) for sql, params in statements]
+    return [sys.executable, "-c", BASELINE, db, json.dumps(payload)]
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory() as folder:
+        db = str(Path(folder) / "fw.db")
+        os.environ["FRONTIER_WATCH_HOME"] = folder
+        open_reader(db).close()  # create, migrate and seed once
+        now = utc_now()
+        cases = [
+            ("prices", ["prices"], lambda r: queries.prices_as_of(r, now)),
+            ("prices --json", ["prices", "--json"], lambda r: queries.prices_as_of(r, now)),
+            (
+                "prices --as-of 2025-02-01 --json",
+                ["prices", "--as-of", "2025-02-01", "--json"],
+                lambda r: queries.prices_as_of(r, end_of_day(date(2025, 2, 1))),
+            ),
+            (
+                "history deepseek-r1",
+                ["history", "deepseek-r1"],
+                lambda r: queries.price_history(r, "deepseek-r1"),
+            ),
+            ("releases", ["releases"], lambda r: queries.releases(r)),
+            ("signals", ["signals"], lambda r: queries.signals(r)),
+        ]
+        tool = [sys.executable, "-m", "frontier_watch", "--db", db]
+        print(f"runs per command {runs}; median wall time of a whole process; goal within {GOAL:.0f}x")
+        print(f"{'command':<36}{'frontier-watch':>16}{'python+sqlite3':>16}{'ratio':>8}")
+        worst = 0.0
+        for name, argv, call in cases:
+            ours = median_seconds(tool + argv, runs)
+            base = median_seconds(baseline_command(db, captured_sql(db, call)), runs)
+            worst = max(worst, ours / base)
+            print(f"{name:<36}{ours * 1000:>13.1f} ms{base * 1000:>13.1f} ms{ours / base:>7.2f}x")
+        help_time = median_seconds(tool[:3] + ["--help"], runs)
+        print(f"{'--help':<36}{help_time * 1000:>13.1f} ms{'':>16}{'':>8}  (goal < 100 ms)")
+        print(f"worst ratio {worst:.2f}x: goal {'met' if worst <= GOAL else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

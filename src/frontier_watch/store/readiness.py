@@ -1,0 +1,25 @@
+"""Is a database ready to read as it is? Two cheap checks that need no SQLAlchemy.
+
+* ``SCHEMA_HEAD``: the newest schema version (migrations.py checks it matches its list).
+* ``curated_stamp()``: the names, sizes and modification times of the curated files; a
+  database that loaded the files with this stamp needs no seeding, and nothing is hashed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontier_watch.paths import data_dir
+
+SCHEMA_HEAD = 4
+CURATED_STAMP_KEY = "curated_stamp"
+
+
+def curated_stamp(folder: Path | None = None) -> str:
+    """A short text that changes whenever a curated file is added, removed or rewritten."""
+    folder = (folder or data_dir()).resolve()
+    parts = [str(folder)]
+    for path in sorted(folder.rglob("*.csv")):
+        stat = path.stat()
+        parts.append(f"{path.relative_to(folder).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return ";".join(parts)

@@ -1,0 +1,191 @@
+"""Reading: plain SQL with :named parameters, without the ORM, on SQLite or PostgreSQL.
+
+Read commands must start at once, so on SQLite a read goes straight through the
+``sqlite3`` driver: no SQLAlchemy, no pydantic. The same SQL runs on PostgreSQL through
+SQLAlchemy, imported only then. :func:`open_reader` also skips migrating and seeding when
+the database is already at the current schema and has loaded the curated files as they
+are now (checked by a cheap file stamp, not by hashing them).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp
+
+if TYPE_CHECKING:
+    from frontier_watch.store.database import Database
+
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DATETIME on SQLite; text compares in order
+_DAY_COLUMNS = frozenset({"date", "day", "deprecation_date", "release_date"})
+_TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success"})
+
+
+def _is_time(name: str) -> bool:
+    return name.endswith("_at") or name in _TIME_COLUMNS
+
+
+def _is_day(name: str) -> bool:
+    return name in _DAY_COLUMNS
+
+
+class Reader:
+    """One read connection. ``rows`` returns dicts with dates and times as Python objects."""
+
+    def __init__(self, connection: Any, dialect: str, *, driver: str = "sqlite3") -> None:
+        self._connection = connection
+        self.dialect = dialect
+        self._driver = driver  # sqlite3 (the fast path) or sqlalchemy
+
+    @classmethod
+    def from_sqlalchemy(cls, connection: Any) -> Reader:
+        """A reader over an SQLAlchemy connection (PostgreSQL, or tests holding one)."""
+        return cls(connection, connection.dialect.name, driver="sqlalchemy")
+
+    # -- the two drivers ------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[tuple]]:
+        if self.dialect == "sqlite":
+            params = {key: _sqlite_param(value) for key, value in params.items()}
+        if self._driver == "sqlite3":
+            cursor = self._connection.execute(sql, params)
+            names = [column[0] for column in cursor.description or ()]
+            return names, cursor.fetchall()
+        from sqlalchemy import text
+
+        result = self._connection.execute(text(sql), dict(params))
+        return list(result.keys()), [tuple(row) for row in result]
+
+    # -- what callers use -----------------------------------------------------------
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        names, rows = self._execute(sql, params or {})
+        if self.dialect != "sqlite":
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        converters = [_time if _is_time(name) else _day if _is_day(name) else None for name in names]
+        if not any(converters):
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return [
+            {
+                name: (convert(value) if convert is not None and value is not None else value)
+                for name, convert, value in zip(names, converters, row, strict=True)
+            }
+            for row in rows
+        ]
+
+    def column(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The first column of every row."""
+        return [row[0] for row in self._execute(sql, params or {})[1]]
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        rows = self._execute(sql, params or {})[1]
+        return rows[0][0] if rows else None
+
+    def has_table(self, name: str) -> bool:
+        if self.dialect == "sqlite":
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+        else:
+            sql = "SELECT 1 FROM information_schema.tables WHERE table_name = :name"
+        return self.scalar(sql, {"name": name}) is not None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Reader]:
+        """Reads inside one transaction see one state of the database."""
+        if self._driver == "sqlite3":
+            self._connection.execute("BEGIN")
+            try:
+                yield self
+            finally:
+                self._connection.execute("COMMIT")
+        else:
+            with self._connection.begin():
+                yield self
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sqlite_param(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime(SQLITE_TIME)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _time(text: Any) -> datetime:
+    return text if isinstance(text, datetime) else datetime.fromisoformat(text)
+
+
+def _day(text: Any) -> date:
+    return text if isinstance(text, date) else date.fromisoformat(text[:10])
+
+
+def _sqlite_connection(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; snapshot() begins one when asked.
+    connection = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout=10000")
+    connection.execute("PRAGMA query_only=ON")
+    return connection
+
+
+def reader_for(database: Database) -> Reader:
+    """A reader on an open database: the sqlite3 driver for a file, SQLAlchemy otherwise."""
+    path = database.sqlite_path
+    if path is not None:
+        return Reader(_sqlite_connection(path), "sqlite")
+    return Reader.from_sqlalchemy(database.engine.connect())
+
+
+def sqlite_file(location: str) -> Path | None:
+    """The file behind a location when it is a plain SQLite path or sqlite:/// URL."""
+    if location.startswith("sqlite:///"):
+        location = location[len("sqlite:///") :]
+    elif "://" in location:
+        return None
+    if location in ("", ":memory:") or "?" in location:
+        return None
+    return Path(location).expanduser().resolve()
+
+
+def ready_reader(location: str) -> Reader | None:
+    """A reader straight on an SQLite file that needs no migration and no seeding, else None."""
+    path = sqlite_file(location)
+    if path is None or not path.is_file():
+        return None
+    try:
+        reader = Reader(_sqlite_connection(path), "sqlite")
+    except sqlite3.Error:
+        return None
+    try:
+        if not reader.has_table("meta"):
+            raise LookupError
+        version = reader.scalar("SELECT max(version) FROM schema_migration")
+        stamp = reader.scalar("SELECT value FROM meta WHERE key = 'curated_stamp'")
+        if version == SCHEMA_HEAD and stamp == curated_stamp():
+            return reader
+    except (sqlite3.Error, LookupError):
+        pass
+    reader.close()
+    return None
+
+
+def open_reader(location: str) -> Reader:
+    """A reader on the database at ``location``, migrating and seeding it first if it needs that."""
+    reader = ready_reader(location)
+    if reader is not None:
+        return reader
+    from frontier_watch.store.seed import open_seeded_database
+
+    return reader_for(open_seeded_database(location))
