@@ -42,7 +42,7 @@ def test_no_command_and_no_terminal_prints_usage_and_exits_2(tmp_path):
     assert "needs a terminal" in result.stderr
 
 
-@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("width", [20, 40, 80, 120])
 @pytest.mark.parametrize(
     "argv",
     [
@@ -96,6 +96,9 @@ def test_config_after_the_command_is_read(capsys, tmp_path, db):
         (["prices", "--tier", "batch"], ["'batch'", "default", "off-peak"]),
         (["signals", "--category", "export control"], ["'export control'", "export_control"]),
         (["releases", "--lab", "nosuchlab"], ["'nosuchlab'", "DeepSeek"]),
+        (["signals", "--entity", "nosuch"], ["'nosuch'", "xAI"]),
+        (["history", "deepsek-r1"], ["'deepsek-r1'", "close matches: deepseek-r1"]),
+        (["prices", "--model", "claude-sonet-4"], ["close matches: claude-sonnet-4"]),
     ],
 )
 def test_a_filter_that_matches_nothing_known_lists_the_known_values(capsys, db, argv, mentions):
@@ -107,7 +110,7 @@ def test_a_filter_that_matches_nothing_known_lists_the_known_values(capsys, db, 
 
 
 def test_a_filter_with_known_values_but_no_rows_says_only_no_rows(capsys, db):
-    assert main(["--db", db, "prices", "--source", "openrouter", "--model", "zzz-no-model"]) == 0
+    assert main(["--db", db, "prices", "--source", "genai-prices", "--model", "davinci"]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("no prices")
     assert captured.err == ""
@@ -155,3 +158,39 @@ def test_prices_blended_follows_the_configured_weights(capsys, tmp_path, db):
     assert main([*argv, "--blended", "--json"]) == 0
     [gpt4] = [row for row in json.loads(capsys.readouterr().out) if row["offering_id"] == "gpt-4"]
     assert gpt4["blended_usd_per_mtok"] == 45
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[server]\nport = 8080\n\n[database]\nurl = "app.db"\n',  # shares a section name with ours
+        '[sources.my_logs]\ntype = "file"\ninclude = ["/var/log/*.log"]\n',  # only sources we do not know
+        "[package\nname = 'broken'\n",  # not even TOML
+    ],
+)
+def test_a_foreign_config_toml_is_never_used_not_even_its_database(capsys, db, text):
+    Path("config.toml").write_text(text)
+    assert main(["--db", db, "prices", "--model", "gpt-4", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)
+    assert "config.toml: ignored" in captured.err and "--config" in captured.err
+    assert not Path("app.db").exists()
+
+
+def test_after_a_foreign_config_toml_the_user_config_is_read(capsys, isolated_home, tmp_path):
+    Path("config.toml").write_text("[server]\nport = 1\n")
+    (isolated_home / "config.toml").write_text(f'[database]\nurl = "{tmp_path / "mine.db"}"\n')
+    assert main(["db", "info", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["location"] == str(tmp_path / "mine.db")
+
+
+def test_wide_characters_count_as_two_cells_and_are_never_cut_in_half(capsys, monkeypatch):
+    from frontier_watch.output import write_table
+    from frontier_watch.public_rows import Column, Listing
+
+    monkeypatch.setenv("COLUMNS", "30")
+    rows = [{"name": "深度求索模型名称很长很长很长", "price": 1.5}, {"name": "plain", "price": 22}]
+    write_table(rows, Listing((Column("name", "name"), Column("price", "price", numeric=True))))
+    lines = capsys.readouterr().out.splitlines()
+    assert all(cell_len(line) <= 30 for line in lines)
+    assert lines[2].endswith("1.5") and "…" in lines[2]

@@ -160,3 +160,67 @@ def test_a_newer_schema_is_refused(tmp_path):
         assert "newer than this frontier-watch" in str(exc)
     else:
         raise AssertionError("a newer schema must be refused")
+
+
+def test_a_migration_that_fails_half_way_leaves_no_trace(tmp_path, monkeypatch):
+    """DDL is transactional here: a failure after some statements undoes all of them."""
+    engine = make_engine(str(tmp_path / "half.db"))
+    migrations.upgrade(engine)
+
+    def half(connection):
+        connection.exec_driver_sql("CREATE TABLE half_done (a INTEGER)")
+        connection.exec_driver_sql("ALTER TABLE release ADD COLUMN half_column VARCHAR")
+        raise RuntimeError("the third statement fails")
+
+    monkeypatch.setattr(
+        migrations,
+        "MIGRATIONS",
+        (*migrations.MIGRATIONS, migrations.Migration(migrations.HEAD + 1, "half", half)),
+    )
+    monkeypatch.setattr(migrations, "HEAD", migrations.HEAD + 1)
+    with pytest.raises(RuntimeError):
+        migrations.upgrade(engine)
+    inspector = inspect(engine)
+    assert not inspector.has_table("half_done")
+    assert "half_column" not in {column["name"] for column in inspector.get_columns("release")}
+    assert migrations.current_version(engine) == migrations.HEAD - 1
+
+
+def test_version_2_rows_that_share_a_new_key_upgrade_to_distinct_keys(tmp_path):
+    """Version 2 allowed two signals with no metric on the same date, entity and item."""
+    engine = make_engine(str(tmp_path / "v2.db"))
+    migrations.upgrade(engine, target=2)
+    with engine.begin() as connection:
+        for value in (1, 2):
+            connection.exec_driver_sql(
+                "INSERT INTO signal (source_url, evidence, origin, date, date_precision, category, entity, "
+                "item, value, first_seen_at) VALUES ('https://x.test', 'rumor', 'curated', '2025-01-01', "
+                f"'day', 'capex', 'Lab', 'spend', {value}, '2025-01-02 00:00:00.000000')"
+            )
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        keys = connection.exec_driver_sql("SELECT signal_key FROM signal ORDER BY id").scalars().all()
+    assert len(set(keys)) == 2 and keys[0] == "2025-01-01|Lab|spend|"
+
+
+def test_two_releases_from_one_source_may_share_lab_model_and_date(tmp_path):
+    """A release is identified by its source and key (say a repo id), not by lab, model and date."""
+    from datetime import date, datetime
+
+    from frontier_watch.batch import ReleaseFact
+    from frontier_watch.identity import Identity
+    from frontier_watch.store.releases import WRITER
+    from frontier_watch.store.write_context import WriteContext
+
+    engine = make_engine(str(tmp_path / "r.db"))
+    migrations.upgrade(engine)
+    context = WriteContext(
+        "huggingface", datetime(2026, 1, 1), Identity({}, {}), "https://hf.test", "vendor-claim"
+    )
+    facts = [
+        ReleaseFact(key=f"org/model-{variant}", date=date(2026, 1, 1), lab="Org", model="Model")
+        for variant in ("base", "instruct")
+    ]
+    with engine.begin() as connection:
+        counts = WRITER.write(connection, context, facts)
+    assert counts.new == 2

@@ -97,7 +97,7 @@ def test_a_kind_registered_in_a_test_fetches_end_to_end(registered_kind, isolate
         assert again["new"] == 0 and again["changed"] == 0 and again["unchanged"] == 3
 
     assert main(["--db", db, "signals", "--entity", "xAI", "--json"]) == 0
-    [colossus] = [row for row in json.loads(capsys.readouterr().out) if row["source_id"] == "gpu-list"]
+    [colossus] = [row for row in json.loads(capsys.readouterr().out) if row["source"] == "gpu-list"]
     assert colossus["value"] == 100000 and colossus["category"] == "cluster"
     assert colossus["evidence"] == "press-report"  # the spec's class, since the row names none
     assert colossus["source_url"] == server.url("/clusters")

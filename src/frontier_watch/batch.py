@@ -59,6 +59,9 @@ class PricedOffering:
     confidence: str | None = None
     notes: str | None = None
 
+    def identity(self) -> tuple[str, str]:
+        return (self.provider, self.offering_id)
+
 
 @dataclass
 class SourcedFields:
@@ -98,6 +101,10 @@ class ReleaseFact(SourcedFields):
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
 
+    def identity(self) -> str:
+        """The release at its source: its key, or lab|model|date when the source gives none."""
+        return self.key or f"{self.lab}|{self.model}|{self.date}"
+
 
 @dataclass
 class RepoStat:
@@ -106,6 +113,9 @@ class RepoStat:
     repo_id: str
     downloads: int | None = None
     likes: int | None = None
+
+    def identity(self) -> str:
+        return self.repo_id
 
 
 @dataclass
@@ -124,6 +134,10 @@ class SignalFact(SourcedFields):
     value_text: str | None = None  # a status rather than a number ("rescinded")
     unit: str | None = None
 
+    def identity(self) -> str:
+        """The signal at its source: its key, or date|entity|item|metric when the source gives none."""
+        return self.key or f"{self.date}|{self.entity}|{self.item}|{self.metric or ''}"
+
 
 @dataclass
 class FeedEntry:
@@ -135,6 +149,9 @@ class FeedEntry:
     published_at: datetime | None = None
     summary: str | None = None
     matched: tuple[str, ...] = ()  # the spec's keywords the entry matched
+
+    def identity(self) -> str:
+        return self.key
 
 
 @dataclass

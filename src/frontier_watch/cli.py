@@ -77,6 +77,19 @@ def _emit(
     output.emit(rows, listing, as_json=args.json, wide=getattr(args, "wide", False), empty_message=empty)
 
 
+def _suggest_models(reader, text: str) -> None:
+    """No model matched: name the closest known ones (stderr)."""
+    import difflib
+
+    from frontier_watch.store import queries
+
+    names = queries.model_names(reader)
+    lowered = {name.lower(): name for name in names}
+    close = difflib.get_close_matches(text.lower(), list(lowered), n=5, cutoff=0.6)
+    hint = f"; close matches: {', '.join(lowered[name] for name in close)}" if close else ""
+    _warn(f"no model matches {text!r}{hint}")
+
+
 def _explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
     """A filter value that matches nothing known: say what the known values are (stderr)."""
     shown = ", ".join(known) if known else "none yet"
@@ -128,6 +141,8 @@ def _round_usd(value: float | None) -> float | None:
 def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
     from frontier_watch.store import queries
 
+    if args.model and not queries.price_history(reader, args.model):
+        _suggest_models(reader, args.model)
     if args.source and args.source not in (known := queries.known_values(reader, "source")):
         _explain_no_match("source", args.source, known)
     if args.tier and args.tier not in (known := queries.known_values(reader, "tier")):
@@ -154,6 +169,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     _, reader = _reader(args)
     with reader:
         rows = queries.price_history(reader, args.model)
+        if not rows:
+            _suggest_models(reader, args.model)
     records = [public_rows.price_record(row) for row in rows]
     if not args.json:
         for record in records:
@@ -186,6 +203,7 @@ class FactListing:
     help: str
     query: str  # the function in store.queries
     listing: str  # the Listing in public_rows
+    record: str  # the function in public_rows that gives a row its public shape
     filters: tuple[FactFilter, ...]
 
 
@@ -195,6 +213,7 @@ FACT_LISTINGS = (
         "infrastructure signals: clusters, power, capex, export rules",
         "signals",
         "SIGNALS",
+        "signal_record",
         (
             FactFilter(
                 "--category",
@@ -203,7 +222,13 @@ FACT_LISTINGS = (
                 "cluster, power, capex, export_control, ...",
                 column="signal.category",
             ),
-            FactFilter("--entity", "entity", "entity", "only entities containing this text (e.g. xAI)"),
+            FactFilter(
+                "--entity",
+                "entity",
+                "entity",
+                "only entities containing this text (e.g. xAI)",
+                column="signal.entity",
+            ),
             FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
         ),
     ),
@@ -212,6 +237,7 @@ FACT_LISTINGS = (
         "model releases with licence and openness",
         "releases",
         "RELEASES",
+        "release_record",
         (
             FactFilter("--lab", "lab", "lab", "only labs containing this text", column="release.lab"),
             FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
@@ -238,7 +264,8 @@ def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
                         known = queries.known_values(reader, item.column)
                         if not any(value.lower() in candidate.lower() for candidate in known):
                             _explain_no_match(item.label, value, known)
-        _emit(args, rows, getattr(public_rows, spec.listing))
+        record = getattr(public_rows, spec.record)
+        _emit(args, [record(row) for row in rows], getattr(public_rows, spec.listing))
         return EXIT_OK
 
     return handler
@@ -343,17 +370,10 @@ def cmd_db(args: argparse.Namespace) -> int:
     from frontier_watch.store import migrations
 
     if args.db_command == "upgrade":
-        from frontier_watch.store.database import open_database
-        from frontier_watch.store.seed import seed_curated
+        from frontier_watch.store.seed import upgrade_database
 
-        settings = _settings(args)
-        try:
-            database = open_database(settings.database_url, migrate=False)
-            before = migrations.current_version(database.engine)
-            applied = migrations.upgrade(database.engine)
-            seeded = seed_curated(database.engine)
-        except migrations.SchemaError as exc:
-            raise UsageError(str(exc)) from None
+        result = upgrade_database(_settings(args).database_url)
+        applied, before, seeded = result.applied, result.before, result.seeded
         for migration in applied:
             print(f"applied migration {migration.version}: {migration.name}")
         if not applied:

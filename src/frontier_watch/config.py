@@ -98,30 +98,58 @@ def find_config_file(explicit: str | os.PathLike[str] | None = None) -> Path | N
     return None
 
 
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def foreign_reason(raw: dict[str, Any]) -> str | None:
+    """Why a config.toml found in the working directory looks like another program's, or None.
+
+    Ours has only our sections, and its [sources] tables name sources we know; a file with
+    any other section (or only unknown sources) is not read, so it can never point the
+    tool at another program's database.
+    """
+    unknown = sorted(set(raw) - KNOWN_SECTIONS)
+    if unknown:
+        return f"it has sections frontier-watch does not use ({', '.join(unknown)})"
+    sources = raw.get("sources")
+    if isinstance(sources, dict) and sources:
+        from frontier_watch.catalogue import load_catalogue
+
+        if not set(sources) & set(load_catalogue()):
+            return f"its [sources] name no source frontier-watch knows ({', '.join(sorted(sources))})"
+    return None
+
+
 def load_settings(
     config: str | os.PathLike[str] | None = None,
     db: str | None = None,
     catalogue: dict[str, SourceSpec] | None = None,
 ) -> Settings:
     """Read and validate the settings; raise ConfigError with a one-line reason."""
+    warnings: list[str] = []
     path = find_config_file(config)
     raw: dict[str, Any] = {}
-    if path is not None:
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read: {exc}") from None
-    where = str(path) if path else "defaults"
-    warnings: list[str] = []
     implicit = config is None and not os.environ.get("FRONTIER_WATCH_CONFIG")
-    if implicit and path == Path.cwd() / "config.toml" and raw and not set(raw) & KNOWN_SECTIONS:
-        # Another program's config.toml in the working directory is not ours to judge.
-        warnings.append(
-            f"{path}: ignored, it has none of frontier-watch's sections ({', '.join(sorted(KNOWN_SECTIONS))})"
-        )
-        path, raw, where = None, {}, "defaults"
+    if path is not None and implicit and path == Path.cwd() / "config.toml":
+        # A config.toml in the working directory may be another program's: read it only if
+        # it is plainly ours, else say so once and go on to the user config dir.
+        try:
+            reason = foreign_reason(_read_toml(path))
+        except ConfigError as exc:
+            reason = f"it is not valid TOML ({str(exc).split(': not valid TOML: ', 1)[-1]})"
+        if reason:
+            warnings.append(f"{path}: ignored, {reason}; pass --config {path.name} to use it anyway")
+            user_file = user_config_file()
+            path = user_file if user_file.is_file() else None
+    if path is not None:
+        raw = _read_toml(path)
+    where = str(path) if path else "defaults"
     values = _validate_sections(raw, where, warnings)
 
     base = path.parent if path else Path.cwd()

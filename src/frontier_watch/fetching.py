@@ -22,7 +22,7 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from frontier_watch.batch import Batch
+from frontier_watch.batch import PARTS, Batch
 from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
 from frontier_watch.errors import first_line
@@ -191,6 +191,7 @@ def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: 
             kept_ids=frozenset(item_id for item_id, _ in batch.skipped),
             withdraw_by_provider=kind.withdraw_by_provider,
             accept_shrink=spec.id in options.accept_shrink,
+            shrink_floor=spec.options.get("shrink_floor"),
         )
         with _WRITE_LOCK, engine.begin() as connection:
             counts = _write_batch(connection, kind, context, batch)
@@ -239,7 +240,7 @@ def _download_and_parse(
     spec: SourceSpec, kind: SourceKind, options: FetchOptions, summary: RunSummary, digest
 ) -> tuple[Batch, list[str]]:
     batch = Batch()
-    identities: dict[str, set] = {}
+    identities: dict[str, dict] = {}
     retries: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
     token_env = spec.options.get("token_env")
     auth = bearer_headers(token_env if isinstance(token_env, str) else None)
@@ -269,6 +270,11 @@ def _download_and_parse(
                 retries.extend(page.notes)
                 digest.update(page.body)
                 parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), spec)
+                undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
+                if undeclared:
+                    raise SourceFormatError(
+                        f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
+                    )
                 _check_duplicates(parsed, identities)
                 for offering in parsed.offerings:
                     if offering.source_url is None and page.url != spec.url:
@@ -278,26 +284,22 @@ def _download_and_parse(
     return batch, retries
 
 
-def _item_identity(part: str, item) -> object:
-    if part == "offerings":
-        return (item.provider, item.offering_id)
-    if part == "release_stats":
-        return item.repo_id
-    return item.key or id(item)
-
-
-def _check_duplicates(page: Batch, identities: dict[str, set]) -> None:
-    """The same item on two pages means the source is paging wrongly: refuse the fetch."""
-    for part in ("offerings", "releases", "release_stats", "signals", "feed_items"):
-        seen = identities.setdefault(part, set())
+def _check_duplicates(page: Batch, seen: dict[str, dict]) -> None:
+    """The same item twice in one fetch: a repeat with the same content is dropped (a page
+    boundary that moved); different content under one identity means the source is wrong."""
+    for part in PARTS:
+        known = seen.setdefault(part, {})
+        unique = []
         for item in getattr(page, part):
-            identity = _item_identity(part, item)
-            if identity in seen:
+            identity = item.identity()
+            if identity not in known:
+                known[identity] = item
+                unique.append(item)
+            elif known[identity] != item:
                 shown = identity[1] if isinstance(identity, tuple) else identity
-                raise SourceFormatError(
-                    f"duplicate {part.rstrip('s').replace('_', ' ')} id {shown!r} across pages"
-                )
-            seen.add(identity)
+                name = part.rstrip("s").replace("_", " ")
+                raise SourceFormatError(f"duplicate {name} id {shown!r} with different content")
+        setattr(page, part, unique)
 
 
 def _skip_note(skipped: list[tuple[str, str]]) -> str | None:

@@ -99,38 +99,50 @@ class Layout:
 
 
 def fit_columns(cells: list[list[str]], listing: Listing, width: int | None) -> Layout:
-    """Fit a table into ``width`` cells: shorten the widest text columns down to a floor, and
-    when even that is too wide, leave out the least important columns (highest priority
-    number, rightmost first). Numbers and dates are never shortened."""
+    """Fit a table into ``width`` cells.
+
+    In order, until it fits: leave out the least important columns (highest priority
+    number, rightmost first); shorten the widest text columns down to a floor; leave out
+    more columns from the right, keeping the first; shorten text below the floor. Numbers
+    and dates are never shortened; a line still too wide is cut at the edge by the caller.
+    """
     from rich.cells import cell_len
 
     columns = listing.columns
     natural = [
-        max(cell_len(column.heading), *(cell_len(line[index]) for line in cells))
-        for index, column in enumerate(columns)
-    ]
-    floors = [
-        natural[i]
-        if column.numeric or column.fixed
-        else min(natural[i], max(cell_len(column.heading), MIN_TEXT_WIDTH))
+        max(cell_len(column.heading), *(cell_len(line[i]) for line in cells))
         for i, column in enumerate(columns)
     ]
     shown = list(range(len(columns)))
     if width is None:
         return Layout(shown, natural, [])
 
-    def needed(indexes: list[int], sizes: list[int]) -> int:
-        return sum(sizes[i] for i in indexes) + GAP * (len(indexes) - 1)
+    def floor(i: int, least: int) -> int:
+        column = columns[i]
+        return natural[i] if column.numeric or column.fixed else min(natural[i], least)
+
+    floors = {i: floor(i, max(len(columns[i].heading), MIN_TEXT_WIDTH)) for i in shown}
+
+    def needed(sizes: dict[int, int]) -> int:
+        return sum(sizes[i] for i in shown) + GAP * (len(shown) - 1)
 
     hidden: list[str] = []
-    while len(shown) > 1 and needed(shown, floors) > width:
+
+    def leave_out(index: int) -> None:
+        shown.remove(index)
+        hidden.append(columns[index].heading)
+
+    while len(shown) > 1 and needed(floors) > width:
         drop = max(shown, key=lambda i: (columns[i].priority, i))
         if columns[drop].priority <= 1:
             break
-        shown.remove(drop)
-        hidden.append(columns[drop].heading)
+        leave_out(drop)
+    while len(shown) > 1 and needed(floors) > width:
+        leave_out(shown[-1])
+    if needed(floors) > width:
+        floors = {i: floor(i, 3) for i in shown}
     widths = {i: natural[i] for i in shown}
-    overflow = needed(shown, natural) - width
+    overflow = needed(widths) - width
     while overflow > 0:
         widest = max(shown, key=lambda i: widths[i] - floors[i])
         room = widths[widest] - floors[widest]
@@ -182,12 +194,16 @@ def write_table(
             fit(value, size, column.numeric)
             for value, size, column in zip(values, layout.widths, columns, strict=True)
         ]
-        return gap.join(parts).rstrip() + "\n"
+        text = gap.join(parts).rstrip()
+        if width is not None and cell_len(text) > width:  # numbers or dates wider than the terminal
+            text = set_cell_size(text, max(width - 1, 0)) + "…"
+        return text + "\n"
 
     heading = line([column.heading for column in columns])
     if stream.isatty():
         heading = f"\x1b[1m{heading.rstrip()}\x1b[0m\n"
-    out = [heading, "─" * (sum(layout.widths) + GAP * (len(columns) - 1)) + "\n"]
+    rule = sum(layout.widths) + GAP * (len(columns) - 1)
+    out = [heading, "─" * (min(rule, width) if width else rule) + "\n"]
     out += [line([cell[index] for index in layout.shown]) for cell in cells]
     stream.write("".join(out))
     if layout.hidden:

@@ -63,6 +63,72 @@ def price_record(row: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _record(fields: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
+    return {public: row.get(key) for public, key in fields.items()}
+
+
+_FACT_EVIDENCE = {
+    "source": "source_id",
+    "source_url": "source_url",
+    "evidence": "evidence",
+    "confidence": "confidence",
+    "verified_via": "verified_via",
+    "notes": "notes",
+    "first_seen_at": "first_seen_at",
+    "last_seen_at": "last_seen_at",
+}
+SIGNAL_RECORD_FIELDS = {
+    name: name
+    for name in (
+        "id",
+        "date",
+        "date_precision",
+        "category",
+        "entity",
+        "item",
+        "metric",
+        "value",
+        "value_high",
+        "value_text",
+        "unit",
+    )
+} | _FACT_EVIDENCE
+RELEASE_RECORD_FIELDS = {
+    name: name
+    for name in (
+        "id",
+        "date",
+        "date_precision",
+        "lab",
+        "model",
+        "model_id",
+        "architecture",
+        "total_params_b",
+        "active_params_b",
+        "context_tokens",
+        "license",
+        "open_weights",
+        "weights_released",
+        "code_released",
+        "data_released",
+        "paper_or_report",
+        "hf_repo_id",
+        "training_tokens_t",
+        "training_compute_claim",
+    )
+} | _FACT_EVIDENCE
+
+
+def signal_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored signal in the public shape of ``signals --json``."""
+    return _record(SIGNAL_RECORD_FIELDS, row)
+
+
+def release_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored release in the public shape of ``releases --json``."""
+    return _record(RELEASE_RECORD_FIELDS, row)
+
+
 def _money(key: str, heading: str, priority: int = 1) -> Column:
     return Column(key, heading, numeric=True, priority=priority)
 

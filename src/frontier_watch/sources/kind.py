@@ -54,6 +54,9 @@ class Option:
 # Options every kind accepts.
 COMMON_OPTIONS: Mapping[str, Option] = {
     "token_env": Option(str, "the name of an environment variable that holds a bearer token"),
+    "shrink_floor": Option(
+        int, "a whole number of items: a list at least this long is never refused as shrunk"
+    ),
 }
 
 
@@ -115,22 +118,61 @@ def body_parser(parse: Callable[..., Batch]) -> Callable[[Response, SourceSpec],
     return parse_response
 
 
-_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
+def link_values(header: str) -> list[tuple[str, dict[str, str]]]:
+    """The (target, parameters) of each link in an RFC 8288 ``Link`` header.
+
+    Parameter names are lower-cased; quoted values may hold commas and semicolons. A part
+    that is not ``<target>; params`` is passed over, never an error.
+    """
+    links: list[tuple[str, dict[str, str]]] = []
+    position, length = 0, len(header)
+    while position < length:
+        start = header.find("<", position)
+        if start < 0:
+            break
+        end = header.find(">", start)
+        if end < 0:
+            break
+        target, position = header[start + 1 : end].strip(), end + 1
+        params: dict[str, str] = {}
+        while position < length:
+            while position < length and header[position] in " \t":
+                position += 1
+            if position >= length or header[position] == ",":
+                position += 1
+                break
+            if header[position] != ";":
+                position += 1  # stray text: skip it
+                continue
+            match = _PARAM.match(header, position + 1)
+            if match is None:
+                position += 1
+                continue
+            name, quoted, token = match.group("name"), match.group("quoted"), match.group("token")
+            value = quoted.replace('\\"', '"') if quoted is not None else (token or "")
+            params.setdefault(name.lower(), value)
+            position = match.end()
+        links.append((target, params))
+    return links
+
+
+_PARAM = re.compile(
+    r'\s*(?P<name>[^\s=;,]+)\s*(?:=\s*(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<token>[^;,\s]*)))?'
+)
 
 
 def link_header_next(response: Response) -> str | None:
     """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved, or None.
 
-    A malformed header yields None (no further page), never an exception; a target that
-    is not http(s) is refused the same way, so a page cannot redirect the fetch to a file.
+    Relation types compare without case ("Next" is "next"). A malformed header yields None
+    (no further page), never an exception; a target that is not http(s) is refused the
+    same way, so a page cannot send the fetch to a local file.
     """
     header = response.headers.get("link")
     if not header:
         return None
-    for match in _LINK.finditer(header):
-        target, params = match.group(1).strip(), match.group(2)
-        rels = re.findall(r'rel\s*=\s*"?([^";,]+)"?', params)
-        if any("next" in rel.split() for rel in rels):
+    for target, params in link_values(header):
+        if "next" in params.get("rel", "").lower().split():
             resolved = urljoin(response.url, target)
             if urlsplit(resolved).scheme not in ("http", "https"):
                 return None

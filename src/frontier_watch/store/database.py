@@ -64,6 +64,9 @@ def make_engine(location: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI types
+        # The driver's own transaction handling commits before DDL, so a migration could
+        # half-apply; with it off, SQLAlchemy's BEGIN (below) covers DDL and data alike.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets the dashboard read while cron writes; the busy timeout makes a
         # second writer wait instead of failing at once.
@@ -72,6 +75,10 @@ def make_engine(location: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -55,6 +55,8 @@ def write_keyed_rows(
     counts = ChangeCounts()
     if not rows:
         return counts
+    # A key listed twice in one batch is one row: the last listing wins.
+    rows = list({row[key_column]: row for row in rows}.values())
     source = rows[0][source_column]
     keys = [row[key_column] for row in rows]
     existing: dict[str, dict[str, Any]] = {}
@@ -79,7 +81,6 @@ def write_keyed_rows(
                     "fetch_run_id": fetch_run_id,
                 }
             )
-            existing[row[key_column]] = full  # a key listed twice in one batch is one row
             counts.new += 1
         elif any(stored.get(name) != row.get(name) for name in columns):
             if before_change is not None:
@@ -87,8 +88,7 @@ def write_keyed_rows(
             updates.append({"pk": stored["id"], **{name: row.get(name) for name in columns}})
             counts.changed += 1
         else:
-            if stored.get("id") is not None:
-                confirmed.append(stored["id"])
+            confirmed.append(stored["id"])
             counts.unchanged += 1
     if updates:
         values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns}

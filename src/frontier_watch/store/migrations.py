@@ -42,12 +42,15 @@ def _run(connection: Connection, ddl: str) -> None:
             continue
         if postgres:
             statement = _SERIAL_KEY.sub(r"\1id SERIAL NOT NULL", statement)
+            # Nano-dollars pass 2**31 at $2.15 per million tokens; counts can too.
+            statement = _WIDE_INTEGER.sub(r"\1 BIGINT", statement)
             statement = statement.replace("DATETIME", "TIMESTAMP WITHOUT TIME ZONE")
             statement = statement.replace("FLOAT", "DOUBLE PRECISION")
         connection.exec_driver_sql(statement)
 
 
 _SERIAL_KEY = re.compile(r"(^|\n)\s*id INTEGER NOT NULL")
+_WIDE_INTEGER = re.compile(r"\b(\w+_nusd|downloads|likes|bytes) INTEGER")
 
 SCHEMA_MIGRATION_DDL = """
 CREATE TABLE IF NOT EXISTS schema_migration (
@@ -273,7 +276,6 @@ ALTER TABLE release ADD COLUMN last_seen_at DATETIME;
 UPDATE release SET source_id = origin,
     release_key = lab || '|' || model || '|' || CAST(date AS VARCHAR),
     last_seen_at = first_seen_at;
-CREATE UNIQUE INDEX ux_release_source_key ON release (source_id, release_key);
 ALTER TABLE signal ADD COLUMN source_id VARCHAR;
 ALTER TABLE signal ADD COLUMN signal_key VARCHAR;
 ALTER TABLE signal ADD COLUMN fetch_run_id INTEGER REFERENCES fetch_run (id);
@@ -281,11 +283,15 @@ ALTER TABLE signal ADD COLUMN last_seen_at DATETIME;
 UPDATE signal SET source_id = origin,
     signal_key = CAST(date AS VARCHAR) || '|' || entity || '|' || item || '|' || COALESCE(metric, ''),
     last_seen_at = first_seen_at;
-CREATE UNIQUE INDEX ux_signal_source_key ON signal (source_id, signal_key);
+UPDATE signal SET signal_key = signal_key || '|#' || CAST(id AS VARCHAR)
+    WHERE id NOT IN (SELECT min(id) FROM signal GROUP BY source_id, signal_key);
 ALTER TABLE release_stat ADD COLUMN day DATE;
 UPDATE release_stat SET day = {day_of_observed_at};
 DELETE FROM release_stat WHERE id NOT IN (SELECT MIN(id) FROM release_stat GROUP BY hf_repo_id, day);
 CREATE UNIQUE INDEX ux_release_stat_repo_day ON release_stat (hf_repo_id, day);
+{drop_old_uniques};
+CREATE UNIQUE INDEX ux_release_source_key ON release (source_id, release_key);
+CREATE UNIQUE INDEX ux_signal_source_key ON signal (source_id, signal_key);
 CREATE TABLE feed_item (
     id INTEGER NOT NULL,
     source_id VARCHAR NOT NULL,
@@ -307,6 +313,90 @@ CREATE TABLE feed_item (
 )
 """
 
+# A release or signal is now identified by (source, key): the old uniqueness over lab,
+# model and date (or date, entity, item and metric) would refuse two repositories or two
+# Epoch rows that happen to share them. PostgreSQL drops the constraint; SQLite cannot, so
+# it rebuilds each table with the same columns and without it.
+_DROP_OLD_UNIQUES_POSTGRES = """
+ALTER TABLE release DROP CONSTRAINT release_origin_lab_model_date_key;
+ALTER TABLE signal DROP CONSTRAINT signal_origin_date_entity_item_metric_key
+"""
+_REBUILD_SQLITE = """
+CREATE TABLE release_rebuilt (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    origin VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    lab VARCHAR NOT NULL,
+    model VARCHAR NOT NULL,
+    model_id VARCHAR,
+    architecture VARCHAR,
+    total_params_b FLOAT,
+    active_params_b FLOAT,
+    context_tokens INTEGER,
+    license VARCHAR,
+    open_weights VARCHAR,
+    weights_released VARCHAR,
+    code_released VARCHAR,
+    data_released VARCHAR,
+    paper_or_report VARCHAR,
+    hf_repo_id VARCHAR,
+    training_tokens_t FLOAT,
+    training_compute_claim VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    source_id VARCHAR,
+    release_key VARCHAR,
+    fetch_run_id INTEGER,
+    last_seen_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(model_id) REFERENCES model (id),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id)
+);
+INSERT INTO release_rebuilt SELECT source_url, evidence, verified_via, confidence, notes, id, origin, date,
+    date_precision, lab, model, model_id, architecture, total_params_b, active_params_b, context_tokens,
+    license, open_weights, weights_released, code_released, data_released, paper_or_report, hf_repo_id,
+    training_tokens_t, training_compute_claim, first_seen_at, source_id, release_key, fetch_run_id,
+    last_seen_at FROM release;
+DROP TABLE release;
+ALTER TABLE release_rebuilt RENAME TO release;
+CREATE TABLE signal_rebuilt (
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    id INTEGER NOT NULL,
+    origin VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    metric VARCHAR,
+    value FLOAT,
+    value_high FLOAT,
+    value_text VARCHAR,
+    unit VARCHAR,
+    first_seen_at DATETIME NOT NULL,
+    source_id VARCHAR,
+    signal_key VARCHAR,
+    fetch_run_id INTEGER,
+    last_seen_at DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id)
+);
+INSERT INTO signal_rebuilt SELECT source_url, evidence, verified_via, confidence, notes, id, origin, date,
+    date_precision, category, entity, item, metric, value, value_high, value_text, unit, first_seen_at,
+    source_id, signal_key, fetch_run_id, last_seen_at FROM signal;
+DROP TABLE signal;
+ALTER TABLE signal_rebuilt RENAME TO signal
+"""
+
 
 # Indexes that keep reads and fetches independent of how much history is stored: the
 # intervals still open (the current prices, and what a fetch compares against) and the
@@ -324,9 +414,14 @@ def _ddl(ddl: str) -> Callable[[Connection], None]:
 
 
 def _next_wave(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     # SQLite keeps times as text, where CAST(... AS DATE) would give a number.
-    day = "substr(observed_at, 1, 10)" if connection.dialect.name == "sqlite" else "CAST(observed_at AS DATE)"
-    _run(connection, NEXT_WAVE_DDL.replace("{day_of_observed_at}", day))
+    day = "substr(observed_at, 1, 10)" if sqlite else "CAST(observed_at AS DATE)"
+    ddl = NEXT_WAVE_DDL.replace("{day_of_observed_at}", day)
+    _run(
+        connection,
+        ddl.replace("{drop_old_uniques}", _REBUILD_SQLITE if sqlite else _DROP_OLD_UNIQUES_POSTGRES),
+    )
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -351,8 +446,9 @@ def current_version(engine: Engine) -> int:
         raise SchemaError("schema_migration holds a version that is not a whole number") from None
 
 
-def upgrade(engine: Engine, *, target: int = HEAD) -> list[Migration]:
-    """Apply every pending migration up to ``target`` in order; return the ones applied."""
+def upgrade(engine: Engine, *, target: int | None = None) -> list[Migration]:
+    """Apply every pending migration (up to ``target``, default all) in order; return the ones applied."""
+    target = HEAD if target is None else target
     with engine.begin() as connection:
         _run(connection, SCHEMA_MIGRATION_DDL)
     start = current_version(engine)

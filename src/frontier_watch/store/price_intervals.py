@@ -23,14 +23,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from frontier_watch import money
 from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity, model_display_name, normalise
 from frontier_watch.store.database import bulk_insert, upsert_rows
 from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
-from frontier_watch.store.tables import FetchRun, Model, Offering, PriceInterval, table_of
+from frontier_watch.store.tables import Model, Offering, PriceInterval, table_of
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.vocabulary import PRICE_FIELDS, Basis
 
@@ -451,26 +451,34 @@ def _withdraw(connection: Connection, gone: list[dict], observed_at: datetime, c
 
 # ---------------------------------------------------------------- the writer of the "offerings" part
 
-SHRINK_LIMIT = 0.5  # fewer than half the offerings of the last good run is suspicious
-_run = table_of(FetchRun)
+SHRINK_LIMIT = 0.5  # a list under half of what is open for the source is suspicious
 
 
 class PriceIntervalWriter:
     """Writes a fetched price list; refuses an empty list or one that shrank by more than half."""
 
     def check(self, connection: Connection, context: WriteContext, items: Sequence[PricedOffering]) -> None:
+        """Compare with what is open for the source now, seeded rows included.
+
+        Offerings the source listed but that could not be read count as listed (they are
+        kept, not withdrawn). A source fetched one file per provider is compared only for
+        the providers it fetched: listing fewer vendors is not a shrink.
+        """
         if not items:
             raise SuspiciousBatch("the response listed no usable offerings; nothing written")
-        previous = connection.execute(
-            select(_run.c.records)
-            .where(_run.c.source_id == context.source_id, _run.c.status == "ok")
-            .order_by(_run.c.id.desc())
-            .limit(1)
-        ).scalar()
-        if previous and len(items) < previous * SHRINK_LIMIT and not context.accept_shrink:
+        listed = len(items) + len(context.kept_ids)
+        if context.accept_shrink or (context.shrink_floor is not None and listed >= context.shrink_floor):
+            return
+        query = select(func.count()).where(
+            _offering.c.source_id == context.source_id, _offering.c.withdrawn_at.is_(None)
+        )
+        if context.withdraw_by_provider:
+            query = query.where(_offering.c.provider.in_(sorted({item.provider for item in items})))
+        open_now = connection.execute(query).scalar_one()
+        if listed < open_now * SHRINK_LIMIT:
             raise SuspiciousBatch(
-                f"catalogue shrank from {previous} to {len(items)} offerings (more than half); "
-                "nothing written"
+                f"catalogue shrank from {open_now} to {listed} offerings (more than half); nothing written "
+                f"(if the smaller list is right: fetch --accept-shrink {context.source_id})"
             )
 
     def write(

@@ -206,6 +206,7 @@ _KNOWN_VALUE_COLUMNS = {
     "source": ("offering", "source_id"),
     "tier": ("price_interval", "tier"),
     "signal.category": ("signal", "category"),
+    "signal.entity": ("signal", "entity"),
     "release.lab": ("release", "lab"),
 }
 
@@ -215,6 +216,14 @@ def known_values(reader: Reader, what: str) -> list[str]:
     table, column = _KNOWN_VALUE_COLUMNS[what]
     values = reader.column(f"SELECT DISTINCT {column} FROM {table}")
     return sorted(value for value in values if value)
+
+
+def model_names(reader: Reader) -> list[str]:
+    """Every canonical model id and display name, for "did you mean" hints."""
+    names: set[str] = set()
+    for row in reader.rows("SELECT id, name FROM model"):
+        names.update(value for value in (row["id"], row["name"]) if value)
+    return sorted(names)
 
 
 def row_counts(reader: Reader) -> dict[str, int]:

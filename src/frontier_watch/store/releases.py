@@ -19,7 +19,8 @@ _release = table_of(Release)
 
 def release_row(fact: ReleaseFact, context: WriteContext) -> dict[str, Any]:
     row = asdict(fact)
-    row["release_key"] = row.pop("key") or f"{fact.lab}|{fact.model}|{fact.date}"
+    row.pop("key")
+    row["release_key"] = fact.identity()
     row["source_url"] = fact.source_url or context.source_url
     row["evidence"] = fact.evidence or context.evidence
     row["origin"] = row["source_id"] = context.source_id

@@ -9,12 +9,14 @@ row fails with file:line and leaves the database as it was.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
 from frontier_watch.clock import utc_now
+from frontier_watch.errors import DatabaseError, first_line
 from frontier_watch.identity import (
     CrosswalkError,
     CrosswalkRow,
@@ -30,9 +32,11 @@ from frontier_watch.sources.curated import (
     parse_fact_file,
     parse_price_file,
 )
+from frontier_watch.store import migrations
 from frontier_watch.store.curated_facts import record_benchmark_scores, record_trend_claims
 from frontier_watch.store.database import Database, open_database, upsert_rows
 from frontier_watch.store.meta import bump_data_version, get_value, set_value
+from frontier_watch.store.migrations import Migration
 from frontier_watch.store.model_identity import record_crosswalk
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
@@ -46,10 +50,44 @@ CURATED_SOURCE = "curated"
 
 
 def open_seeded_database(location: str) -> Database:
-    """Open the database (migrating it) and load any curated file that is new or changed."""
+    """Open the database (migrating it) and load any curated file that is new or changed.
+
+    A database that cannot take the load (read-only, full disk, locked) is a DatabaseError.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
     database = open_database(location)
-    seed_curated(database.engine)
+    try:
+        seed_curated(database.engine)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"{database.describe()}: cannot load the curated data: {first_line(exc)}"
+        ) from None
     return database
+
+
+@dataclass
+class Upgrade:
+    """What ``db upgrade`` did: the schema version before, the migrations applied, the files loaded."""
+
+    database: Database
+    before: int
+    applied: list[Migration]
+    seeded: dict[str, int]
+
+
+def upgrade_database(location: str) -> Upgrade:
+    """Migrate to the newest schema and load new curated data, reporting each step."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    database = open_database(location, migrate=False)
+    try:
+        before = migrations.current_version(database.engine)
+        applied = migrations.upgrade(database.engine)
+        seeded = seed_curated(database.engine)
+    except (migrations.SchemaError, SQLAlchemyError) as exc:
+        raise DatabaseError(f"{database.describe()}: {first_line(exc)}") from None
+    return Upgrade(database, before, applied, seeded)
 
 
 def curated_files(folder: Path) -> list[tuple[str, Path]]:

@@ -16,15 +16,10 @@ from frontier_watch.store.write_context import ChangeCounts, WriteContext
 _signal = table_of(Signal)
 
 
-def signal_key(fact: SignalFact) -> str:
-    """A signal's identity when its source gives none: date|entity|item|metric."""
-    return fact.key or f"{fact.date}|{fact.entity}|{fact.item}|{fact.metric or ''}"
-
-
 def signal_row(fact: SignalFact, context: WriteContext) -> dict[str, Any]:
     row = asdict(fact)
     row.pop("key")
-    row["signal_key"] = signal_key(fact)
+    row["signal_key"] = fact.identity()
     row["source_url"] = fact.source_url or context.source_url
     row["evidence"] = fact.evidence or context.evidence
     row["origin"] = row["source_id"] = context.source_id

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Index, Table, UniqueConstraint, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a model, typed (SQLModel sets ``__table__`` at class creation)."""
     return model.__table__  # type: ignore[attr-defined]
+
+
+# Integers that outgrow 32 bits: nano-dollar prices, byte and download counts. BIGINT on
+# PostgreSQL; SQLite's INTEGER is 64-bit already.
+WIDE_INTEGER = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _wide(**kwargs):
+    return Field(default=None, sa_type=WIDE_INTEGER, **kwargs)
 
 
 def _time(**kwargs):
@@ -60,7 +69,7 @@ class FetchRun(SQLModel, table=True):
     finished_at: datetime | None = _time(default=None)
     status: str = "running"  # running | ok | failed | suspicious
     http_status: int | None = None
-    bytes: int | None = None
+    bytes: int | None = _wide()
     content_hash: str | None = None
     records: int = 0
     skipped: int = 0
@@ -130,12 +139,12 @@ class PriceInterval(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     offering_pk: int = Field(foreign_key="offering.id", index=True)
     tier: str = "default"
-    input_nusd: int | None = None
-    output_nusd: int | None = None
-    cache_read_nusd: int | None = None
-    cache_write_nusd: int | None = None
-    reasoning_nusd: int | None = None
-    request_nusd: int | None = None  # per request, not per million tokens
+    input_nusd: int | None = _wide()
+    output_nusd: int | None = _wide()
+    cache_read_nusd: int | None = _wide()
+    cache_write_nusd: int | None = _wide()
+    reasoning_nusd: int | None = _wide()
+    request_nusd: int | None = _wide()  # per request, not per million tokens
     effective_from: datetime | None = _time(default=None)  # None: since the beginning of the record
     effective_to: datetime | None = _time(default=None)  # None: open-ended
     first_seen_at: datetime = _time()
@@ -162,10 +171,7 @@ class SourcedFact(SQLModel):
 
 class Release(SourcedFact, table=True):
     __tablename__ = "release"
-    __table_args__ = (
-        UniqueConstraint("origin", "lab", "model", "date"),
-        Index("ux_release_source_key", "source_id", "release_key", unique=True),
-    )
+    __table_args__ = (Index("ux_release_source_key", "source_id", "release_key", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     origin: str  # curated | user | the id of the source that fetched it
     date: date
@@ -201,8 +207,8 @@ class ReleaseStat(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     hf_repo_id: str = Field(index=True)
     observed_at: datetime = _time()
-    downloads: int | None = None
-    likes: int | None = None
+    downloads: int | None = _wide()
+    likes: int | None = _wide()
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
     day: date | None = None  # the UTC day of observed_at: one row per repo per day
 
@@ -211,10 +217,7 @@ class Signal(SourcedFact, table=True):
     """An infrastructure or policy signal: cluster, power, capex, export rule..."""
 
     __tablename__ = "signal"
-    __table_args__ = (
-        UniqueConstraint("origin", "date", "entity", "item", "metric"),
-        Index("ux_signal_source_key", "source_id", "signal_key", unique=True),
-    )
+    __table_args__ = (Index("ux_signal_source_key", "source_id", "signal_key", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     origin: str
     date: date

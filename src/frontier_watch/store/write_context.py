@@ -51,6 +51,7 @@ class WriteContext:
     kept_ids: frozenset[str] = frozenset()  # listed but skipped: neither updated nor withdrawn
     withdraw_by_provider: bool = False  # only providers present in the batch can lose items
     accept_shrink: bool = False  # the user accepts a much smaller list on purpose
+    shrink_floor: int | None = None  # a list at least this long is never refused as shrunk
     notes: list[str] = field(default_factory=list)  # what a writer wants in the run's note
 
 
