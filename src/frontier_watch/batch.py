@@ -15,9 +15,12 @@ from decimal import Decimal
 from frontier_watch.vocabulary import PRICE_FIELDS, Tier
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PriceSegment:
     """One set of prices for one tier, valid from ``effective_from`` to ``effective_to``.
+
+    Not frozen: a sheet makes thousands, and a frozen dataclass costs four times as much to
+    build. Treat one as a value all the same (``dataclasses.replace`` for a changed copy).
 
     ``effective_from`` None means "no date given": for a live sheet, "as observed now";
     for a declared schedule, "since the beginning". ``effective_to`` None means open-ended.

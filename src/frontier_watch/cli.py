@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -183,8 +182,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- fact listings
 
 
-@dataclass(frozen=True)
-class FactFilter:
+class FactFilter(NamedTuple):
     """A list command's filter: its option, the query keyword it feeds, and what it names."""
 
     flag: str
@@ -195,8 +193,7 @@ class FactFilter:
     kind: str = "text"  # text | day | flag
 
 
-@dataclass(frozen=True)
-class FactListing:
+class FactListing(NamedTuple):
     """A table-driven list command (releases, signals): a query, its filters and its columns."""
 
     name: str

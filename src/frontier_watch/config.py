@@ -10,40 +10,59 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from frontier_watch.catalogue import load_catalogue, spec_problem
 from frontier_watch.errors import ConfigurationError
 from frontier_watch.paths import default_database_path, user_config_file
-from frontier_watch.sources.spec import SourceSpec
+
+if TYPE_CHECKING:  # the catalogue loads only when a command needs the sources
+    from frontier_watch.sources.spec import SourceSpec
 
 
 class ConfigError(ConfigurationError):
     """A config file that cannot be used. The message is one line: file, key, reason."""
 
 
-@dataclass
 class Settings:
-    path: Path | None  # the file read, None for built-in defaults
-    database_url: str
-    export_folder: Path
-    blend_input_weight: float
-    blend_output_weight: float
-    fetch_timeout_seconds: float
-    fetch_attempts: int
-    fetch_backoff_seconds: float
-    fetch_max_retry_wait_seconds: float
-    warnings: list[str] = field(default_factory=list)
-    # The [sources] tables as written, applied to the catalogue when first needed: with no
-    # [sources] table, a command that reads no source (prices, history) loads no catalogue.
-    source_overrides: dict[str, Any] = field(default_factory=dict, repr=False)
-    catalogue: dict[str, SourceSpec] | None = field(default=None, repr=False)
+    """The settings in force. A plain class (not a dataclass) to keep read commands light."""
+
+    def __init__(
+        self,
+        *,
+        path: Path | None,
+        database_url: str,
+        export_folder: Path,
+        blend_input_weight: float = 3.0,
+        blend_output_weight: float = 1.0,
+        fetch_timeout_seconds: float = 30.0,
+        fetch_attempts: int = 3,
+        fetch_backoff_seconds: float = 2.0,
+        fetch_max_retry_wait_seconds: float = 120.0,
+        warnings: list[str] | None = None,
+        source_overrides: dict[str, Any] | None = None,
+        catalogue: dict[str, SourceSpec] | None = None,
+    ) -> None:
+        self.path = path  # the file read, None for built-in defaults
+        self.database_url = database_url
+        self.export_folder = export_folder
+        self.blend_input_weight = blend_input_weight
+        self.blend_output_weight = blend_output_weight
+        self.fetch_timeout_seconds = fetch_timeout_seconds
+        self.fetch_attempts = fetch_attempts
+        self.fetch_backoff_seconds = fetch_backoff_seconds
+        self.fetch_max_retry_wait_seconds = fetch_max_retry_wait_seconds
+        self.warnings = warnings if warnings is not None else []
+        # The [sources] tables as written, applied to the catalogue when first needed: with no
+        # [sources] table, a command that reads no source (prices, history) loads no catalogue.
+        self.source_overrides = source_overrides or {}
+        self.catalogue = catalogue
 
     @functools.cached_property
     def sources(self) -> dict[str, SourceSpec]:
         """Every source spec with the config's overrides applied; ConfigError if one is wrong."""
+        from frontier_watch.catalogue import load_catalogue
+
         where = str(self.path) if self.path else "defaults"
         return _apply_source_overrides(
             self.source_overrides, self.catalogue or load_catalogue(), where, self.warnings
@@ -212,6 +231,10 @@ def _apply_source_overrides(
     where: str,
     warnings: list[str],
 ) -> dict[str, SourceSpec]:
+    from dataclasses import replace
+
+    from frontier_watch.catalogue import spec_problem
+
     sources = dict(catalogue)
     for source_id, body in overrides.items():
         key = f"sources.{source_id}"

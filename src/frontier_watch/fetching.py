@@ -27,6 +27,7 @@ from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
 from frontier_watch.errors import first_line
 from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+from frontier_watch.gc_pause import collector_paused
 from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
 from frontier_watch.identity import Identity, load_identity
 from frontier_watch.money import PriceError
@@ -165,19 +166,41 @@ def fetch_sources(
         return list(pool.map(one, specs))
 
 
-def fetch_source(engine: Engine, spec: SourceSpec, identity: Identity, options: FetchOptions) -> RunSummary:
-    """Download, parse and store one source. Never raises for source problems."""
+def fetch_source(
+    engine: Engine,
+    spec: SourceSpec,
+    identity: Identity,
+    options: FetchOptions,
+    *,
+    client: httpx.Client | None = None,
+) -> RunSummary:
+    """Download, parse and store one source. Never raises for source problems.
+
+    ``client`` is the fetch's shared HTTP client; without one, the source gets its own.
+    """
     started = time.perf_counter()
     started_at = utc_now()
     with _WRITE_LOCK, engine.begin() as connection:
         run_id = start_run(connection, spec.id, started_at)
     summary = RunSummary(source_id=spec.id, status="failed", run_id=run_id)
     digest = hashlib.sha256()
+    with collector_paused():
+        return _fetch_and_store(engine, spec, identity, options, client, summary, started, started_at, digest)
+
+
+def _fetch_and_store(
+    engine, spec, identity, options, client, summary, started, started_at, digest
+) -> RunSummary:
+    run_id = summary.run_id
     try:
         kind = get_kind(spec.kind)
         if kind is None:
             raise FetchError(f"sources of kind {spec.kind!r} cannot be fetched by this version")
-        batch, retries = _download_and_parse(spec, kind, options, summary, digest)
+        if client is None:
+            with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as own:
+                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own)
+        else:
+            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client)
         summary.records, summary.skipped = batch.count(), len(batch.skipped)
         context = WriteContext(
             source_id=spec.id,
@@ -237,7 +260,12 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def _download_and_parse(
-    spec: SourceSpec, kind: SourceKind, options: FetchOptions, summary: RunSummary, digest
+    spec: SourceSpec,
+    kind: SourceKind,
+    options: FetchOptions,
+    summary: RunSummary,
+    digest,
+    client: httpx.Client,
 ) -> tuple[Batch, list[str]]:
     batch = Batch()
     identities: dict[str, dict] = {}
@@ -248,39 +276,38 @@ def _download_and_parse(
     for placeholder in kind.url_placeholders:
         template = template.replace(placeholder, "x")
     own_origin = _origin(template)
-    with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as client:
-        for start_url in kind.start_urls(spec):
-            url: str | None = start_url
-            seen_pages: set[str] = set()
-            while url:
-                if url in seen_pages or len(seen_pages) >= MAX_PAGES:
-                    raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
-                seen_pages.add(url)
-                # A token goes only to the exact origin (scheme, host, port) the spec names.
-                page = download(
-                    client,
-                    url,
-                    max_bytes=options.max_bytes,
-                    retry=options.retry,
-                    sleep=options.sleep,
-                    headers=auth if auth and _origin(url) == own_origin else None,
+    for start_url in kind.start_urls(spec):
+        url: str | None = start_url
+        seen_pages: set[str] = set()
+        while url:
+            if url in seen_pages or len(seen_pages) >= MAX_PAGES:
+                raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
+            seen_pages.add(url)
+            # A token goes only to the exact origin (scheme, host, port) the spec names.
+            page = download(
+                client,
+                url,
+                max_bytes=options.max_bytes,
+                retry=options.retry,
+                sleep=options.sleep,
+                headers=auth if auth and _origin(url) == own_origin else None,
+            )
+            summary.http_status = page.status
+            summary.bytes += len(page.body)
+            retries.extend(page.notes)
+            digest.update(page.body)
+            parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), spec)
+            undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
+            if undeclared:
+                raise SourceFormatError(
+                    f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
                 )
-                summary.http_status = page.status
-                summary.bytes += len(page.body)
-                retries.extend(page.notes)
-                digest.update(page.body)
-                parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), spec)
-                undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
-                if undeclared:
-                    raise SourceFormatError(
-                        f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
-                    )
-                _check_duplicates(parsed, identities)
-                for offering in parsed.offerings:
-                    if offering.source_url is None and page.url != spec.url:
-                        offering.source_url = page.url
-                batch.extend(parsed)
-                url = parsed.next_url
+            _check_duplicates(parsed, identities)
+            for offering in parsed.offerings:
+                if offering.source_url is None and page.url != spec.url:
+                    offering.source_url = page.url
+            batch.extend(parsed)
+            url = parsed.next_url
     return batch, retries
 
 

@@ -7,6 +7,7 @@ million) with no float round-trip anywhere on the way.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 NANO = Decimal(1_000_000_000)
@@ -62,14 +63,28 @@ def checked_per_mtok(usd_per_mtok: Decimal, *, what: str = "price") -> Decimal:
     return usd_per_mtok
 
 
+# A sheet repeats the same few hundred prices thousands of times: convert each value once.
+_CACHE_LIMIT = 65536
+_per_mtok_of_token: dict[tuple[type, object], Decimal] = {}
+
+
 def per_token_to_per_mtok(value: object, *, what: str = "price") -> Decimal:
     """USD per token (string or number) to USD per million tokens, exactly."""
+    key = (type(value), value)
+    try:
+        return _per_mtok_of_token[key]
+    except (KeyError, TypeError):  # TypeError: a value that cannot be hashed (a signalling NaN)
+        pass
     number = parse_decimal(value)
     if number < 0:
         raise PriceError(f"negative {what}: {value!r}")
     if number > MAX_USD_PER_MTOK / MILLION:
         raise PriceError(f"absurd {what}: {value!r} USD per token")
-    return _normalise(number * MILLION)
+    result = _normalise(number * MILLION)
+    if len(_per_mtok_of_token) >= _CACHE_LIMIT:
+        _per_mtok_of_token.clear()
+    _per_mtok_of_token[key] = result
+    return result
 
 
 def per_mtok(value: object, *, what: str = "price") -> Decimal:
@@ -87,10 +102,25 @@ def per_request(value: object, *, what: str = "request fee") -> Decimal:
     return _normalise(number)
 
 
+def nano_prices(prices: tuple[Decimal | None, ...]) -> tuple[int | None, ...]:
+    """Several USD amounts to nano-dollars at once (a segment's prices), None kept as None."""
+    return _nano_tuple(prices)
+
+
+@functools.lru_cache(maxsize=_CACHE_LIMIT)  # segments of one sheet share their price sets
+def _nano_tuple(prices: tuple[Decimal | None, ...]) -> tuple[int | None, ...]:
+    return tuple(None if usd is None else _to_nano(usd) for usd in prices)
+
+
 def to_nano(usd: Decimal | None) -> int | None:
     """USD amount to integer nano-dollars (banker's rounding below 1e-9 USD)."""
     if usd is None:
         return None
+    return _to_nano(usd)
+
+
+@functools.lru_cache(maxsize=_CACHE_LIMIT)
+def _to_nano(usd: Decimal) -> int:
     return int((usd * NANO).to_integral_value())
 
 
@@ -98,6 +128,11 @@ def from_nano(nano: int | None) -> Decimal | None:
     """Integer nano-dollars back to an exact USD Decimal."""
     if nano is None:
         return None
+    return _from_nano(nano)
+
+
+@functools.lru_cache(maxsize=16384)  # a few thousand distinct prices, read thousands of times
+def _from_nano(nano: int) -> Decimal:
     return _normalise(Decimal(nano) / NANO)
 
 

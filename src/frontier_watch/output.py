@@ -12,10 +12,9 @@ import re
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from frontier_watch import money
 from frontier_watch.public_rows import Column, Listing
@@ -89,8 +88,7 @@ MIN_TEXT_WIDTH = 10  # a text column is never shortened below this (or its headi
 GAP = 2  # spaces between columns: one of padding, one of the (blank) divider
 
 
-@dataclass
-class Layout:
+class Layout(NamedTuple):
     """Which columns a table shows and how wide each is."""
 
     shown: list[int]  # indexes into the listing's columns

@@ -6,12 +6,13 @@ JSON carries every key of a row; a table shows the listing's columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+# NamedTuples rather than dataclasses: read commands import this module, and the
+# dataclasses machinery costs more to import than a whole query takes.
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     key: str
     heading: str
     numeric: bool = False  # right-aligned, never shortened
@@ -19,8 +20,7 @@ class Column:
     priority: int = 1  # when a table cannot fit, columns with the highest number go first
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """How one kind of row is shown as a table, and what to say when there is none."""
 
     columns: tuple[Column, ...]

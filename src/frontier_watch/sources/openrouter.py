@@ -145,8 +145,11 @@ def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
 
 def _is_router(pricing: dict[str, Any]) -> bool:
     for key in REQUIRED:
+        value = pricing.get(key)
+        if isinstance(value, str) and not value.lstrip().startswith("-"):
+            continue  # the common case, a plain price: no Decimal needed to see it is not -1
         try:
-            if parse_decimal(pricing.get(key)) == ROUTER_PRICE:
+            if parse_decimal(value) == ROUTER_PRICE:
                 return True
         except PriceError:
             continue

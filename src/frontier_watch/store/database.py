@@ -6,6 +6,7 @@ callers that want a ready database (the CLI, the dashboard) call it after openin
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,12 +16,10 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 
 from frontier_watch.errors import DatabaseError, first_line
+from frontier_watch.store.reading import SQLITE_TIME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
-    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
+    pass
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -116,59 +115,75 @@ def upsert_rows(
     """
     if not rows:
         return
-    dialect = connection.dialect.name
-    insert: Callable[[Table], SQLiteInsert | PostgresInsert]
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise DatabaseError(f"unsupported database dialect {dialect}")
     columns = sorted({name for row in rows for name in row})
     rows = [{name: row.get(name) for name in columns} for row in rows]
+    updates = [name for name in columns if name not in key and name not in {"first_seen_at", "id"}]
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        action = (
+            "DO UPDATE SET " + ", ".join(f"{name} = excluded.{name}" for name in updates)
+            if update and updates
+            else "DO NOTHING"
+        )
+        _sqlite_executemany(connection, table, rows, f"ON CONFLICT ({', '.join(key)}) {action}")
+        return
+    if dialect != "postgresql":  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise DatabaseError(f"unsupported database dialect {dialect}")
+    from sqlalchemy.dialects.postgresql import insert
+
     statement = insert(table)
-    updates = {
-        name: statement.excluded[name]
-        for name in columns
-        if name not in key and name not in {"first_seen_at", "id"}
-    }
     if update and updates:
-        statement = statement.on_conflict_do_update(index_elements=list(key), set_=updates)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key), set_={name: statement.excluded[name] for name in updates}
+        )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
-    # One compiled statement, executed for many rows.
-    connection.execute(statement, rows)
+    connection.execute(statement, rows)  # one compiled statement, executed for many rows
 
 
-# SQLAlchemy's text form of SQLite DATETIME/DATE values. Rows written around it must use
-# exactly the same form, because SQLite compares these as strings.
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
-
-
-def _sqlite_value(value: object, formatted: dict) -> object:
-    if isinstance(value, date):  # datetime is a date too
-        text = formatted.get(value)
-        if text is None:  # a batch repeats the same few times; format each once
-            text = value.strftime(_SQLITE_DATETIME) if isinstance(value, datetime) else value.isoformat()
-            formatted[value] = text
-        return text
-    return value
+def _sqlite_time_text(value: date, formatted: dict) -> str:
+    text = formatted.get(value)
+    if text is None:  # a batch repeats the same few times; format each once
+        text = value.strftime(SQLITE_TIME) if isinstance(value, datetime) else value.isoformat()
+        formatted[value] = text
+    return text
 
 
 def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert many rows with the same keys.
 
     On SQLite the rows go straight to the driver's executemany: SQLAlchemy's per-row
-    parameter processing costs more than the insert itself for thousands of rows.
+    parameter processing costs more than the insert itself for thousands of rows. Dates and
+    times are written as SQLAlchemy writes them (SQLite compares them as text).
     """
     if not rows:
         return
     if connection.dialect.name != "sqlite":
         connection.execute(table.insert(), rows)
         return
+    _sqlite_executemany(connection, table, rows)
+
+
+def _sqlite_executemany(connection: Connection, table: Table, rows: list[dict], conflict: str = "") -> None:
+    """INSERT rows that share their keys through the driver's executemany, times as SQLAlchemy writes them."""
+    from sqlalchemy import Date, DateTime
+
     columns = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    formatted: dict = {}
-    connection.exec_driver_sql(
-        sql, [tuple(_sqlite_value(row[name], formatted) for name in columns) for row in rows]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) {conflict}"
     )
+    dated = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, Date | DateTime)]
+    pick = operator.itemgetter(*columns)
+    formatted: dict = {}
+    values: list[tuple] = []
+    for row in rows:
+        picked = pick(row)
+        if len(columns) == 1:
+            picked = (picked,)
+        if dated:
+            picked = list(picked)
+            for index in dated:
+                if picked[index] is not None:
+                    picked[index] = _sqlite_time_text(picked[index], formatted)
+        values.append(tuple(picked))
+    connection.exec_driver_sql(sql, values)

@@ -399,13 +399,17 @@ ALTER TABLE signal_rebuilt RENAME TO signal
 
 
 # Indexes that keep reads and fetches independent of how much history is stored: the
-# intervals still open (the current prices, and what a fetch compares against) and the
-# intervals by their end (those that end later than a given day).
+# intervals still open (the current prices, and what a fetch compares against), the
+# intervals by their end (those that end later than a given day), and the few intervals
+# with no start date; and offerings by their id as a person types it (any case).
 INTERVAL_HISTORY_INDEXES_DDL = """
 CREATE INDEX ix_price_interval_open ON price_interval (offering_pk, tier)
     WHERE superseded_at IS NULL AND effective_to IS NULL;
 CREATE INDEX ix_price_interval_ends ON price_interval (effective_to)
-    WHERE superseded_at IS NULL
+    WHERE superseded_at IS NULL;
+CREATE INDEX ix_price_interval_undated ON price_interval (offering_pk)
+    WHERE superseded_at IS NULL AND effective_from IS NULL;
+CREATE INDEX ix_offering_lower_id ON offering (lower(offering_id))
 """
 
 

@@ -16,10 +16,8 @@ written or nothing is.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +25,7 @@ from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from frontier_watch import money
 from frontier_watch.batch import PricedOffering, PriceSegment
+from frontier_watch.gc_pause import collector_paused
 from frontier_watch.identity import Identity, model_display_name, normalise
 from frontier_watch.store.database import bulk_insert, upsert_rows
 from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
@@ -53,7 +52,16 @@ class Provenance:
 
 def segment_prices(segment: PriceSegment) -> tuple[int | None, ...]:
     """A segment's prices as the stored integers, in PRICE_FIELDS order."""
-    return tuple(money.to_nano(value) for value in segment.prices())
+    return money.nano_prices(
+        (
+            segment.input,
+            segment.output,
+            segment.cache_read,
+            segment.cache_write,
+            segment.reasoning,
+            segment.request,
+        )
+    )
 
 
 def record_offerings(
@@ -73,7 +81,7 @@ def record_offerings(
     prices): they are neither updated nor withdrawn. ``withdraw_providers`` limits
     withdrawal to those providers (a source fetched one file per provider).
     """
-    with _collector_paused():
+    with collector_paused():
         return _record(
             connection,
             list(offerings),
@@ -86,26 +94,14 @@ def record_offerings(
         )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # A batch builds tens of thousands of small dicts and tuples that are all alive until
-    # the end; the cyclic collector would walk them again and again for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _record(connection, batch, provenance, observed_at, identity, withdraw_missing, kept, withdraw_providers):
     counts = ChangeCounts()
     existing = _load_offerings(connection, provenance.source_id)
     # Only a full sheet can withdraw an offering, so only a full sheet brings one back.
     facts = _OFFERING_FACTS if withdraw_missing else _OFFERING_FACTS[:-1]
     pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, facts)
-    intervals = _load_intervals(connection, pks.values())
+    batch_pks = [pks[(record.provider, record.offering_id)] for record in batch]
+    intervals = _load_intervals(connection, batch_pks, observed_at, provenance.basis)
 
     stored_tiers: defaultdict[int, list[str]] = defaultdict(list)
     for offering_pk, tier in list(intervals):
@@ -188,11 +184,11 @@ class _IntervalChanges:
         self._open(rows, offering_pk, record, segment, prices, start=self.observed_at, end=end)
 
     def observe_dated(
-        self, rows: list[dict], offering_pk: int, record: PricedOffering, segment: PriceSegment
+        self, rows: _Spans, offering_pk: int, record: PricedOffering, segment: PriceSegment
     ) -> None:
         """A span whose dates the source states: keyed by its start."""
         prices = segment_prices(segment)
-        same_start = next((row for row in rows if row["effective_from"] == segment.effective_from), None)
+        same_start = rows.by_start.get(segment.effective_from)
         if same_start is not None and same_start["prices"] == prices:
             self._touch(same_start)
             if same_start["effective_to"] != segment.effective_to:
@@ -297,6 +293,31 @@ class _IntervalChanges:
         )
 
 
+class _Spans(list):
+    """One offering and tier's interval states, also findable by their start in one step.
+
+    A schedule of hundreds of dated spans is compared span by span; a scan per span made
+    that quadratic.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_start: dict[datetime | None, dict] = {}
+
+    def append(self, row: dict) -> None:
+        super().append(row)
+        self.by_start.setdefault(row["effective_from"], row)
+
+    def remove(self, row: dict) -> None:
+        super().remove(row)
+        start = row["effective_from"]
+        if self.by_start.get(start) is row:
+            del self.by_start[start]
+            other = next((state for state in self if state["effective_from"] == start), None)
+            if other is not None:
+                self.by_start[start] = other
+
+
 def _in_force(rows: list[dict], at: datetime) -> dict | None:
     candidates = [
         row
@@ -392,9 +413,18 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     return pks
 
 
-def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defaultdict:
-    grouped: defaultdict[tuple[int, str], list[dict]] = defaultdict(list)
-    pks = list(offering_pks)
+def _load_intervals(
+    connection: Connection, offering_pks: Iterable[int], observed_at: datetime, basis: Basis
+) -> defaultdict:
+    """The intervals a batch can change, grouped by (offering, tier): never the whole history.
+
+    A live sheet compares with what is open or starts later; each comes through an index
+    (open intervals have a partial index of their own, later ends an index on the end). A
+    dated schedule also restates its own past spans, so those of its basis come too.
+    Closed intervals of other bases are never read, so a re-fetch costs the same with a
+    year of history or ten.
+    """
+    grouped: defaultdict[tuple[int, str], _Spans] = defaultdict(_Spans)
     columns = [
         _interval.c.id,
         _interval.c.offering_pk,
@@ -404,18 +434,44 @@ def _load_intervals(connection: Connection, offering_pks: Iterable[int]) -> defa
         _interval.c.basis,
         *(_interval.c[name] for name in _PRICE_COLUMNS),
     ]
-    # Chunked IN lists keep each query under SQLite's bound-parameter limit.
-    for chunk in chunks(pks):
-        result = connection.execute(
-            select(*columns).where(_interval.c.offering_pk.in_(chunk), _interval.c.superseded_at.is_(None))
-        )
-        for interval_id, offering_pk, tier, effective_from, effective_to, basis, *prices in result:
+    live = _interval.c.superseded_at.is_(None)
+    queries = []
+    for chunk in chunks(sorted(set(offering_pks))):
+        queries += [
+            select(*columns).where(
+                live, _interval.c.effective_to.is_(None), _interval.c.offering_pk.in_(chunk)
+            ),
+            # "+ 0" keeps the planner on the end index: few intervals end later than now.
+            select(*columns).where(
+                live, _interval.c.effective_to > observed_at, (_interval.c.offering_pk + 0).in_(chunk)
+            ),
+        ]
+        if basis is not Basis.OBSERVED:
+            queries.append(
+                select(*columns).where(
+                    live, _interval.c.basis == str(basis), _interval.c.offering_pk.in_(chunk)
+                )
+            )
+    seen: set[int] = set()
+    for query in queries:
+        for (
+            interval_id,
+            offering_pk,
+            tier,
+            effective_from,
+            effective_to,
+            row_basis,
+            *prices,
+        ) in connection.execute(query):
+            if interval_id in seen:
+                continue
+            seen.add(interval_id)
             grouped[(offering_pk, tier)].append(
                 {
                     "id": interval_id,
                     "effective_from": effective_from,
                     "effective_to": effective_to,
-                    "basis": basis,
+                    "basis": row_basis,
                     "prices": tuple(prices),
                 }
             )

@@ -19,14 +19,18 @@ from frontier_watch import money
 from frontier_watch.store.reading import Reader
 from frontier_watch.vocabulary import PRICE_FIELDS
 
-_PRICE_COLUMNS = ", ".join(f"i.{name}_nusd" for name in PRICE_FIELDS)
-_PRICE_SELECT = f"""
+
+def _price_select(i: str) -> str:
+    """The SELECT list of a price row, the interval rows being ``i`` (the table or the rows in force)."""
+    prices = ", ".join(f"{i}.{name}_nusd" for name in PRICE_FIELDS)
+    return f"""
 SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provider, o.offering_id,
        o.name AS offering_name, o.withdrawn_at, o.deprecation_date,
-       i.id AS interval_id, i.tier, {_PRICE_COLUMNS},
-       i.effective_from, i.effective_to, i.first_seen_at, i.last_seen_at, i.basis, i.source_url,
-       i.evidence, i.confidence, i.date_precision, i.note, i.superseded_at
+       {i}.id AS interval_id, {i}.tier, {prices},
+       {i}.effective_from, {i}.effective_to, {i}.first_seen_at, {i}.last_seen_at, {i}.basis, {i}.source_url,
+       {i}.evidence, {i}.confidence, {i}.date_precision, {i}.note, {i}.superseded_at
 """
+
 
 # The interval had begun by :as_of. A source that gives no start date (llm-prices'
 # from_date: null) does not say "since the beginning of time": such a price answers for a
@@ -34,18 +38,37 @@ SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provide
 _STARTED = """(i.effective_from <= :as_of
     OR (i.effective_from IS NULL AND (i.effective_to IS NOT NULL OR i.first_seen_at <= :as_of)))"""
 
-# Offerings whose model, name or id contains the text asked for.
-_MATCHING_OFFERINGS = """
+# Offerings whose model, name or id contains the text asked for (the fallback of matching_offerings).
+_CONTAINING = """
 SELECT mo.id FROM offering mo LEFT JOIN model mm ON mm.id = mo.model_id
 WHERE lower(mo.model_id) LIKE :needle OR lower(coalesce(mm.name, '')) LIKE :needle
    OR lower(mo.offering_id) LIKE :needle OR lower(mo.name) LIKE :needle OR mo.model_id LIKE :normalised
 """
 
 
-def _model_params(model: str) -> dict[str, str]:
+def offerings_asked_for(reader: Reader, model: str, params: dict[str, Any]) -> str:
+    """A subquery of the offerings a ``--model`` text asks for (its parameters go into ``params``).
+
+    A model is found exactly first: a canonical model id, an alias of the crosswalk, or an
+    offering id (case aside), giving every offering of the models found. Only when none
+    matches does the text match every offering whose model, name or id contains it.
+    """
     from frontier_watch.identity import normalise
 
-    return {"needle": f"%{model.strip().lower()}%", "normalised": f"%{normalise(model)}%"}
+    text = model.strip().lower()
+    models = reader.column(
+        "SELECT id FROM model WHERE id = :text OR id = :normalised "
+        "UNION SELECT model_id FROM model_alias WHERE lower(alias) = :text "
+        "UNION SELECT model_id FROM offering WHERE lower(offering_id) = :text AND model_id IS NOT NULL",
+        {"text": text, "normalised": normalise(model)},
+    )
+    if models:
+        for index, model_id in enumerate(models):
+            params[f"model_{index}"] = model_id
+        slots = ", ".join(f":model_{index}" for index in range(len(models)))
+        return f"(SELECT id FROM offering WHERE model_id IN ({slots}))"
+    params.update(needle=f"%{text}%", normalised=f"%{normalise(model)}%")
+    return f"({_CONTAINING})"
 
 
 def _price_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -67,8 +90,7 @@ def prices_as_of(
     params: dict[str, Any] = {"as_of": as_of}
     narrow = ""
     if model:
-        narrow += f" AND i.offering_pk IN ({_MATCHING_OFFERINGS})"
-        params.update(_model_params(model))
+        narrow += f" AND i.offering_pk IN {offerings_asked_for(reader, model, params)}"
     if tier:
         narrow += " AND i.tier = :tier"
         params["tier"] = tier
@@ -76,34 +98,75 @@ def prices_as_of(
     if source:
         source_filter = " AND o.source_id = :source"
         params["source"] = source
-    # Two index paths, one per kind of interval in force: still open, or ending later.
+    if model:
+        live = _LIVE_OF_OFFERINGS
+    else:
+        ending_later = reader.scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM price_interval "
+            "WHERE superseded_at IS NULL AND effective_to > :as_of LIMIT :limit) later",
+            {"as_of": as_of, "limit": RANGE_PATH_LIMIT},
+        )
+        live = _LIVE_BY_RANGE if ending_later < RANGE_PATH_LIMIT else _LIVE_BY_SEEK
     sql = f"""
-WITH live AS (
-    SELECT i.* FROM price_interval i
-    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL AND {_STARTED}{narrow}
-    UNION ALL
-    SELECT i.* FROM price_interval i
-    WHERE i.superseded_at IS NULL AND i.effective_to > :as_of AND {_STARTED}{narrow}
-)
-{_PRICE_SELECT}
-FROM live i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
+WITH {live.format(started=_STARTED, narrow=narrow)}
+{_price_select("live")}
+FROM live JOIN offering o ON live.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
 WHERE 1 = 1{source_filter}
-ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, i.tier
+ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, live.tier
 """
     return [_price_row(row) for row in reader.rows(sql, params)]
+
+
+# Intervals in force on a day, three ways to the same answer. For a few models, every
+# interval of their offerings is read through the offering index and filtered: a model's
+# history is short next to the table. For a recent day few intervals
+# end later, so the open intervals (their own partial index) and those ending later (the
+# end index) are read directly. For an old day most intervals end later; then each offering
+# and tier's latest interval starting by that day is sought in the (offering, tier, start)
+# index, and intervals without a start come from their own small partial index.
+RANGE_PATH_LIMIT = 20_000
+_LIVE_OF_OFFERINGS = """live AS (
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND {started}
+      AND (i.effective_to IS NULL OR i.effective_to > :as_of){narrow}
+)"""
+_LIVE_BY_RANGE = """live AS (
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL AND {started}{narrow}
+    UNION ALL
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to > :as_of AND {started}{narrow}
+)"""
+_LIVE_BY_SEEK = """pairs AS (
+    SELECT DISTINCT i.offering_pk, i.tier FROM price_interval i WHERE 1 = 1{narrow}
+), live AS (
+    SELECT i.* FROM pairs p JOIN price_interval i ON i.id = (
+        SELECT x.id FROM price_interval x
+        WHERE x.offering_pk = p.offering_pk AND x.tier = p.tier AND x.superseded_at IS NULL
+          AND x.effective_from <= :as_of
+        ORDER BY x.effective_from DESC LIMIT 1)
+    WHERE i.effective_to IS NULL OR i.effective_to > :as_of
+    UNION ALL
+    SELECT i.* FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_from IS NULL AND {started}
+      AND (i.effective_to IS NULL OR i.effective_to > :as_of){narrow}
+)"""
+# (In the query plan the table is "i"; the rows in force are "live", so a full scan of the
+# interval table shows as "SCAN i" with no index.)
 
 
 def price_history(reader: Reader, model: str, *, include_superseded: bool = True) -> list[dict[str, Any]]:
     """Every interval of every offering of the matching models, oldest first per offering."""
     live = "" if include_superseded else " AND i.superseded_at IS NULL"
+    params: dict[str, Any] = {}
     sql = f"""
-{_PRICE_SELECT}
+{_price_select("i")}
 FROM price_interval i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
-WHERE i.offering_pk IN ({_MATCHING_OFFERINGS}){live}
+WHERE i.offering_pk IN {offerings_asked_for(reader, model, params)}{live}
 ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
          i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
 """
-    return [_price_row(row) for row in reader.rows(sql, _model_params(model))]
+    return [_price_row(row) for row in reader.rows(sql, params)]
 
 
 def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:

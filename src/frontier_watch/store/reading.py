@@ -9,6 +9,7 @@ are now (checked by a cheap file stamp, not by hashing them).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -67,16 +68,19 @@ class Reader:
         names, rows = self._execute(sql, params or {})
         if self.dialect != "sqlite":
             return [dict(zip(names, row, strict=True)) for row in rows]
-        converters = [_time if _is_time(name) else _day if _is_day(name) else None for name in names]
-        if not any(converters):
-            return [dict(zip(names, row, strict=True)) for row in rows]
-        return [
-            {
-                name: (convert(value) if convert is not None and value is not None else value)
-                for name, convert, value in zip(names, converters, row, strict=True)
-            }
-            for row in rows
+        converted = [
+            (index, _time if _is_time(name) else _day)
+            for index, name in enumerate(names)
+            if _is_time(name) or _is_day(name)
         ]
+        result = []
+        for row in rows:
+            values = list(row)
+            for index, convert in converted:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+            result.append(dict(zip(names, values, strict=True)))
+        return result
 
     def column(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """The first column of every row."""
@@ -124,10 +128,12 @@ def _sqlite_param(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=65536)  # rows share their seen-at times: parse each once
 def _time(text: Any) -> datetime:
     return text if isinstance(text, datetime) else datetime.fromisoformat(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _day(text: Any) -> date:
     return text if isinstance(text, date) else date.fromisoformat(text[:10])
 

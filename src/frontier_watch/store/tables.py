@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, Table, UniqueConstraint, text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, Table, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 
@@ -101,7 +101,10 @@ class Offering(SQLModel, table=True):
     """A model as one provider sells it, as one source lists it."""
 
     __tablename__ = "offering"
-    __table_args__ = (UniqueConstraint("source_id", "provider", "offering_id"),)
+    __table_args__ = (
+        UniqueConstraint("source_id", "provider", "offering_id"),
+        Index("ix_offering_lower_id", func.lower(text("offering_id"))),
+    )
     id: int | None = Field(default=None, primary_key=True)
     source_id: str = Field(index=True)
     provider: str
@@ -128,6 +131,12 @@ class PriceInterval(SQLModel, table=True):
             "tier",
             sqlite_where=text("superseded_at IS NULL AND effective_to IS NULL"),
             postgresql_where=text("superseded_at IS NULL AND effective_to IS NULL"),
+        ),
+        Index(
+            "ix_price_interval_undated",
+            "offering_pk",
+            sqlite_where=text("superseded_at IS NULL AND effective_from IS NULL"),
+            postgresql_where=text("superseded_at IS NULL AND effective_from IS NULL"),
         ),
         Index(
             "ix_price_interval_ends",
