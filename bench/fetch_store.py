@@ -36,6 +36,7 @@ from frontier_watch.store.price_intervals import segment_prices
 from frontier_watch.vocabulary import PRICE_FIELDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from goals import Goal, ms  # noqa: E402
 from sheets import litellm_map, openrouter_sheet  # noqa: E402
 
 
@@ -104,8 +105,9 @@ def parse_only(kind, spec, body: bytes) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+def main(repeats: int | None = None) -> list[Goal]:
+    repeats = repeats or (int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    goals = []
     catalogue = load_catalogue()
     cases = [
         ("openrouter", openrouter_sheet(400), "400-model OpenRouter sheet"),
@@ -140,6 +142,13 @@ def main() -> None:
             f"  frontier-watch unchanged fetch  {median(again) * 1000:8.1f} ms   "
             f"ratio {median(again) / median(base):5.1f}x"
         )
+        ratio = median(first) / median(base)
+        goals.append(
+            Goal(
+                f"first fetch: {label}", ms(median(first)), ms(median(base)), ratio, "within 3x", ratio <= 3.0
+            )
+        )
+    return goals
 
 
 from frontier_watch.identity import Identity  # noqa: E402 - after the helpers for readability

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from goals import Goal, ms  # noqa: E402
 from history_db import build  # noqa: E402
 
 from frontier_watch.clock import end_of_day  # noqa: E402
@@ -91,12 +92,12 @@ def timed(call) -> tuple[float, int]:
     return time.perf_counter() - start, len(rows)
 
 
-def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+def main(runs: int | None = None, path: str | None = None) -> list[Goal]:
+    runs = runs or (int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+    path = path or (sys.argv[2] if len(sys.argv) > 2 else None)
+    goals = []
     with tempfile.TemporaryDirectory() as folder:
-        if len(sys.argv) > 2:
-            path = sys.argv[2]
-        else:
+        if path is None:
             path = str(Path(folder) / "h1m.db")
             build(Path(path), 1_000_000).engine.dispose()
         reader = Recorder(open_reader(path))
@@ -147,6 +148,16 @@ def main() -> None:
             assert count == base_count, (name, count, base_count)
             ours_sql, base_sql, whole = (statistics.median(sample) for sample in samples)
             worst = max(worst, ours_sql / base_sql)
+            goals.append(
+                Goal(
+                    f"at 1M intervals: {name}",
+                    ms(ours_sql),
+                    ms(base_sql),
+                    ours_sql / base_sql,
+                    "within 2x",
+                    ours_sql / base_sql <= GOAL,
+                )
+            )
             print(
                 f"{name:<36}{count:>6}{ours_sql * 1000:>7.1f} ms{base_sql * 1000:>8.1f} ms"
                 f"{ours_sql / base_sql:>6.2f}x{whole * 1000:>8.1f} ms"
@@ -154,6 +165,7 @@ def main() -> None:
         print(f"worst ratio {worst:.2f}x: goal {'met' if worst <= GOAL else 'NOT met'}")
         reader.close()
         plain.close()
+    return goals
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ from frontier_watch.clock import end_of_day, utc_now
 from frontier_watch.store import queries
 from frontier_watch.store.reading import SQLITE_TIME, Reader, open_reader
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from goals import Goal, ms  # noqa: E402
+
 GOAL = 4.0
 
 
@@ -86,8 +89,9 @@ def paired_medians(ours: list[str], baseline: list[str], runs: int) -> tuple[flo
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
-def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+def main(runs: int | None = None) -> list[Goal]:
+    runs = runs or (int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    goals = []
     with tempfile.TemporaryDirectory() as folder:
         db = str(Path(folder) / "fw.db")
         os.environ["FRONTIER_WATCH_HOME"] = ENVIRONMENT["FRONTIER_WATCH_HOME"] = folder
@@ -117,9 +121,16 @@ def main() -> None:
             ours, base = paired_medians(tool + argv, baseline_command(db, captured_sql(db, call)), runs)
             worst = max(worst, ours / base)
             print(f"{name:<36}{ours * 1000:>13.1f} ms{base * 1000:>13.1f} ms{ours / base:>7.2f}x")
+            goals.append(
+                Goal(
+                    f"read command: {name}", ms(ours), ms(base), ours / base, "within 4x", ours / base <= GOAL
+                )
+            )
         help_time, _ = paired_medians(tool[:3] + ["--help"], [sys.executable, "-c", "pass"], runs)
         print(f"{'--help':<36}{help_time * 1000:>13.1f} ms{'':>16}{'':>8}  (goal < 100 ms)")
         print(f"worst ratio {worst:.2f}x: goal {'met' if worst <= GOAL else 'NOT met'}")
+        goals.append(Goal("--help", ms(help_time), "", None, "under 100 ms", help_time < 0.1))
+    return goals
 
 
 if __name__ == "__main__":

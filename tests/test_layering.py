@@ -142,3 +142,18 @@ def test_price_db_and_fetch_commands_do_not_load_the_ui(tmp_path):
     modules = loaded_after(code, tmp_path)
     assert "textual" not in modules
     assert "polars" not in modules
+
+
+def test_read_commands_on_a_ready_database_load_neither_the_orm_nor_sqlalchemy(tmp_path, seeded_db_path):
+    """prices, history, releases and signals read through the sqlite3 driver alone."""
+    code = (
+        "import contextlib, io\n"
+        "from frontier_watch.cli import main\n"
+        f"db = {str(seeded_db_path)!r}\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    for argv in (['prices', '--json'], ['prices'], ['history', 'deepseek-r1'],\n"
+        "                 ['releases'], ['signals']):\n"
+        "        assert main(['--db', db, *argv]) == 0, argv\n"
+    )
+    modules = loaded_after(code, tmp_path)
+    assert not {"sqlalchemy", "sqlmodel", "pydantic", "textual", "polars"} & modules

@@ -4,12 +4,13 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.tui.app import create_app
+from frontier_watch.tui.widgets import RowTable
 from frontier_watch.vocabulary import Basis
 
 CLOCK = datetime(2026, 11, 1, 12, 0)
@@ -21,13 +22,11 @@ def app_for(database, **kwargs):
 
 async def wait_for_rows(pilot, app):
     """Wait until the first load has filled the table (the load runs in a thread)."""
-    table = app.query_one("#prices", DataTable)
+    table = app.query_one("#prices", RowTable)
     for _ in range(200):
         if table.row_count and not any(worker.is_running for worker in app.workers):
             break
         await pilot.pause(0.02)
-    # DataTable sizes its columns on a later refresh; let that happen before anyone looks.
-    table.refresh(layout=True)
     await pilot.pause(0.1)
     await pilot.pause()
     return table
@@ -51,9 +50,9 @@ async def test_filter_narrows_the_table_and_escape_clears_it(seeded_database):
         await pilot.press("slash")
         assert app.focused is app.query_one("#filter", Input)
         await pilot.press(*"deepseek-r")
-        await pilot.pause()
+        await pilot.pause(0.2)  # the filter waits for typing to pause
         assert 0 < table.row_count < everything
-        models = {str(table.get_row_at(index)[0]).lower() for index in range(table.row_count)}
+        models = {table.cells_at(index)[0].lower() for index in range(table.row_count)}
         assert all("deepseek" in name or "r1" in name or "reasoner" in name for name in models), models
         await pilot.press("escape")
         await pilot.pause()
@@ -65,10 +64,10 @@ async def test_moving_the_cursor_shows_that_rows_source(seeded_database):
     async with app.run_test(size=(160, 40)) as pilot:
         table = await wait_for_rows(pilot, app)
         await pilot.press("slash", *"gpt-4o-mini", "tab")
-        await pilot.pause()
+        await pilot.pause(0.2)
         assert table.row_count >= 2
         for _ in range(2):
-            highlighted = app._rows[int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)]
+            highlighted = table.highlighted
             detail = str(app.query_one("#detail", Static).render())
             assert highlighted["offering_id"] in detail
             assert highlighted["source_url"] in detail
@@ -77,7 +76,7 @@ async def test_moving_the_cursor_shows_that_rows_source(seeded_database):
             await pilot.pause()
         curated = [
             row
-            for row in app._rows
+            for row in table.shown_rows()
             if row["source"] == "curated" and row["offering_id"].startswith("gpt-4o-mini")
         ]
         assert curated and curated[0]["source_url"].startswith("https://openai.com/")
@@ -146,7 +145,7 @@ async def test_escape_sequences_in_names_are_not_rendered_raw(empty_engine):
     async with app.run_test(size=(120, 20)) as pilot:
         table = await wait_for_rows(pilot, app)
         assert table.row_count == 1
-        assert "\x1b" not in str(table.get_row_at(0)[0])
+        assert "\x1b" not in table.cells_at(0)[0]
 
 
 @pytest.fixture

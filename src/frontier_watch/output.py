@@ -85,6 +85,7 @@ def table_width(stream: TextIO) -> int | None:
 
 
 MIN_TEXT_WIDTH = 10  # a text column is never shortened below this (or its heading)
+MAX_ESSENTIAL_WIDTH = 30  # an essential column's text is worth this much room before others
 GAP = 2  # spaces between columns: one of padding, one of the (blank) divider
 
 
@@ -120,6 +121,11 @@ def fit_columns(cells: list[list[str]], listing: Listing, width: int | None) -> 
         return natural[i] if column.numeric or column.fixed else min(natural[i], least)
 
     floors = {i: floor(i, max(len(columns[i].heading), MIN_TEXT_WIDTH)) for i in shown}
+    # The essential columns (priority 1) would rather keep their text than share the room
+    # with optional ones: those go first, while the essential ones still need shortening.
+    wants = {
+        i: min(natural[i], MAX_ESSENTIAL_WIDTH) if columns[i].priority <= 1 else floors[i] for i in shown
+    }
 
     def needed(sizes: dict[int, int]) -> int:
         return sum(sizes[i] for i in shown) + GAP * (len(shown) - 1)
@@ -130,7 +136,7 @@ def fit_columns(cells: list[list[str]], listing: Listing, width: int | None) -> 
         shown.remove(index)
         hidden.append(columns[index].heading)
 
-    while len(shown) > 1 and needed(floors) > width:
+    while len(shown) > 1 and needed(wants) > width:
         drop = max(shown, key=lambda i: (columns[i].priority, i))
         if columns[drop].priority <= 1:
             break

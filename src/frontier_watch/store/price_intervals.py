@@ -100,8 +100,11 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
     # Only a full sheet can withdraw an offering, so only a full sheet brings one back.
     facts = _OFFERING_FACTS if withdraw_missing else _OFFERING_FACTS[:-1]
     pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, facts)
-    batch_pks = [pks[(record.provider, record.offering_id)] for record in batch]
-    intervals = _load_intervals(connection, batch_pks, observed_at, provenance.basis)
+    if existing:
+        batch_pks = [pks[(record.provider, record.offering_id)] for record in batch]
+        intervals = _load_intervals(connection, batch_pks, observed_at, provenance.basis)
+    else:  # a source seen for the first time has no intervals to compare with
+        intervals = defaultdict(_Spans)
 
     stored_tiers: defaultdict[int, list[str]] = defaultdict(list)
     for offering_pk, tier in list(intervals):

@@ -4,38 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from time import monotonic
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
 
 from frontier_watch import output
 from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
+from frontier_watch.public_rows import Column, Listing
 from frontier_watch.store import queries
 from frontier_watch.store.database import Database
 from frontier_watch.store.reading import reader_for
+from frontier_watch.tui.widgets import RowTable
 
-# (heading, row key, widest the column may grow)
-PRICE_COLUMNS = (
-    ("model", "model_name", 34),
-    ("provider", "provider", 16),
-    ("source", "source", 12),
-    ("tier", "tier", 17),
-    ("input $/M", "input", 10),
-    ("output $/M", "output", 10),
-    ("cache rd $/M", "cache_read", 12),
-    ("since", "effective_from", 10),
-    ("basis", "basis", 13),
+# What the price table shows; at 80 columns the model, provider and prices stay, the rest
+# give way (highest priority number first) and remain in the detail line.
+PRICE_LISTING = Listing(
+    (
+        Column("model_name", "model"),
+        Column("provider", "provider"),
+        Column("input", "input $/M", numeric=True),
+        Column("output", "output $/M", numeric=True),
+        Column("tier", "tier", priority=2),
+        Column("offering_id", "offering", priority=2),
+        Column("source", "source", priority=3),
+        Column("cache_read", "cache rd $/M", numeric=True, priority=4),
+        Column("effective_from", "since", fixed=True, priority=4),
+        Column("basis", "basis", priority=5),
+    ),
+    "no prices",
 )
+SEARCHED = ("model_name", "offering_name", "model_id", "provider", "source", "offering_id", "tier")
+FILTER_DEBOUNCE_SECONDS = 0.05  # type a word without redrawing on every letter
 
 
-def _cell(row: dict, key: str) -> str:
-    value = row.get(key)
-    if isinstance(value, datetime):
-        return value.date().isoformat()  # the detail line has the full time
-    return output.safe_text(value)
+def row_identity(row: dict) -> tuple:
+    """What stays the same about a price row across reloads: its offering and tier."""
+    return (row["source"], row["provider"], row["offering_id"], row["tier"])
 
 
 class FrontierWatchApp(App[None]):
@@ -65,20 +74,20 @@ class FrontierWatchApp(App[None]):
         self.settings = settings
         self._clock = clock or utc_now
         self._poll_seconds = poll_seconds
-        self._rows: list[dict] = []
         self._data_version = -1
+        self._filter_timer: Timer | None = None
+        self._last_filtered = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
             placeholder="filter by model, provider or source  (/ to focus, Esc to clear)", id="filter"
         )
-        yield DataTable(id="prices", cursor_type="row", zebra_stripes=True)
+        yield RowTable(PRICE_LISTING, id="prices")
         yield Static("", id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._set_columns([])
         self.load_prices()
         # Cron writes to the same database; poll its data version and reload when it moves.
         self.set_interval(self._poll_seconds, self.check_for_new_data)
@@ -104,47 +113,30 @@ class FrontierWatchApp(App[None]):
         self.load_prices(only_if_changed=True)
 
     def _show_prices(self, rows: list[dict], version: int) -> None:
-        self._rows = rows
         self._data_version = version
-        self._fill_table()
+        table = self.prices_table
+        table.set_rows(rows, search_keys=SEARCHED, keep=row_identity)
+        self._show_status()
 
-    def _set_columns(self, cells: list[tuple[str, ...]]) -> None:
-        # Widths come from the rows shown, capped per column: set explicitly, so the
-        # table is laid out right on its first paint after a threaded load.
-        table = self.query_one("#prices", DataTable)
-        table.clear(columns=True)
-        for index, (label, key, widest) in enumerate(PRICE_COLUMNS):
-            content = max((len(row[index]) for row in cells), default=0)
-            table.add_column(label, key=key, width=min(max(len(label), content), widest))
+    @property
+    def prices_table(self) -> RowTable:
+        return self.query_one("#prices", RowTable)
 
-    def _fill_table(self) -> None:
-        needle = self.query_one("#filter", Input).value.strip().lower()
-        table = self.query_one("#prices", DataTable)
-        shown: list[tuple[str, tuple[str, ...]]] = []
-        for index, row in enumerate(self._rows):
-            haystack = " ".join(
-                str(row.get(key) or "")
-                for key in ("model_name", "offering_name", "model_id", "provider", "source", "offering_id")
-            ).lower()
-            if needle and needle not in haystack:
-                continue
-            shown.append((str(index), tuple(_cell(row, key) for _, key, _ in PRICE_COLUMNS)))
-        self._set_columns([cells for _, cells in shown])
-        for key, cells in shown:
-            table.add_row(*cells, key=key)
-        self.sub_title = f"prices in force now: {len(shown)} of {len(self._rows)} offerings"
-        self._show_detail()
+    @property
+    def shown_filter(self) -> str:
+        """The filter text the table shows the answer to (the input may be ahead of it)."""
+        return self.prices_table.filter_text
 
-    def _show_detail(self) -> None:
-        table = self.query_one("#prices", DataTable)
+    def _show_status(self) -> None:
+        table = self.prices_table
+        self.sub_title = f"prices in force now: {table.row_count} of {table.total_count} offerings"
+        self._show_detail(table.highlighted)
+
+    def _show_detail(self, row: dict | None) -> None:
         detail = self.query_one("#detail", Static)
-        if table.row_count == 0:
+        if row is None:
             detail.update("no prices match the filter")
             return
-        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        if row_key.value is None:
-            return
-        row = self._rows[int(row_key.value)]
         detail.update(
             f"{output.safe_text(row['offering_name'])} · {output.safe_text(row['offering_id'])} "
             f"({output.safe_text(row['provider'])} via {output.safe_text(row['source'])}) · "
@@ -154,18 +146,31 @@ class FrontierWatchApp(App[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self._fill_table()
+        # A key after a pause filters at once; keys in a burst (fast typing, a paste) wait
+        # for the burst to end and filter once.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        if monotonic() - self._last_filtered > FILTER_DEBOUNCE_SECONDS:
+            self._apply_filter()
+        else:
+            self._filter_timer = self.set_timer(FILTER_DEBOUNCE_SECONDS, self._apply_filter)
 
-    @on(DataTable.RowHighlighted, "#prices")
-    def _row_highlighted(self) -> None:
-        self._show_detail()
+    def _apply_filter(self) -> None:
+        self._last_filtered = monotonic()
+        self.prices_table.filter(self.query_one("#filter", Input).value)
+        self._show_status()
+
+    @on(RowTable.RowHighlighted, "#prices")
+    def _row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self._show_detail(event.row)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one("#prices", DataTable).focus()
+        self._apply_filter()
+        self.prices_table.focus()
 
     def action_refresh(self) -> None:
         self.load_prices()
