@@ -1,4 +1,9 @@
-"""Every bad input named in DESIGN.md: a clear one-line error and an intact database."""
+"""Every bad input named in DESIGN.md: a clear one-line error and an intact database.
+
+The bad-input suite continues in tests/test_faults.py with the classes an adversarial run
+found (duplicate keys, shrink, read-only and foreign databases, stacked encodings,
+non-finite settings, token origins, Ctrl-C, bidi text).
+"""
 
 import gzip
 import json

@@ -84,6 +84,11 @@ def spec_problem(spec: SourceSpec) -> str | None:
     kind = registered.get(spec.kind)
     if kind is None:
         return f"kind: {spec.kind!r} is not one of {', '.join(sorted(registered))}"
+    from frontier_watch.sources.spec import url_problem
+
+    reason = url_problem(spec.url)
+    if reason:
+        return f"url: {reason}"
     for name, reason in kind.option_problems(spec.options):
         return f"options.{name}: {reason}"
     return None

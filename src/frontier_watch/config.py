@@ -8,6 +8,7 @@ the user config dir > built-in defaults. Precedence for the database:
 from __future__ import annotations
 
 import functools
+import math
 import os
 import tomllib
 from pathlib import Path
@@ -86,6 +87,15 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "backoff_seconds": ((int, float), "a number of seconds"),
         "max_retry_wait_seconds": ((int, float), "a number of seconds"),
     },
+}
+# (above, at most) for each number: nan, inf and absurd values are refused by name.
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("analytics", "blend_input_weight"): (0, 1_000_000),
+    ("analytics", "blend_output_weight"): (0, 1_000_000),
+    ("fetch", "timeout_seconds"): (0, 3600),
+    ("fetch", "attempts"): (0, 20),
+    ("fetch", "backoff_seconds"): (0, 3600),
+    ("fetch", "max_retry_wait_seconds"): (0, 86_400),
 }
 _SOURCE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "enabled": ((bool,), "true or false"),
@@ -219,8 +229,13 @@ def _validate_sections(raw: dict[str, Any], where: str, warnings: list[str]) -> 
                 raise ConfigError(
                     f"{where}: {section}.{key}: expected {description}, got {_type_name(value)}"
                 )
-            if isinstance(value, int | float) and value <= 0:
-                raise ConfigError(f"{where}: {section}.{key}: expected a positive number, got {value}")
+            if isinstance(value, int | float):
+                low, high = _RANGES[(section, key)]
+                if not (math.isfinite(value) and low < value <= high):
+                    raise ConfigError(
+                        f"{where}: {section}.{key}: expected a number above {low:g} "
+                        f"and at most {high:g}, got {value}"
+                    )
             values[f"{section}.{key}"] = value
     return values
 
@@ -253,8 +268,11 @@ def _apply_source_overrides(
                 raise ConfigError(f"{where}: {key}.{name}: expected {description}, got {_type_name(value)}")
             if name == "url":
                 assert isinstance(value, str)  # _SOURCE_KEYS admits only a string, checked above
-                if not value.startswith(("http://", "https://")):
-                    raise ConfigError(f"{where}: {key}.url: expected an http(s) URL, got {value!r}")
+                from frontier_watch.sources.spec import url_problem
+
+                reason = url_problem(value)
+                if reason:
+                    raise ConfigError(f"{where}: {key}.url: {reason}")
             if name == "schedule":
                 assert isinstance(value, str)  # as for "url"
                 reason = cron_error(value)

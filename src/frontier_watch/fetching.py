@@ -12,11 +12,12 @@ the others.
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field, replace
 
 import httpx
 from sqlalchemy import Engine
@@ -25,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from frontier_watch.batch import PARTS, Batch
 from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
-from frontier_watch.errors import first_line
+from frontier_watch.errors import DatabaseError, first_line
 from frontier_watch.fetch_lock import fetch_lock, lock_path_for
 from frontier_watch.gc_pause import collector_paused
 from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
@@ -81,6 +82,7 @@ class FetchOptions:
     sleep: Callable[[float], None] = time.sleep
     max_workers: int = 4
     accept_shrink: frozenset[str] = frozenset()  # sources whose smaller list is accepted on purpose
+    cancelled: threading.Event | None = None  # set to stop every download and write nothing more
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides) -> FetchOptions:
@@ -130,12 +132,27 @@ def run_fetch(
     """
     specs = select_sources(settings, source_ids)
     options = options or FetchOptions.from_settings(settings)
-    with fetch_lock(lock_path_for(database)) as notes:
-        mark_interrupted_runs(database.engine)
+    lock_path = lock_path_for(database)
+    with ExitStack() as held:
+        try:
+            notes = held.enter_context(fetch_lock(lock_path))
+        except OSError as exc:
+            raise DatabaseError(f"cannot take the fetch lock {lock_path}: {exc.strerror or exc}") from None
+        try:
+            mark_interrupted_runs(database.engine)
+        except SQLAlchemyError as exc:
+            raise DatabaseError(_cannot_write(database, exc)) from None
         summaries = fetch_sources(
             database.engine, specs, load_identity(), options, on_start=on_start, on_done=on_done
         )
     return FetchReport(summaries, list(notes))
+
+
+def _cannot_write(database: Database, exc: Exception) -> str:
+    reason = first_line(exc)
+    if "readonly" in reason.replace(" ", "").lower():
+        return f"{database.describe()}: the database is read-only, and a fetch writes to it ({reason})"
+    return f"{database.describe()}: cannot write to the database ({reason})"
 
 
 def fetch_sources(
@@ -147,23 +164,56 @@ def fetch_sources(
     on_start: Callable[[SourceSpec], None] | None = None,
     on_done: Callable[[RunSummary], None] | None = None,
 ) -> list[RunSummary]:
-    """Fetch every spec concurrently; summaries come back in the order of ``specs``."""
+    """Fetch every spec concurrently over one HTTP client; summaries come back in the order of ``specs``.
+
+    The sources run on worker threads while this thread waits, so Ctrl-C is seen at once:
+    the downloads are cancelled (their connections closed), each source records that it was
+    interrupted, nothing half-done is written (a source writes in one transaction), and
+    KeyboardInterrupt goes on to the caller within a couple of seconds.
+    """
     options = options or FetchOptions()
+    cancelled = options.cancelled or threading.Event()
+    options = replace(options, cancelled=cancelled)
+    summaries: list[RunSummary | None] = [None] * len(specs)
+    pending = queue.SimpleQueue[int]()
+    for index in range(len(specs)):
+        pending.put(index)
+    client = make_client(timeout_seconds=options.timeout_seconds, transport=options.transport)
 
-    def one(spec: SourceSpec) -> RunSummary:
-        if on_start:
-            on_start(spec)
-        summary = fetch_source(engine, spec, identity, options)
-        if on_done:
-            on_done(summary)
-        return summary
+    def work() -> None:
+        while not cancelled.is_set():
+            try:
+                index = pending.get_nowait()
+            except queue.Empty:
+                return
+            if on_start:
+                on_start(specs[index])
+            summaries[index] = fetch_source(engine, specs[index], identity, options, client=client)
+            if on_done:
+                on_done(summaries[index])  # type: ignore[arg-type]
 
-    if len(specs) <= 1 or options.max_workers <= 1:
-        return [one(spec) for spec in specs]
-    with ThreadPoolExecutor(
-        max_workers=min(options.max_workers, len(specs)), thread_name_prefix="fetch"
-    ) as pool:
-        return list(pool.map(one, specs))
+    # Daemon threads: an interrupted fetch must not wait for a stalled server at exit.
+    workers = [
+        threading.Thread(target=work, name=f"fetch-{number}", daemon=True)
+        for number in range(max(1, min(options.max_workers, len(specs))))
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            while worker.is_alive():
+                worker.join(0.1)
+    except KeyboardInterrupt:
+        cancelled.set()
+        client.close()  # aborts downloads blocked on a socket
+        deadline = time.monotonic() + 2.0
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        mark_interrupted_runs(engine)  # the sources that did not get to say so themselves
+        raise
+    finally:
+        client.close()
+    return [summary for summary in summaries if summary is not None]
 
 
 def fetch_source(
@@ -216,6 +266,8 @@ def _fetch_and_store(
             accept_shrink=spec.id in options.accept_shrink,
             shrink_floor=spec.options.get("shrink_floor"),
         )
+        if options.cancelled is not None and options.cancelled.is_set():
+            raise FetchError("interrupted before anything was written")
         with _WRITE_LOCK, engine.begin() as connection:
             counts = _write_batch(connection, kind, context, batch)
             summary.new, summary.changed = counts.new, counts.changed
@@ -291,6 +343,7 @@ def _download_and_parse(
                 retry=options.retry,
                 sleep=options.sleep,
                 headers=auth if auth and _origin(url) == own_origin else None,
+                cancelled=options.cancelled,
             )
             summary.http_status = page.status
             summary.bytes += len(page.body)

@@ -12,15 +12,16 @@ import email.utils
 import functools
 import os
 import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import tenacity
 
-from frontier_watch import __version__
+from frontier_watch import __version__, content_encoding
 from frontier_watch.clock import utc_now
 from frontier_watch.errors import first_line
 
@@ -41,8 +42,13 @@ class FetchError(RuntimeError):
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 3  # total tries, the first included
-    backoff_seconds: float = 1.0  # doubled after each failed try
-    max_wait_seconds: float = 60.0  # longest Retry-After we are willing to honour
+    backoff_seconds: float = 1.0  # doubled after each failed try, never past max_wait_seconds
+    max_wait_seconds: float = 60.0  # the longest single wait, Retry-After included
+
+    @property
+    def total_wait_seconds(self) -> float:
+        """All the waiting one download may do: five of the longest waits."""
+        return 5 * self.max_wait_seconds
 
 
 @dataclass
@@ -107,19 +113,37 @@ def download(
     sleep: Callable[[float], None] = time.sleep,
     headers: dict[str, str] | None = None,
     deadline_seconds: float = DEFAULT_DEADLINE_SECONDS,
+    cancelled: threading.Event | None = None,
 ) -> Download:
     """GET ``url`` and return its (decompressed) body, or raise FetchError.
 
     Connection errors, 429 and 5xx are tried again (tenacity) with doubling waits, or the
-    server's Retry-After when it gives one; each retry is noted for the run summary.
+    server's Retry-After when it gives one; each wait is capped, and so is their total.
+    Each retry is noted for the run summary. ``cancelled`` stops the download (and any
+    wait) as soon as it is set.
     """
     notes: list[str] = []
+    waited = [0.0]
 
     def wait(state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, _TryAgain) and error.wait is not None:
-            return error.wait
-        return retry.backoff_seconds * 2 ** (state.attempt_number - 1)
+            pause = error.wait
+        else:
+            pause = min(retry.backoff_seconds * 2 ** (state.attempt_number - 1), retry.max_wait_seconds)
+        if waited[0] + pause > retry.total_wait_seconds:
+            raise FetchError(
+                f"{getattr(error, 'note', error)}; gave up after waiting {waited[0]:.0f}s in all",
+                getattr(error, "http_status", None),
+            )
+        waited[0] += pause
+        return pause
+
+    def pause_or_stop(seconds: float) -> None:
+        if cancelled is None:
+            sleep(seconds)
+        elif cancelled.wait(seconds):
+            raise FetchError("interrupted while waiting to retry")
 
     def note(state: tenacity.RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
@@ -130,12 +154,12 @@ def download(
         stop=tenacity.stop_after_attempt(retry.attempts),
         wait=wait,
         retry=tenacity.retry_if_exception_type(_TryAgain),
-        sleep=sleep,
+        sleep=pause_or_stop,
         before_sleep=note,
         reraise=True,
     )
     try:
-        page = retrying(_get_once, client, url, max_bytes, retry, headers, deadline_seconds)
+        page = retrying(_get_once, client, url, max_bytes, retry, headers, deadline_seconds, cancelled)
     except _TryAgain as exc:
         raise FetchError(str(exc), exc.http_status) from None
     page.notes = notes
@@ -149,7 +173,10 @@ def _get_once(
     retry: RetryPolicy,
     headers: dict[str, str] | None,
     deadline_seconds: float,
+    cancelled: threading.Event | None,
 ) -> Download:
+    if cancelled is not None and cancelled.is_set():
+        raise FetchError("interrupted before the download started")
     try:
         with client.stream("GET", url, headers=headers) as response:
             if response.status_code in RETRY_STATUSES:
@@ -161,7 +188,7 @@ def _get_once(
                 )
             if response.status_code >= 400:
                 raise FetchError(_status_message(response), response.status_code)
-            body = _read_capped(response, max_bytes, deadline_seconds)
+            body = _read_capped(response, max_bytes, deadline_seconds, cancelled)
             return Download(
                 url=str(response.url), status=response.status_code, body=body, headers=response.headers
             )
@@ -177,26 +204,43 @@ def _get_once(
         raise FetchError(_transport_message(exc, url)) from None
 
 
-def _read_capped(response: httpx.Response, max_bytes: int, deadline_seconds: float) -> bytes:
+def _read_capped(
+    response: httpx.Response, max_bytes: int, deadline_seconds: float, cancelled: threading.Event | None
+) -> bytes:
+    """The body, decoded layer by layer in bounded steps and refused past ``max_bytes``."""
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(
             f"response too large: {int(declared):,} bytes declared, limit {max_bytes:,}", response.status_code
         )
+    raw: Iterable[bytes]
+    if response.is_stream_consumed:  # a response built in memory (a test's mock): httpx decoded it
+        raw, layers = [response.content], []
+    else:
+        raw = response.iter_raw()
+        try:
+            layers = content_encoding.encodings_of(response.headers.get("content-encoding"))
+        except content_encoding.EncodingError as exc:
+            raise FetchError(str(exc), response.status_code) from None
     chunks = []
     total = 0
-    # iter_bytes yields decompressed data, so a small gzip bomb is caught as it expands.
     started = time.monotonic()
-    for chunk in response.iter_bytes():
-        # The read timeout bounds each gap; this bounds a server that drips forever.
-        if time.monotonic() - started > deadline_seconds:
-            raise FetchError(f"download took longer than {deadline_seconds:.0f}s", response.status_code)
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(
-                f"response too large: over {max_bytes:,} bytes (after decompression)", response.status_code
-            )
-        chunks.append(chunk)
+    try:
+        for chunk in content_encoding.decoded(raw, layers):
+            # The read timeout bounds each gap; this bounds a server that drips forever.
+            if time.monotonic() - started > deadline_seconds:
+                raise FetchError(f"download took longer than {deadline_seconds:.0f}s", response.status_code)
+            if cancelled is not None and cancelled.is_set():
+                raise FetchError("interrupted before the download finished", response.status_code)
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchError(
+                    f"response too large: over {max_bytes:,} bytes (after decompression)",
+                    response.status_code,
+                )
+            chunks.append(chunk)
+    except content_encoding.EncodingError as exc:
+        raise FetchError(str(exc), response.status_code) from None
     return b"".join(chunks)
 
 

@@ -16,6 +16,8 @@ MILLION = Decimal(1_000_000)
 # A price above this many USD per million tokens is treated as a data error.
 # The dearest real text models are in the hundreds (o1-pro output: 600).
 MAX_USD_PER_MTOK = Decimal(10_000)
+# The smallest price the store can hold: one nano-dollar per million tokens.
+RESOLUTION = Decimal(1) / NANO
 # Per-request fees above this many USD are treated as a data error.
 MAX_USD_PER_REQUEST = Decimal(1_000)
 
@@ -55,11 +57,19 @@ def parse_decimal(value: object) -> Decimal:
 
 
 def checked_per_mtok(usd_per_mtok: Decimal, *, what: str = "price") -> Decimal:
-    """Reject negative and absurd per-million prices; return the value unchanged."""
+    """Reject negative, absurd and vanishing per-million prices; return the value unchanged.
+
+    A price above zero but below a nano-dollar per million tokens (the store's resolution)
+    would be stored as 0 and read as free: it is refused, not rounded away.
+    """
     if usd_per_mtok < 0:
         raise PriceError(f"negative {what}: {usd_per_mtok}")
     if usd_per_mtok > MAX_USD_PER_MTOK:
         raise PriceError(f"absurd {what}: {usd_per_mtok} USD per million tokens")
+    if 0 < usd_per_mtok < RESOLUTION:
+        raise PriceError(
+            f"absurd {what}: {usd_per_mtok} USD per million tokens is below the store's resolution"
+        )
     return usd_per_mtok
 
 
@@ -80,6 +90,8 @@ def per_token_to_per_mtok(value: object, *, what: str = "price") -> Decimal:
         raise PriceError(f"negative {what}: {value!r}")
     if number > MAX_USD_PER_MTOK / MILLION:
         raise PriceError(f"absurd {what}: {value!r} USD per token")
+    if 0 < number * MILLION < RESOLUTION:
+        raise PriceError(f"absurd {what}: {value!r} USD per token is below the store's resolution")
     result = _normalise(number * MILLION)
     if len(_per_mtok_of_token) >= _CACHE_LIMIT:
         _per_mtok_of_token.clear()

@@ -19,10 +19,15 @@ from typing import Any, NamedTuple, TextIO
 from frontier_watch import money
 from frontier_watch.public_rows import Column, Listing
 
-# C0 and C1 control characters (ESC included) and DEL; tabs and newlines become spaces.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (ESC included) and DEL, and the invisible characters that
+# reorder or break a line on a terminal: bidi embeddings, overrides and isolates (U+202E
+# shows the rest of a line backwards), the Arabic letter mark, and the line and paragraph
+# separators. Tabs and newlines become spaces.
+_INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 _WHITESPACE = re.compile(r"[\t\n\r]+")
-_C1 = re.compile(r"[\x7f-\x9f]")
+# In JSON these are \u escaped (exact, and inert): json.dumps writes them raw.
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
 
 
 def safe_text(value: Any) -> str:
@@ -65,7 +70,7 @@ def write_json(rows: Iterable[dict[str, Any]], stream: TextIO | None = None) -> 
     text = json.dumps(data, indent=2 if stream.isatty() else None, ensure_ascii=False)
     # json escapes C0 controls but writes C1 ones (U+009B is a CSI to some terminals) raw;
     # they can only occur inside strings, where \u escapes keep the text exact.
-    stream.write(_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    stream.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
     stream.write("\n")
 
 

@@ -6,7 +6,7 @@ JSON carries every key of a row; a table shows the listing's columns.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
 # dataclasses machinery costs more to import than a whole query takes.
@@ -55,7 +55,15 @@ PRICE_RECORD_FIELDS = {
 PRICE_JSON_KEYS = tuple(PRICE_RECORD_FIELDS)
 
 
-def price_record(row: dict[str, Any]) -> dict[str, Any]:
+class NamedRow(Protocol):
+    """A row that answers by field name: a dict, or a store Record."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+def price_record(row: NamedRow) -> dict[str, Any]:
     """A store price row in the public shape of ``prices --json`` and ``history --json``."""
     record = {public: row[key] for public, key in PRICE_RECORD_FIELDS.items()}
     if row.get("superseded_at") is not None:

@@ -23,8 +23,43 @@ class SourceFormatError(ValueError):
         super().__init__(_one_line(message))
 
 
-def load_json(body: bytes, what: str) -> Any:
+class JSONObject(dict):
+    """A JSON object whose keys were listed more than once with different values.
+
+    ``conflicts`` maps each such key to how many times it was listed; the dict itself
+    holds the last value, as plain JSON decoding would, so a reader must check.
+    """
+
+    conflicts: dict[str, int]
+
+
+def _object_noting_conflicts(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):  # the common case: every key once
+        return result
+    values: dict[str, list[Any]] = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    conflicts = {
+        key: len(seen) for key, seen in values.items() if len(seen) > 1 and any(v != seen[0] for v in seen)
+    }
+    if not conflicts:
+        return result
+    noted = JSONObject(result)
+    noted.conflicts = conflicts
+    return noted
+
+
+def conflicting_keys(value: Any) -> dict[str, int]:
+    """The keys a decoded object listed more than once with different values (see load_json)."""
+    return value.conflicts if isinstance(value, JSONObject) else {}
+
+
+def load_json(body: bytes, what: str, *, note_conflicts: bool = False) -> Any:
     """Decode a UTF-8 JSON body, reading every JSON fraction as an exact ``Decimal``.
+
+    With ``note_conflicts``, an object that lists a key twice with different values keeps
+    a record of it (``conflicting_keys``) instead of silently keeping the last one.
 
     ``what`` names the document in error messages ("OpenRouter models list").
     Integers stay ``int``; ``NaN``/``Infinity`` become non-finite Decimals, which the
@@ -48,7 +83,12 @@ def load_json(body: bytes, what: str) -> Any:
     if stripped.startswith("<"):
         raise SourceFormatError(f"{what}: not JSON ({_markup_kind(stripped)})")
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=Decimal,
+            object_pairs_hook=_object_noting_conflicts if note_conflicts else None,
+        )
     except json.JSONDecodeError as error:
         end = text.rstrip()
         if error.pos >= len(end) or error.msg.startswith("Unterminated string"):

@@ -20,7 +20,7 @@ from typing import Any
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.clock import parse_day
 from frontier_watch.money import PriceError, parse_decimal, per_token_to_per_mtok
-from frontier_watch.sources.errors import SourceFormatError, describe, load_json
+from frontier_watch.sources.errors import SourceFormatError, conflicting_keys, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
 from frontier_watch.vocabulary import Basis, Tier, long_context_tier
 
@@ -47,13 +47,20 @@ _PROVIDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
 def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
-    document = load_json(body, WHAT)
+    document = load_json(body, WHAT, note_conflicts=True)
     if not isinstance(document, dict):
         raise SourceFormatError(
             f"{WHAT}: top level is {describe(document)}, expected an object keyed by model"
         )
     result = Batch()
+    doubled = conflicting_keys(document)
     for key, entry in document.items():
+        if key in doubled:
+            # Decoding keeps the last copy; which one LiteLLM meant is not ours to guess.
+            result.skipped.append(
+                (key, f"listed {doubled[key]} times with different contents; neither is used")
+            )
+            continue
         try:
             result.offerings.append(_offering(key, entry))
         except _Skip as skip:
@@ -68,6 +75,10 @@ class _Skip(Exception):
 def _offering(key: str, entry: Any) -> PricedOffering:
     if not isinstance(entry, dict):
         raise _Skip(f"not a model entry ({describe(entry)})")
+    repeated = conflicting_keys(entry)
+    if repeated:
+        fields = ", ".join(f"{name} listed {count} times" for name, count in repeated.items())
+        raise _Skip(f"{fields} with different values")
     if key in DOC_KEYS:
         raise _Skip("documentation sample, not a model")
     provider = entry.get("litellm_provider")

@@ -67,9 +67,8 @@ def make_engine(location: str) -> Engine:
         # half-apply; with it off, SQLAlchemy's BEGIN (below) covers DDL and data alike.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        # WAL lets the dashboard read while cron writes; the busy timeout makes a
-        # second writer wait instead of failing at once.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout makes a second writer wait instead of failing at once. (WAL is
+        # switched on once the file is known to be ours: see use_wal.)
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -99,11 +98,26 @@ def open_database(location: str, *, migrate: bool = True) -> Database:
     try:
         if migrate:
             migrations.upgrade(database.engine)
+            use_wal(database.engine)
     except migrations.SchemaError as exc:
         raise DatabaseError(f"{database.describe()}: {exc}") from None
     except SQLAlchemyError as exc:
         raise DatabaseError(f"{database.describe()}: {first_line(exc)}") from None
     return database
+
+
+def use_wal(engine: Engine) -> None:
+    """Put an SQLite database of ours in WAL mode (lasting), so the dashboard reads while cron writes."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()  # outside any transaction, which the switch needs
+    try:
+        cursor = connection.cursor()
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        connection.close()
 
 
 def upsert_rows(

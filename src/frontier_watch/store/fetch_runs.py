@@ -12,7 +12,7 @@ from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.tables import FetchRun, table_of
 
 _run = table_of(FetchRun)
-INTERRUPTED = "interrupted (the fetch was killed before it finished)"
+INTERRUPTED = "interrupted (the fetch was stopped before it finished)"
 
 
 @dataclass

@@ -447,14 +447,24 @@ def current_version(engine: Engine) -> int:
     try:
         return max((int(version) for version in versions), default=0)
     except (TypeError, ValueError):
-        raise SchemaError("schema_migration holds a version that is not a whole number") from None
+        raise SchemaError(
+            "its schema_migration table holds a version that is not a whole number: "
+            "not a frontier-watch database"
+        ) from None
 
 
 def upgrade(engine: Engine, *, target: int | None = None) -> list[Migration]:
     """Apply every pending migration (up to ``target``, default all) in order; return the ones applied."""
     target = HEAD if target is None else target
-    with engine.begin() as connection:
-        _run(connection, SCHEMA_MIGRATION_DDL)
+    tables = set(inspect(engine).get_table_names())
+    if "schema_migration" not in tables:
+        if tables:  # another program's database: never take it over
+            shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
+            raise SchemaError(
+                f"not a frontier-watch database (it holds tables {shown}); point --db at another file"
+            )
+        with engine.begin() as connection:
+            _run(connection, SCHEMA_MIGRATION_DDL)
     start = current_version(engine)
     if start > HEAD:
         raise SchemaError(

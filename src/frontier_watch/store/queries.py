@@ -13,7 +13,7 @@ its offerings (found first, in the small offering table).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from frontier_watch import money
 from frontier_watch.store.reading import Reader
@@ -71,11 +71,72 @@ def offerings_asked_for(reader: Reader, model: str, params: dict[str, Any]) -> s
     return f"({_CONTAINING})"
 
 
-def _price_row(row: dict[str, Any]) -> dict[str, Any]:
-    for name in PRICE_FIELDS:
-        row[name] = money.from_nano(row.pop(f"{name}_nusd"))
-    row["model_name"] = row["model_name"] or row["offering_name"]
-    return row
+class Record(tuple):
+    """A row as a tuple that also answers by field name: ``row["input"]``, ``row.get("tier")``.
+
+    Thousands of price rows are held at once (the dashboard keeps every current price); a
+    tuple takes a third of the memory of the dict it stands in for.
+    """
+
+    __slots__ = ()
+    FIELDS: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        return tuple.__getitem__(self, self.FIELDS[key] if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None, /) -> Any:
+        index = self.FIELDS.get(key)
+        return default if index is None else tuple.__getitem__(self, index)
+
+    def keys(self) -> list[str]:
+        return list(self.FIELDS)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(zip(self.FIELDS, self, strict=True))
+
+
+class PriceRow(Record):
+    """One price interval with its offering and model, prices as exact Decimals (USD per million)."""
+
+    __slots__ = ()
+
+
+def _price_rows(reader: Reader, sql: str, params: dict[str, Any]) -> list[PriceRow]:
+    names, rows = reader.stream(sql, params)
+    nano = [names.index(f"{name}_nusd") for name in PRICE_FIELDS]
+    fields = [name.removesuffix("_nusd") if name.endswith("_nusd") else name for name in names]
+    if PriceRow.FIELDS != (layout := {name: index for index, name in enumerate(fields)}):
+        PriceRow.FIELDS = layout  # the same SELECT list every time; set on first use
+    model_name, offering_name = layout["model_name"], layout["offering_name"]
+    # Columns with few distinct values hold one string object each, not one per row.
+    shared = [layout[name] for name in _FEW_VALUES if name in layout]
+    strings: dict[Any, Any] = {}
+    from_nano = money.from_nano
+    result = []
+    for values in rows:
+        for index in nano:
+            values[index] = from_nano(values[index])
+        for index in shared:
+            values[index] = strings.setdefault(values[index], values[index])
+        values[model_name] = values[model_name] or values[offering_name]
+        result.append(PriceRow(values))
+    return result
+
+
+_FEW_VALUES = (
+    "model_id",
+    "model_name",
+    "lab",
+    "source",
+    "provider",
+    "tier",
+    "basis",
+    "source_url",
+    "evidence",
+    "confidence",
+    "date_precision",
+    "note",
+)
 
 
 def prices_as_of(
@@ -85,7 +146,7 @@ def prices_as_of(
     model: str | None = None,
     source: str | None = None,
     tier: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[PriceRow]:
     """Every offering's price in force at ``as_of`` (future-dated prices excluded)."""
     params: dict[str, Any] = {"as_of": as_of}
     narrow = ""
@@ -114,7 +175,7 @@ FROM live JOIN offering o ON live.offering_pk = o.id LEFT JOIN model m ON o.mode
 WHERE 1 = 1{source_filter}
 ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, live.tier
 """
-    return [_price_row(row) for row in reader.rows(sql, params)]
+    return _price_rows(reader, sql, params)
 
 
 # Intervals in force on a day, three ways to the same answer. For a few models, every
@@ -155,7 +216,7 @@ _LIVE_BY_SEEK = """pairs AS (
 # interval table shows as "SCAN i" with no index.)
 
 
-def price_history(reader: Reader, model: str, *, include_superseded: bool = True) -> list[dict[str, Any]]:
+def price_history(reader: Reader, model: str, *, include_superseded: bool = True) -> list[PriceRow]:
     """Every interval of every offering of the matching models, oldest first per offering."""
     live = "" if include_superseded else " AND i.superseded_at IS NULL"
     params: dict[str, Any] = {}
@@ -166,7 +227,7 @@ WHERE i.offering_pk IN {offerings_asked_for(reader, model, params)}{live}
 ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
          i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
 """
-    return [_price_row(row) for row in reader.rows(sql, params)]
+    return _price_rows(reader, sql, params)
 
 
 def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -50,37 +50,53 @@ class Reader:
 
     # -- the two drivers ------------------------------------------------------------
 
-    def _execute(self, sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[tuple]]:
+    def _execute(self, sql: str, params: Mapping[str, Any], *, lazily: bool = False) -> tuple[list[str], Any]:
+        """Column names and the rows: a list, or with ``lazily`` an iterator over the cursor."""
         if self.dialect == "sqlite":
             params = {key: _sqlite_param(value) for key, value in params.items()}
         if self._driver == "sqlite3":
             cursor = self._connection.execute(sql, params)
             names = [column[0] for column in cursor.description or ()]
-            return names, cursor.fetchall()
+            return names, (cursor if lazily else cursor.fetchall())
         from sqlalchemy import text
 
         result = self._connection.execute(text(sql), dict(params))
-        return list(result.keys()), [tuple(row) for row in result]
+        rows = (tuple(row) for row in result)
+        return list(result.keys()), (rows if lazily else list(rows))
 
     # -- what callers use -----------------------------------------------------------
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        names, rows = self._execute(sql, params or {})
+        names, rows = self.tuples(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def tuples(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
+        """The column names, and each row as a list of values with dates and times as objects."""
+        names, rows = self.stream(sql, params)
+        return names, list(rows)
+
+    def stream(
+        self, sql: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], Iterator[list[Any]]]:
+        """Like ``tuples``, one row at a time: a large answer is never held twice."""
+        names, rows = self._execute(sql, params or {}, lazily=True)
         if self.dialect != "sqlite":
-            return [dict(zip(names, row, strict=True)) for row in rows]
+            return names, (list(row) for row in rows)
         converted = [
             (index, _time if _is_time(name) else _day)
             for index, name in enumerate(names)
             if _is_time(name) or _is_day(name)
         ]
-        result = []
-        for row in rows:
-            values = list(row)
-            for index, convert in converted:
-                if values[index] is not None:
-                    values[index] = convert(values[index])
-            result.append(dict(zip(names, values, strict=True)))
-        return result
+
+        def convert(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+            for row in rows:
+                values = list(row)
+                for index, to_object in converted:
+                    if values[index] is not None:
+                        values[index] = to_object(values[index])
+                yield values
+
+        return names, convert(rows)
 
     def column(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """The first column of every row."""

@@ -29,6 +29,8 @@ from textual.strip import Strip
 from frontier_watch.output import GAP, cell_text, fit_columns
 from frontier_watch.public_rows import Column, Listing
 
+FIT_SAMPLE = 2000  # rows whose text decides the column widths
+
 
 class RowTable(ScrollView, can_focus=True):
     """Rows of text under a fixed header, with a row cursor, filtering and sorting."""
@@ -81,7 +83,7 @@ class RowTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.listing = listing
         self._rows: list[dict[str, Any]] = []
-        self._cells: list[tuple[str, ...]] = []
+        self._cells: dict[int, tuple[str, ...]] = {}  # made when a row is first drawn
         self._haystacks: list[str] = []
         self._shown: list[int] = []  # indexes into _rows, in display order
         self._needle = ""
@@ -118,7 +120,16 @@ class RowTable(ScrollView, can_focus=True):
 
     def cells_at(self, position: int) -> tuple[str, ...]:
         """The text of every column of the row at ``position`` (in display order)."""
-        return self._cells[self._shown[position]]
+        return self._cells_of(self._shown[position])
+
+    def _cells_of(self, index: int) -> tuple[str, ...]:
+        cells = self._cells.get(index)
+        if cells is None:
+            row = self._rows[index]
+            cells = self._cells[index] = tuple(
+                cell_text(row.get(column.key), column) for column in self.listing.columns
+            )
+        return cells
 
     def set_rows(
         self,
@@ -134,11 +145,8 @@ class RowTable(ScrollView, can_focus=True):
         kept = keep(self.highlighted) if keep is not None and self.highlighted is not None else None
         offset = self.cursor - int(self.scroll_offset.y)
         self._rows = list(rows)
-        columns = self.listing.columns
-        self._cells = [
-            tuple(cell_text(row.get(column.key), column) for column in columns) for row in self._rows
-        ]
-        keys = list(search_keys) or [column.key for column in columns]
+        self._cells = {}
+        keys = list(search_keys) or [column.key for column in self.listing.columns]
         self._haystacks = [" ".join(str(row.get(key) or "") for key in keys).lower() for row in self._rows]
         self._layout_width = -1  # widths follow the data
         self._apply(keep_position=False)
@@ -195,9 +203,10 @@ class RowTable(ScrollView, can_focus=True):
         width = max(self.scrollable_content_region.width, 10)
         if width == self._layout_width:
             return
-        sample = [list(cells) for cells in self._cells] or [
-            [column.heading for column in self.listing.columns]
-        ]
+        # Widths from a sample: a column wider than the sample's is shortened with "…".
+        step = max(1, len(self._rows) // FIT_SAMPLE)
+        sample = [list(self._cells_of(index)) for index in range(0, len(self._rows), step)]
+        sample = sample or [[column.heading for column in self.listing.columns]]
         layout = fit_columns(sample, self.listing, width - 1)  # one cell of margin on the left
         self._shown_columns, self._widths = layout.shown, layout.widths
         self.hidden_headings = layout.hidden
@@ -232,7 +241,7 @@ class RowTable(ScrollView, can_focus=True):
         position = int(self.scroll_offset.y) + y - 1
         if position >= len(self._shown):
             return Strip.blank(width, self.rich_style)
-        cells = self._cells[self._shown[position]]
+        cells = self._cells_of(self._shown[position])
         texts = [cells[index] for index in self._shown_columns]
         if position == self.cursor:
             style = self.rich_style + self.get_component_rich_style("row-table--cursor")
