@@ -81,9 +81,9 @@ class Recorder(Reader):
         super().__init__(inner._connection, inner.dialect)
         self.statements: list[tuple[str, dict]] = []
 
-    def _execute(self, sql, params):
+    def _execute(self, sql, params, **options):
         self.statements.append((sql, {key: _sqlite_param(value) for key, value in params.items()}))
-        return super()._execute(sql, params)
+        return super()._execute(sql, params, **options)
 
 
 def timed(call) -> tuple[float, int]:

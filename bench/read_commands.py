@@ -36,9 +36,9 @@ class Recorder(Reader):
         super().__init__(inner._connection, inner.dialect)
         self.statements: list[tuple[str, dict]] = []
 
-    def _execute(self, sql, params):
+    def _execute(self, sql, params, **options):
         self.statements.append((sql, dict(params)))
-        return super()._execute(sql, params)
+        return super()._execute(sql, params, **options)
 
 
 def captured_sql(db: str, call) -> list[tuple[str, dict]]:

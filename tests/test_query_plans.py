@@ -27,11 +27,11 @@ class PlanRecorder(Reader):
         super().__init__(inner._connection, inner.dialect)
         self.plans: list[tuple[str, list[str]]] = []
 
-    def _execute(self, sql, params):
+    def _execute(self, sql, params, **options):
         bound = {key: _sqlite_param(value) for key, value in params.items()}
         plan = [row[3] for row in self._connection.execute("EXPLAIN QUERY PLAN " + sql, bound)]
         self.plans.append((sql, plan))
-        return super()._execute(sql, params)
+        return super()._execute(sql, params, **options)
 
 
 def full_scans(plan: list[str]) -> list[str]:
