@@ -37,8 +37,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
-from frontier_watch.identity import normalise  # noqa: E402
+from model_tables import (  # noqa: E402
+    ALIAS_SPANS,
+    ALIASES,
+    BENCHMARK_IDS,
+    CANONICAL,
+    EXTRA_CANONICAL,
+    MODELS_DEV_SKIP,
+    RELEASE_IDS,
+)
+
+from frontier_watch.clock import parse_when  # noqa: E402
+from frontier_watch.identity import CrosswalkRow, Identity, identity_from_rows, normalise  # noqa: E402
 from frontier_watch.money import MAX_USD_PER_MTOK  # noqa: E402
+from frontier_watch.organisations import canonical_organisation, seller  # noqa: E402
+from frontier_watch.sources.curated import MODEL_DATE_COLUMNS  # noqa: E402
 from frontier_watch.sources.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
 
 MILLION = Decimal(1_000_000)
@@ -65,9 +78,10 @@ EVIDENCE = {
     "rumor",
 }
 BASES = {"curated", "declared", "reconstructed"}
-NAMED_TIERS = {"default", "batch", "flex", "priority", "off-peak"}
-TIER_PART = re.compile(r"^(?:default|batch|flex|priority|off-peak|long-context>\d+k)$")
+NAMED_TIERS = {"default", "batch", "flex", "priority", "off-peak", "free"}
+TIER_PART = re.compile(r"^(?:default|batch|flex|priority|off-peak|free|long-context>\d+k)$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}Z)?$")
+URL_RE = re.compile(r"^https?://[^\s/]+\S*$")
 
 LLM_PRICES_COMMIT = "723ef0bd3a6254436e9fe8d7f05d4d787e99f4c5"
 GENAI_PRICES_COMMIT = "47df840a5ab10bbcffb8e5ac01b9899032245d1b"
@@ -181,15 +195,24 @@ SPLIT_NAMES = {
         "DeepSeek-V3.2-Exp (chat and reasoner)",
         "deepseek-reasoner",
     ): "DeepSeek-V3.2-Exp (thinking mode)",
+    ("DeepSeek-V3.1 (chat and reasoner)", "deepseek-chat"): "DeepSeek-V3.1",
+    ("DeepSeek-V3.1 (chat and reasoner)", "deepseek-reasoner"): "DeepSeek-V3.1 (thinking mode)",
+    ("Gemini 1.5 Pro / Flash (-002)", "gemini-1.5-pro-002"): "Gemini 1.5 Pro",
+    ("Gemini 1.5 Pro / Flash (-002)", "gemini-1.5-flash-002"): "Gemini 1.5 Flash",
 }
 
 # Later rows under another api id that replaced the price of an earlier id for the same
 # model. Without this the earlier id would carry its launch price forward for ever.
 SUPERSEDED_BY = {
     ("OpenAI", "davinci"): (
-        "text-davinci-003",
-        "price cut to $20 / 1M applied to all Davinci models (see the text-davinci-003 row), "
+        "text-davinci-002",
+        "price cut to $20 / 1M applied to all Davinci models (see the text-davinci-002 row), "
         "so this price ends there",
+    ),
+    ("OpenAI", "gpt-3.5-turbo"): (
+        "gpt-3.5-turbo-0125",
+        "the gpt-3.5-turbo-0125 price cut (see its row) is the alias's price from then on (the alias "
+        "moved to that snapshot in Feb 2024), so this price ends there",
     ),
     ("OpenAI", "o1-mini-2024-09-12"): (
         "o1-mini",
@@ -221,10 +244,28 @@ THIRD_PARTY = {
 }
 
 
-def convert_curated(facts: Path, problems: list[str]) -> list[dict[str, str]]:
+def convert_curated(
+    facts: Path, problems: list[str], retirements: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """The curated price rows; `retired` rows (no prices) go to ``retirements`` instead and end
+    the price of their ids on their date."""
     source_rows = read_csv(facts / "prices.csv")
     entries: list[dict] = []
     for src in source_rows:
+        if src["price_event"].strip() == "retired":
+            for api_id in (i.strip() for i in src["api_model_id"].split(" / ")):
+                retirements.append({**src, "api_model_id": api_id})
+                entries.append(
+                    dict(
+                        provider=THIRD_PARTY.get(src["provider"].strip(), (src["provider"].strip(),))[0],
+                        offering_id=api_id,
+                        tier="default",
+                        effective_from=src["effective_date"],
+                        retired=True,
+                        notes=[],
+                    )
+                )
+            continue
         ids = [i.strip() for i in src["api_model_id"].split(" / ")]
         provider_col = src["provider"].strip()
         provider, lab = THIRD_PARTY.get(provider_col, (provider_col, provider_col))
@@ -233,7 +274,9 @@ def convert_curated(facts: Path, problems: list[str]) -> list[dict[str, str]]:
             if provider_col in THIRD_PARTY
             else ""
         )
-        off_peak = "off-peak" in src["model"].lower() or "off-peak" in src["price_event"].lower()
+        # An off-peak price names itself so ("... (off-peak)", "off-peak discount ..."); a row
+        # that merely mentions the window ("off-peak discount ended") is a list price.
+        off_peak = "(off-peak)" in src["model"].lower() or src["price_event"].lower().startswith("off-peak")
         context = src["context_tier"].strip()
         prompt_tier = PROMPT_TIER.match(context)
         for api_id in ids:
@@ -317,6 +360,8 @@ def convert_curated(facts: Path, problems: list[str]) -> list[dict[str, str]]:
             if current["effective_from"] == following["effective_from"]:
                 problems.append(f"curated: two rows for {key} on {current['effective_from']}")
             current["effective_to"] = following["effective_from"]
+            if following.get("retired"):
+                current["notes"].append(f"the model was retired on {following['effective_from']}")
 
     first_date: dict[tuple[str, str], str] = {}
     for entry in entries:
@@ -358,6 +403,8 @@ def convert_curated(facts: Path, problems: list[str]) -> list[dict[str, str]]:
 
     rows = []
     for entry in entries:
+        if entry.get("retired"):
+            continue
         notes = join_notes(*entry.pop("notes"))
         rows.append(price_row(**{**entry, "notes": notes}))
     return sort_prices(rows)
@@ -697,8 +744,9 @@ def reconstruct(
     return states
 
 
-# A state whose price the source cuts by this factor or more at its next change is taken to
-# be a unit error (per-1K or per-1M values in a per-token field) and is not written.
+# A state whose price the source cuts by this factor or more at its next change is probably
+# a unit error (per-1K or per-1M values in a per-token field). It is written with a note; the
+# store flags it (anomalies.py) so it is shown but left out of analytics.
 UNIT_ERROR_FACTOR = 100
 
 
@@ -738,11 +786,10 @@ def states_to_rows(
                         f"({fmt(value)} -> {fmt(nxt)}): check for a unit error in the source"
                     )
         if corrected:
-            dropped.append(
-                f"{span}: cut by {UNIT_ERROR_FACTOR}x or more at the next change "
-                f"({', '.join(corrected)}), i.e. a unit error the source corrected"
+            notes.append(
+                f"cut by {UNIT_ERROR_FACTOR}x or more at the next change ({', '.join(corrected)}): "
+                "probably a unit error the source corrected; frontier-watch flags it when loaded"
             )
-            continue
         if state.end_note:
             notes.append(state.end_note)
         rows.append(
@@ -971,440 +1018,167 @@ def convert_openrouter(shared: Path, problems: list[str], dropped: list[str]):
 
 # --------------------------------------------------------------------------- model ids
 
-# releases.csv `model` -> an API/HF id (normalise() is applied, then the crosswalk).
-RELEASE_IDS = {
-    "GPT-3 (davinci)": "davinci",
-    "Llama 2 (7B/13B/70B, base + chat)": "llama-2-70b",
-    "Llama 3.1 405B (also 8B/70B)": "llama-3.1-405b",
-    "Llama 4 Scout": "llama-4-scout",
-    "Llama 4 Maverick": "llama-4-maverick",
-    "DeepSeek-V3 (and V3-Base)": "deepseek-v3",
-    "DeepSeek-R1 (and R1-Zero)": "deepseek-r1",
-    "DeepSeek-R1-Distill-Qwen-32B (one of six distills)": "deepseek-r1-distill-qwen-32b",
-    "gpt-oss-120b": "gpt-oss-120b",
-    "gpt-oss-20b": "gpt-oss-20b",
-    "Kimi K2 (Base, Instruct)": "kimi-k2",
-    "OLMo 2 (7B, 13B)": "allenai/OLMo-2-1124-13B",
-    "OLMo (7B, 1B)": "allenai/OLMo-7B",
-    "Qwen3-235B-A22B (flagship of Qwen3 family)": "qwen3-235b-a22b",
-    "Qwen3-30B-A3B": "qwen3-30b-a3b",
-    "Qwen2.5-72B (family 0.5B-72B)": "qwen2.5-72b",
-    "Mixtral 8x7B": "mixtral-8x7b",
-    "Mixtral 8x22B": "mixtral-8x22b",
-    "DeepSeek-V2": "deepseek-v2",
-    "GPT-4 (8K and 32K variants)": "gpt-4",
-    "GPT-4 Turbo (gpt-4-1106-preview)": "gpt-4-turbo",
-    "GPT-4o": "gpt-4o",
-    "GPT-4o mini": "gpt-4o-mini",
-    "o1-preview / o1-mini": "o1-preview",
-    "o3-mini": "o3-mini",
-    "GPT-4.5 (research preview)": "gpt-4.5",
-    "GPT-4.1 (+ mini, nano)": "gpt-4.1",
-    "o3 and o4-mini": "o3",
-    "GPT-5 (+ mini, nano)": "gpt-5",
-    "DeepSeek-V3-0324": "deepseek-ai/DeepSeek-V3-0324",
-    "DeepSeek-V3.2-Exp": "deepseek-v3.2-exp",
-    "Grok-1 (base)": "grok-1",
-    "Gemini 1.0 (Ultra, Pro, Nano)": "gemini-1.0-pro",
-    "Gemini 1.5 Pro": "gemini-1.5-pro",
-    "Gemini 2.0 Flash": "gemini-2.0-flash",
-    "Llama 3 (8B, 70B)": "llama-3-70b",
-    "Llama 3.3 70B": "llama-3.3-70b",
-    "Tülu 3 (8B, 70B; 405B added 2025-01-30)": "allenai/Llama-3.1-Tulu-3-405B",
-    "Claude 3 family (Opus, Sonnet, Haiku)": "claude-3-opus",
-    "Claude 3.5 Sonnet": "claude-3.5-sonnet",
-    "Claude 3.7 Sonnet": "claude-3.7-sonnet",
-    "Claude Opus 4 and Claude Sonnet 4": "claude-opus-4",
-    "Claude Opus 4.5": "claude-opus-4.5",
-    "Gemini 2.5 Pro": "gemini-2.5-pro",
-    "Gemini 3 Pro (preview)": "gemini-3-pro",
-    "Grok 3 (and Grok 3 mini)": "grok-3",
-    "Grok 4 (and Grok 4 Heavy)": "grok-4",
-    "Kimi K2.5": "kimi-k2.5",
-    "Gemini 3.1 Pro": "gemini-3.1-pro",
-    "DeepSeek-V4 Preview (V4-Flash, V4-Pro)": "deepseek-v4-pro",
-    # Deliberately empty: "LLaMA (1) 7B-65B" (no official API/HF id),
-    # "ChatGPT (GPT-3.5 series)" (a product, not one API model).
-}
-
-# benchmarks.csv `model` -> an API id.
-BENCHMARK_IDS = {
-    "GPT-3 (davinci)": "davinci",
-    "text-davinci-003 (GPT-3.5)": "text-davinci-003",
-    "Gemini 1.5 Flash (May 2024, gemini-1.5-flash-001)": "gemini-1.5-flash-001",
-    "Gemini 1.5 Pro (May 2024, gemini-1.5-pro-001)": "gemini-1.5-pro-001",
-    "Amazon Nova Lite": "amazon-nova-lite",
-    "Amazon Nova Micro": "amazon-nova-micro",
-    "Amazon Nova Pro": "amazon-nova-pro",
-    "Claude 2": "claude-2",
-    "Claude 3 Haiku": "claude-3-haiku-20240307",
-    "Claude 3 Opus": "claude-3-opus-20240229",
-    "Claude 3 Sonnet": "claude-3-sonnet-20240229",
-    "Claude 3.5 Haiku": "claude-3-5-haiku-20241022",
-    "Claude 3.5 Sonnet (2024-06-20)": "claude-3-5-sonnet-20240620",
-    "Claude 3.5 Sonnet (2024-10-22)": "claude-3-5-sonnet-20241022",
-    "Claude 3.7 Sonnet": "claude-3-7-sonnet-20250219",
-    "Claude Haiku 4.5": "claude-haiku-4-5",
-    "Claude Opus 4": "claude-opus-4-20250514",
-    "Claude Opus 4.1": "claude-opus-4-1",
-    "Claude Opus 4.5": "claude-opus-4-5",
-    "Claude Sonnet 4": "claude-sonnet-4-20250514",
-    "Claude Sonnet 4.5": "claude-sonnet-4-5",
-    "DeepSeek-R1": "deepseek-r1",
-    "DeepSeek-R1-0528": "deepseek-r1-0528",
-    "DeepSeek-R1-Distill-Llama-70B": "deepseek-r1-distill-llama-70b",
-    "DeepSeek-R1-Distill-Qwen-32B": "deepseek-r1-distill-qwen-32b",
-    "DeepSeek-V2 (Chat 0506)": "deepseek-v2",
-    "DeepSeek-V2.5 (0905)": "deepseek-v2.5",
-    "DeepSeek-V3": "deepseek-v3",
-    "DeepSeek-V3-0324": "deepseek-v3-0324",
-    "DeepSeek-V3.1": "deepseek-v3.1",
-    "DeepSeek-V3.2-Exp": "deepseek-v3.2-exp",
-    "GPT-4 (gpt-4-0314)": "gpt-4-0314",
-    "GPT-4 Turbo (gpt-4-1106-preview)": "gpt-4-1106-preview",
-    "GPT-4 Turbo (gpt-4-turbo-2024-04-09)": "gpt-4-turbo-2024-04-09",
-    "GPT-4.1": "gpt-4.1",
-    "GPT-4.1 mini": "gpt-4.1-mini",
-    "GPT-4.1 nano": "gpt-4.1-nano",
-    "GPT-4.5 (preview)": "gpt-4.5-preview",
-    "GPT-4o (2024-05-13)": "gpt-4o-2024-05-13",
-    "GPT-4o (2024-08-06)": "gpt-4o-2024-08-06",
-    "GPT-4o (2024-11-20)": "gpt-4o-2024-11-20",
-    "GPT-4o mini": "gpt-4o-mini",
-    "GPT-5": "gpt-5",
-    "GPT-5 mini": "gpt-5-mini",
-    "GPT-5 nano": "gpt-5-nano",
-    "GPT-5.2": "gpt-5.2",
-    "Gemini 1.0 Pro": "gemini-1.0-pro",
-    "Gemini 1.5 Flash-002": "gemini-1.5-flash-002",
-    "Gemini 1.5 Flash-8B": "gemini-1.5-flash-8b",
-    "Gemini 1.5 Pro-002": "gemini-1.5-pro-002",
-    "Gemini 2.0 Flash": "gemini-2.0-flash",
-    "Gemini 2.0 Flash-Lite": "gemini-2.0-flash-lite",
-    "Gemini 2.5 Flash": "gemini-2.5-flash",
-    "Gemini 2.5 Flash-Lite": "gemini-2.5-flash-lite",
-    "Gemini 2.5 Pro": "gemini-2.5-pro",
-    "Gemini 3 Pro (preview)": "gemini-3-pro-preview",
-    "Gemma 2 27B": "gemma-2-27b",
-    "Gemma 2 9B": "gemma-2-9b",
-    "Gemma 3 12B": "gemma-3-12b",
-    "Gemma 3 27B": "gemma-3-27b",
-    "Gemma 3 4B": "gemma-3-4b",
-    "Grok 2": "grok-2",
-    "Grok 2 mini": "grok-2-mini",
-    "Grok 3": "grok-3",
-    "Grok 3 mini": "grok-3-mini",
-    "Grok 4": "grok-4",
-    "Grok 4 Fast": "grok-4-fast",
-    "Kimi K2 (Instruct)": "kimi-k2",
-    "Llama 2 13B": "llama-2-13b",
-    "Llama 2 70B": "llama-2-70b",
-    "Llama 2 7B": "llama-2-7b",
-    "Llama 3 70B": "llama-3-70b",
-    "Llama 3 8B": "llama-3-8b",
-    "Llama 3.1 405B": "llama-3.1-405b",
-    "Llama 3.1 70B": "llama-3.1-70b",
-    "Llama 3.1 8B": "llama-3.1-8b",
-    "Llama 3.2 1B": "llama-3.2-1b",
-    "Llama 3.2 3B": "llama-3.2-3b",
-    "Llama 3.3 70B": "llama-3.3-70b",
-    "Llama 4 Maverick": "llama-4-maverick",
-    "Llama 4 Scout": "llama-4-scout",
-    "Ministral 8B": "ministral-8b",
-    "Mistral 7B": "mistral-7b",
-    "Mistral Large (2402)": "mistral-large-2402",
-    "Mistral Large 2 (2407)": "mistral-large-2407",
-    "Mistral Large 24.11": "mistral-large-2411",
-    "Mistral Medium 3": "mistral-medium-3",
-    "Mistral NeMo": "mistral-nemo",
-    "Mistral Small 3": "mistral-small-3",
-    "Mixtral 8x22B": "mixtral-8x22b",
-    "Mixtral 8x7B": "mixtral-8x7b",
-    "Phi-3-medium": "phi-3-medium",
-    "Phi-3-mini": "phi-3-mini",
-    "Phi-3.5-mini": "phi-3.5-mini",
-    "Phi-4": "phi-4",
-    "Qwen2.5-72B-Instruct": "qwen2.5-72b-instruct",
-    "Qwen2.5-7B-Instruct": "qwen2.5-7b-instruct",
-    "Qwen3-235B-A22B": "qwen3-235b-a22b",
-    "Qwen3-235B-A22B-Instruct-2507": "qwen3-235b-a22b-instruct-2507",
-    "Qwen3-235B-A22B-Thinking-2507": "qwen3-235b-a22b-thinking-2507",
-    "Qwen3-30B-A3B": "qwen3-30b-a3b",
-    "Qwen3-32B": "qwen3-32b",
-    "Qwen3-8B": "qwen3-8b",
-    "gpt-3.5-turbo": "gpt-3.5-turbo",
-    "gpt-oss-120b": "gpt-oss-120b",
-    "gpt-oss-20b": "gpt-oss-20b",
-    "o1 (2024-12-17)": "o1-2024-12-17",
-    "o1-mini": "o1-mini",
-    "o1-preview": "o1-preview",
-    "o3": "o3",
-    "o3-mini": "o3-mini",
-    "o4-mini": "o4-mini",
-}
-
-# Canonical models: model_id -> (display name, lab). Lab spellings follow releases.csv.
-OAI, ANT, GDM, DS, META = "OpenAI", "Anthropic", "Google DeepMind", "DeepSeek", "Meta"
-QWEN, MIS, XAI, MS = "Alibaba (Qwen team)", "Mistral AI", "xAI", "Microsoft"
-MOON, AI2, AMZ = "Moonshot AI", "Allen Institute for AI (Ai2)", "Amazon"
-CANONICAL = {
-    # OpenAI
-    "davinci": ("GPT-3 Davinci", OAI),
-    "text-davinci-003": ("GPT-3.5 (text-davinci-003)", OAI),
-    "gpt-3.5-turbo": ("GPT-3.5 Turbo", OAI),
-    "gpt-4": ("GPT-4", OAI),
-    "gpt-4-turbo": ("GPT-4 Turbo", OAI),
-    "gpt-4o": ("GPT-4o", OAI),
-    "gpt-4o-mini": ("GPT-4o mini", OAI),
-    "o1-preview": ("o1-preview", OAI),
-    "o1-mini": ("o1-mini", OAI),
-    "o1": ("o1", OAI),
-    "o1-pro": ("o1-pro", OAI),
-    "o3-mini": ("o3-mini", OAI),
-    "o3": ("o3", OAI),
-    "o3-pro": ("o3-pro", OAI),
-    "o4-mini": ("o4-mini", OAI),
-    "gpt-4.5": ("GPT-4.5", OAI),
-    "gpt-4.1": ("GPT-4.1", OAI),
-    "gpt-4.1-mini": ("GPT-4.1 mini", OAI),
-    "gpt-4.1-nano": ("GPT-4.1 nano", OAI),
-    "gpt-5": ("GPT-5", OAI),
-    "gpt-5-mini": ("GPT-5 mini", OAI),
-    "gpt-5-nano": ("GPT-5 nano", OAI),
-    "gpt-5.2": ("GPT-5.2", OAI),
-    "gpt-oss-120b": ("gpt-oss-120b", OAI),
-    "gpt-oss-20b": ("gpt-oss-20b", OAI),
-    # Anthropic
-    "claude-2": ("Claude 2", ANT),
-    "claude-3-opus": ("Claude 3 Opus", ANT),
-    "claude-3-sonnet": ("Claude 3 Sonnet", ANT),
-    "claude-3-haiku": ("Claude 3 Haiku", ANT),
-    "claude-3.5-sonnet": ("Claude 3.5 Sonnet", ANT),
-    "claude-3.5-haiku": ("Claude 3.5 Haiku", ANT),
-    "claude-3.7-sonnet": ("Claude 3.7 Sonnet", ANT),
-    "claude-opus-4": ("Claude Opus 4", ANT),
-    "claude-sonnet-4": ("Claude Sonnet 4", ANT),
-    "claude-opus-4.1": ("Claude Opus 4.1", ANT),
-    "claude-sonnet-4.5": ("Claude Sonnet 4.5", ANT),
-    "claude-haiku-4.5": ("Claude Haiku 4.5", ANT),
-    "claude-opus-4.5": ("Claude Opus 4.5", ANT),
-    # Google
-    "gemini-1.0-pro": ("Gemini 1.0 Pro", GDM),
-    "gemini-1.5-pro": ("Gemini 1.5 Pro", GDM),
-    "gemini-1.5-flash": ("Gemini 1.5 Flash", GDM),
-    "gemini-1.5-flash-8b": ("Gemini 1.5 Flash-8B", GDM),
-    "gemini-2.0-flash": ("Gemini 2.0 Flash", GDM),
-    "gemini-2.0-flash-lite": ("Gemini 2.0 Flash-Lite", GDM),
-    "gemini-2.5-pro": ("Gemini 2.5 Pro", GDM),
-    "gemini-2.5-flash": ("Gemini 2.5 Flash", GDM),
-    "gemini-2.5-flash-lite": ("Gemini 2.5 Flash-Lite", GDM),
-    "gemini-3-pro": ("Gemini 3 Pro", GDM),
-    "gemini-3-flash": ("Gemini 3 Flash", GDM),
-    "gemini-3.1-pro": ("Gemini 3.1 Pro", GDM),
-    "gemma-2-9b": ("Gemma 2 9B", GDM),
-    "gemma-2-27b": ("Gemma 2 27B", GDM),
-    "gemma-3-4b": ("Gemma 3 4B", GDM),
-    "gemma-3-12b": ("Gemma 3 12B", GDM),
-    "gemma-3-27b": ("Gemma 3 27B", GDM),
-    # DeepSeek
-    "deepseek-v2": ("DeepSeek-V2", DS),
-    "deepseek-v2.5": ("DeepSeek-V2.5", DS),
-    "deepseek-v3": ("DeepSeek-V3", DS),
-    "deepseek-r1": ("DeepSeek-R1", DS),
-    "deepseek-r1-distill-qwen-32b": ("DeepSeek-R1-Distill-Qwen-32B", DS),
-    "deepseek-r1-distill-llama-70b": ("DeepSeek-R1-Distill-Llama-70B", DS),
-    "deepseek-v3.1": ("DeepSeek-V3.1", DS),
-    "deepseek-v3.2-exp": ("DeepSeek-V3.2-Exp", DS),
-    "deepseek-v4-flash": ("DeepSeek-V4-Flash", DS),
-    "deepseek-v4-pro": ("DeepSeek-V4-Pro", DS),
-    # Meta
-    "llama-2-7b": ("Llama 2 7B", META),
-    "llama-2-13b": ("Llama 2 13B", META),
-    "llama-2-70b": ("Llama 2 70B", META),
-    "llama-3-8b": ("Llama 3 8B", META),
-    "llama-3-70b": ("Llama 3 70B", META),
-    "llama-3.1-8b": ("Llama 3.1 8B", META),
-    "llama-3.1-70b": ("Llama 3.1 70B", META),
-    "llama-3.1-405b": ("Llama 3.1 405B", META),
-    "llama-3.2-1b": ("Llama 3.2 1B", META),
-    "llama-3.2-3b": ("Llama 3.2 3B", META),
-    "llama-3.3-70b": ("Llama 3.3 70B", META),
-    "llama-4-scout": ("Llama 4 Scout", META),
-    "llama-4-maverick": ("Llama 4 Maverick", META),
-    # Alibaba / Qwen
-    "qwen2.5-7b": ("Qwen2.5-7B", QWEN),
-    "qwen2.5-72b": ("Qwen2.5-72B", QWEN),
-    "qwen3-8b": ("Qwen3-8B", QWEN),
-    "qwen3-32b": ("Qwen3-32B", QWEN),
-    "qwen3-30b-a3b": ("Qwen3-30B-A3B", QWEN),
-    "qwen3-235b-a22b": ("Qwen3-235B-A22B", QWEN),
-    "qwen3-235b-a22b-instruct-2507": ("Qwen3-235B-A22B-Instruct-2507", QWEN),
-    "qwen3-235b-a22b-thinking-2507": ("Qwen3-235B-A22B-Thinking-2507", QWEN),
-    "qwen-long": ("Qwen-Long", QWEN),
-    # Mistral
-    "mistral-7b": ("Mistral 7B", MIS),
-    "mixtral-8x7b": ("Mixtral 8x7B", MIS),
-    "mixtral-8x22b": ("Mixtral 8x22B", MIS),
-    "mistral-nemo": ("Mistral NeMo", MIS),
-    "ministral-8b": ("Ministral 8B", MIS),
-    "mistral-small-3": ("Mistral Small 3", MIS),
-    "mistral-medium-3": ("Mistral Medium 3", MIS),
-    "mistral-large-2402": ("Mistral Large (24.02)", MIS),
-    "mistral-large-2407": ("Mistral Large 2 (24.07)", MIS),
-    "mistral-large-2411": ("Mistral Large 24.11", MIS),
-    # xAI
-    "grok-1": ("Grok-1", XAI),
-    "grok-2": ("Grok 2", XAI),
-    "grok-2-mini": ("Grok 2 mini", XAI),
-    "grok-3": ("Grok 3", XAI),
-    "grok-3-mini": ("Grok 3 mini", XAI),
-    "grok-4": ("Grok 4", XAI),
-    "grok-4-fast": ("Grok 4 Fast", XAI),
-    # Others
-    "kimi-k2": ("Kimi K2", MOON),
-    "kimi-k2.5": ("Kimi K2.5", MOON),
-    "phi-3-mini": ("Phi-3-mini", MS),
-    "phi-3-medium": ("Phi-3-medium", MS),
-    "phi-3.5-mini": ("Phi-3.5-mini", MS),
-    "phi-4": ("Phi-4", MS),
-    "olmo-7b": ("OLMo 7B", AI2),
-    "olmo-2-1124-13b": ("OLMo 2 13B (1124)", AI2),
-    "llama-3.1-tulu-3-405b": ("Tülu 3 405B", AI2),
-    "amazon-nova-micro": ("Amazon Nova Micro", AMZ),
-    "amazon-nova-lite": ("Amazon Nova Lite", AMZ),
-    "amazon-nova-pro": ("Amazon Nova Pro", AMZ),
-    "amazon-nova-premier": ("Amazon Nova Premier", AMZ),
-    "doubao-pro-32k": ("Doubao-pro (32K)", "ByteDance"),
-}
-
-# (source, alias, model_id): spellings normalise() does not map to the right id.
-# Aliases are lower case. `*` = any source.
-ALIASES = [
-    # DeepSeek's API names. They are moving aliases: deepseek-chat served DeepSeek-V2/V2.5
-    # before 2024-12-26 and V3.1 / V3.2 from Aug / Sep 2025; deepseek-reasoner served
-    # R1-0528 and later the thinking mode of V3.1 / V3.2. The price rows' `name` says which.
-    *[(s, "deepseek-reasoner", "deepseek-r1") for s in ("curated", "llm-prices", "genai-prices", "litellm")],
-    ("litellm", "deepseek/deepseek-reasoner", "deepseek-r1"),
-    *[(s, "deepseek-chat", "deepseek-v3") for s in ("curated", "llm-prices", "genai-prices", "litellm")],
-    ("litellm", "deepseek/deepseek-chat", "deepseek-v3"),
-    ("openrouter", "deepseek/deepseek-chat", "deepseek-v3"),
-    ("openrouter", "deepseek/deepseek-chat-v3-0324", "deepseek-v3"),
-    ("openrouter", "deepseek/deepseek-chat-v3.1", "deepseek-v3.1"),
-    # OpenAI
-    ("*", "gpt-4-32k", "gpt-4"),
-    ("*", "gpt-4-1106-preview", "gpt-4-turbo"),
-    ("*", "gpt-4-0125-preview", "gpt-4-turbo"),
-    ("*", "gpt-4-turbo-preview", "gpt-4-turbo"),
-    ("*", "gpt-3.5-turbo-16k", "gpt-3.5-turbo"),
-    ("*", "gpt-4.5-preview", "gpt-4.5"),
-    # Anthropic
-    ("llm-prices", "claude-4.5-haiku", "claude-haiku-4.5"),
-    # Bedrock "regional." endpoint prefix (normalise() knows global./us./eu./... only)
-    # Google: numbered snapshots and previews of the same model
-    ("*", "gemini-1.5-pro-001", "gemini-1.5-pro"),
-    ("*", "gemini-1.5-pro-002", "gemini-1.5-pro"),
-    ("*", "gemini-1.5-flash-001", "gemini-1.5-flash"),
-    ("*", "gemini-1.5-flash-002", "gemini-1.5-flash"),
-    ("*", "gemini-1.5-flash-8b-001", "gemini-1.5-flash-8b"),
-    ("*", "gemini-2.0-flash-001", "gemini-2.0-flash"),
-    ("*", "gemini-2.0-flash-lite-001", "gemini-2.0-flash-lite"),
-    ("*", "gemini-2.5-pro-exp-03-25", "gemini-2.5-pro"),
-    ("*", "gemini-2.5-pro-preview-03-25", "gemini-2.5-pro"),
-    ("*", "gemini-2.5-pro-preview-05-06", "gemini-2.5-pro"),
-    ("*", "gemini-2.5-pro-preview-06-05", "gemini-2.5-pro"),
-    ("openrouter", "google/gemini-2.5-pro-preview", "gemini-2.5-pro"),
-    ("*", "gemini-3-pro-preview", "gemini-3-pro"),
-    ("*", "gemini-3-flash-preview", "gemini-3-flash"),
-    ("*", "gemini-3.1-pro-preview", "gemini-3.1-pro"),
-    ("llm-prices", "gemini-3-1-pro-preview", "gemini-3.1-pro"),
-    ("*", "gemma-2-9b-it", "gemma-2-9b"),
-    ("*", "gemma-2-27b-it", "gemma-2-27b"),
-    ("*", "gemma-3-4b-it", "gemma-3-4b"),
-    ("*", "gemma-3-12b-it", "gemma-3-12b"),
-    ("*", "gemma-3-27b-it", "gemma-3-27b"),
-    # Meta: instruct / hosted spellings of the same model
-    ("curated", "meta-llama/llama-3.2-3b-instruct-turbo", "llama-3.2-3b"),
-    ("*", "llama-3.2-3b-instruct", "llama-3.2-3b"),
-    ("*", "llama-3.2-1b-instruct", "llama-3.2-1b"),
-    ("*", "llama-3.3-70b-instruct", "llama-3.3-70b"),
-    ("*", "llama-3.1-8b-instruct", "llama-3.1-8b"),
-    ("*", "llama-3.1-70b-instruct", "llama-3.1-70b"),
-    ("*", "llama-3.1-405b-instruct", "llama-3.1-405b"),
-    ("*", "meta-llama-3.1-405b-instruct", "llama-3.1-405b"),
-    ("*", "meta-llama-3-8b-instruct", "llama-3-8b"),
-    ("*", "meta-llama-3-70b-instruct", "llama-3-70b"),
-    ("huggingface", "meta-llama/meta-llama-3-70b", "llama-3-70b"),
-    ("huggingface", "meta-llama/llama-2-70b-hf", "llama-2-70b"),
-    ("huggingface", "meta-llama/llama-4-scout-17b-16e", "llama-4-scout"),
-    ("huggingface", "meta-llama/llama-4-maverick-17b-128e", "llama-4-maverick"),
-    ("huggingface", "meta-llama/llama-3.3-70b-instruct", "llama-3.3-70b"),
-    # Qwen
-    ("*", "qwen2.5-72b-instruct", "qwen2.5-72b"),
-    ("*", "qwen2.5-7b-instruct", "qwen2.5-7b"),
-    ("openrouter", "qwen/qwen-2.5-72b-instruct", "qwen2.5-72b"),
-    ("huggingface", "qwen/qwen2.5-72b-instruct", "qwen2.5-72b"),
-    # Mistral
-    ("llm-prices", "mistral-medium-2505", "mistral-medium-3"),
-    ("curated", "mistral-medium-2505", "mistral-medium-3"),
-    ("llm-prices", "open-mistral-7b", "mistral-7b"),
-    ("llm-prices", "open-mixtral-8x7b", "mixtral-8x7b"),
-    ("llm-prices", "open-mixtral-8x22b", "mixtral-8x22b"),
-    ("openrouter", "mistralai/mixtral-8x22b-instruct", "mixtral-8x22b"),
-    ("huggingface", "mistralai/mixtral-8x7b-v0.1", "mixtral-8x7b"),
-    ("huggingface", "mistralai/mixtral-8x22b-v0.1", "mixtral-8x22b"),
-    # Moonshot
-    ("*", "kimi-k2-0711-preview", "kimi-k2"),
-    ("*", "kimi-k2-0905-preview", "kimi-k2"),
-    ("huggingface", "moonshotai/kimi-k2-instruct", "kimi-k2"),
-    # Amazon: Bedrock ids normalise to "nova-lite" etc.
-    ("*", "nova-micro", "amazon-nova-micro"),
-    ("*", "nova-lite", "amazon-nova-lite"),
-    ("*", "nova-pro", "amazon-nova-pro"),
-    ("*", "nova-premier", "amazon-nova-premier"),
-]
-# Canonical ids that only aliases point at (not notable enough for a display row of their
-# own, but the alias must resolve to something with a name).
-EXTRA_CANONICAL = {
-    "llama-guard-3-8b": ("Llama Guard 3 8B", META),
-    "claude-sonnet-5": ("Claude Sonnet 5", ANT),
-}
+CROSSWALK_HEADER = ["model_id", "name", "lab", "source", "alias", "valid_from", "valid_to"]
 
 
-def canonical_id(raw: str, aliases: dict[tuple[str, str], str], source: str = "*") -> str:
-    """normalise() then the crosswalk (source-specific first, then `*`)."""
-    lowered = raw.lower()
-    for key in ((source, lowered), ("*", lowered), ("*", normalise(raw))):
-        if key in aliases:
-            return aliases[key]
-    return normalise(raw)
+def crosswalk_row(model_id: str, name: str, lab: str, source: str, alias: str, start="", end=""):
+    return {
+        "model_id": model_id,
+        "name": name,
+        "lab": canonical_organisation(lab) or "",
+        "source": source,
+        "alias": alias,
+        "valid_from": start,
+        "valid_to": end,
+    }
 
 
-def build_crosswalk(problems: list[str]) -> tuple[list[dict[str, str]], dict]:
+def identity_of(rows: list[dict[str, str]]) -> Identity:
+    """The product's own resolver over crosswalk rows, so the files and the tool agree."""
+    return identity_from_rows(
+        [
+            CrosswalkRow(
+                r["model_id"],
+                r["name"],
+                r["lab"] or None,
+                r["source"],
+                r["alias"],
+                parse_when(r["valid_from"]),
+                parse_when(r["valid_to"]),
+            )
+            for r in rows
+        ]
+    )
+
+
+def build_crosswalk(problems: list[str]) -> list[dict[str, str]]:
     canonical = {**CANONICAL, **EXTRA_CANONICAL}
-    alias_map: dict[tuple[str, str], str] = {}
+    seen: set[tuple[str, str]] = set()
     rows = []
     for model_id, (name, lab) in canonical.items():
-        rows.append({"model_id": model_id, "name": name, "lab": lab, "source": "*", "alias": model_id})
+        rows.append(crosswalk_row(model_id, name, lab, "*", model_id))
     for source, alias, model_id in ALIASES:
         if alias != alias.lower():
             problems.append(f"crosswalk: alias {alias} not lower case")
         if model_id not in canonical:
             problems.append(f"crosswalk: {alias} -> unknown model {model_id}")
             continue
-        if (source, alias) in alias_map:
+        if (source, alias) in seen:
             problems.append(f"crosswalk: duplicate ({source}, {alias})")
+        seen.add((source, alias))
         if normalise(alias) == model_id:
             problems.append(f"crosswalk: {alias} already normalises to {model_id}")
-        alias_map[(source, alias)] = model_id
         name, lab = canonical[model_id]
-        rows.append({"model_id": model_id, "name": name, "lab": lab, "source": source, "alias": alias})
-    for model_id in canonical:
-        alias_map[("*", model_id)] = model_id
-        if normalise(model_id) != model_id:
-            # e.g. llama-3-8b -> "llama-3.8b" by the version-dash rule; the `*` row with the
-            # canonical id as alias is what keeps these right.
-            alias_map[("*", normalise(model_id))] = model_id
-    return rows, alias_map
+        rows.append(crosswalk_row(model_id, name, lab, source, alias))
+    for sources, aliases, spans in ALIAS_SPANS:
+        for source in sources:
+            for alias in aliases:
+                if (source, alias) in seen:
+                    problems.append(f"crosswalk: duplicate ({source}, {alias})")
+                seen.add((source, alias))
+                for start, end, model_id in spans:
+                    if model_id not in canonical:
+                        problems.append(f"crosswalk: {alias} -> unknown model {model_id}")
+                        continue
+                    name, lab = canonical[model_id]
+                    rows.append(crosswalk_row(model_id, name, lab, source, alias, start, end))
+    return rows
+
+
+MODELS_DEV_COMMIT = "f3fc692299671838c7c65fd8126bf84d81a2e817"
+MODELS_DEV_URL = f"https://github.com/anomalyco/models.dev/blob/{MODELS_DEV_COMMIT}/models/{{}}.toml"
+
+
+def models_dev_dates(
+    history: Path, crosswalk: list[dict[str, str]], problems: list[str]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Canonical models the crosswalk lacks, and a release date per model, from models.dev.
+
+    Each models.dev model id resolves through the crosswalk (so snapshots such as
+    gpt-4o-2024-05-13 count for gpt-4o); a model's date is the earliest of its entries. Moving
+    aliases (``*-latest`` other than ``*-chat-latest``, MODELS_DEV_SKIP) are left out.
+    """
+    identity = identity_of(crosswalk)
+    added: dict[str, dict[str, str]] = {}
+    dates: dict[str, tuple[str, str, str]] = {}  # model -> (date, precision, models.dev id)
+    for src in read_csv(history / "models_dev_release_dates.csv"):
+        full = src["model_id"]
+        raw = full.split("/", 1)[1]
+        if full in MODELS_DEV_SKIP or (raw.endswith("-latest") and not raw.endswith("chat-latest")):
+            continue
+        model_id = identity.model_id("*", raw)
+        if not identity.knows(model_id):
+            current = added.get(model_id)
+            if current is None or (normalise(raw) == raw and current["alias"] != model_id):
+                added[model_id] = crosswalk_row(model_id, src["name"], src["lab"], "*", model_id)
+        day, precision = src["release_date"], "day"
+        if re.fullmatch(r"\d{4}-\d{2}", day):
+            day, precision = f"{day}-01", "month"
+        if not DATE_RE.match(day):
+            problems.append(f"models.dev: {full} release_date {src['release_date']!r}")
+            continue
+        if model_id not in dates or day < dates[model_id][0]:
+            dates[model_id] = (day, precision, full)
+    released = [
+        {
+            "model_id": model_id,
+            "event": "released",
+            "date": day,
+            "date_precision": precision,
+            "origin": "models.dev",
+            "source_url": MODELS_DEV_URL.format(full),
+            "evidence": "independent-estimate",
+            "confidence": "medium",
+            "notes": f"release_date of models.dev {full}"
+            + ("" if full.split("/", 1)[1].lower() == model_id else f" (resolves to {model_id})"),
+        }
+        for model_id, (day, precision, full) in sorted(dates.items())
+    ]
+    return list(added.values()), released
+
+
+def curated_life_dates(
+    facts: Path, retirements: list[dict[str, str]], identity: Identity
+) -> list[dict[str, str]]:
+    """A release day from each model's first dated launch price (an API launch is evidence the
+    model existed that day), and the retirements of facts/prices.csv."""
+    launches: dict[str, dict[str, str]] = {}
+    for src in read_csv(facts / "prices.csv"):
+        if src["date_precision"] != "day" or not src["price_event"].lower().startswith(
+            ("launch", "api launch")
+        ):
+            continue
+        for api_id in (i.strip() for i in src["api_model_id"].split(" / ")):
+            if identity.spans("curated", api_id):
+                continue  # a moving alias's launch is not its models' launch
+            model_id = identity.model_id("curated", api_id)
+            if model_id not in launches or src["effective_date"] < launches[model_id]["date"]:
+                launches[model_id] = {
+                    "model_id": model_id,
+                    "event": "released",
+                    "date": src["effective_date"],
+                    "date_precision": "day",
+                    "origin": "facts/prices.csv",
+                    "source_url": src["source_url"],
+                    "evidence": src["evidence"],
+                    "confidence": src["confidence"],
+                    "notes": f"{src['price_event']} price of {api_id}",
+                }
+    retired = {}
+    for src in retirements:
+        model_id = identity.model_id("curated", src["api_model_id"])
+        retired[model_id] = {
+            "model_id": model_id,
+            "event": "retired",
+            "date": src["effective_date"],
+            "date_precision": src["date_precision"],
+            "origin": "facts/prices.csv",
+            "source_url": src["source_url"],
+            "evidence": src["evidence"],
+            "confidence": src["confidence"],
+            "notes": join_notes(f"{src['api_model_id']} retired", src["notes"]),
+        }
+    return [launches[key] for key in sorted(launches)] + [retired[key] for key in sorted(retired)]
 
 
 # --------------------------------------------------------------------------- fact tables
@@ -1413,30 +1187,118 @@ def build_crosswalk(problems: list[str]) -> tuple[list[dict[str, str]], dict]:
 def with_model_id(
     rows: list[dict[str, str]],
     ids: dict[str, str],
-    alias_map: dict,
+    identity: Identity,
     what: str,
     problems: list[str],
 ) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows with `developer` renamed to `lab` (in its one spelling) and a `model_id` after `model`."""
     header = []
     for col in rows[0]:
-        if col == "developer":
-            header.append("lab")
-        else:
-            header.append(col)
+        header.append("lab" if col == "developer" else col)
         if col == "model":
             header.append("model_id")
     out = []
     for row in rows:
         new = {("lab" if k == "developer" else k): v for k, v in row.items()}
+        new["lab"] = canonical_organisation(new["lab"]) or ""
         raw = ids.get(row["model"], "")
         if row["model"] not in ids and what == "benchmarks":
             problems.append(f"{what}: no model id for {row['model']!r}")
-        new["model_id"] = canonical_id(raw, alias_map) if raw else ""
+        new["model_id"] = identity.model_id("*", raw) if raw else ""
         out.append(new)
     unused = set(ids) - {r["model"] for r in rows}
     if unused:
         problems.append(f"{what}: ids for unknown models {sorted(unused)}")
     return header, out
+
+
+# Who ran a benchmark, by the host (or GitHub / Hugging Face owner) of its source_url, when
+# the `setting` does not name an "<X> evaluation".
+MEASURED_BY_HOST = {
+    "epoch.ai": "Epoch AI",
+    "crfm.stanford.edu": "Stanford CRFM (HELM)",
+    "qwenlm.github.io": "Alibaba",
+    "www.anthropic.com": "Anthropic",
+    "www-cdn.anthropic.com": "Anthropic",
+    "x.ai": "xAI",
+    "openai.com": "OpenAI",
+    "blog.google": "Google",
+    "deepmind.google": "Google",
+    "ai.google.dev": "Google",
+    "goo.gle": "Google",
+    "developers.googleblog.com": "Google",
+    "mistral.ai": "Mistral AI",
+    "www.amazon.science": "Amazon",
+    "api-docs.deepseek.com": "DeepSeek",
+}
+MEASURED_BY_OWNER = {
+    "deepseek-ai": "DeepSeek",
+    "moonshotai": "Moonshot AI",
+    "qwenlm": "Alibaba",
+    "qwen": "Alibaba",
+    "openai": "OpenAI",
+    "meta-llama": "Meta",
+    "facebookresearch": "Meta",
+    "epoch-research": "Epoch AI",
+    "google": "Google",
+    "google-deepmind": "Google",
+    "mistralai": "Mistral AI",
+    "microsoft": "Microsoft",
+}
+OWN_EVIDENCE = {"primary-technical-report", "official-announcement"}
+
+
+def benchmark_measurer(row: dict[str, str]) -> str:
+    """Who measured a score: the lab named in the setting, the source's owner, or (for the
+    lab's own reports) the model's lab."""
+    named = re.search(r"(\w[\w ]*?) evaluation", row["setting"])
+    if named:
+        return canonical_organisation(named.group(1)) or named.group(1)
+    parts = row["source_url"].split("/")
+    host = parts[2] if len(parts) > 2 else ""
+    if host in MEASURED_BY_HOST:
+        return MEASURED_BY_HOST[host]
+    if host in {"github.com", "huggingface.co"} and len(parts) > 3:
+        owner = MEASURED_BY_OWNER.get(parts[3].lower())
+        if owner:
+            return owner
+    return row["lab"] if row["evidence"] in OWN_EVIDENCE else ""
+
+
+def classify_benchmarks(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Add `measured_by`; a score the model's own lab measured is a vendor claim, whatever
+    document it came in (its tech report, launch post or model card)."""
+    out = []
+    for row in rows:
+        measured_by = benchmark_measurer(row)
+        new = dict(row)
+        new["measured_by"] = measured_by
+        if measured_by and measured_by == row["lab"] and row["evidence"] != "vendor-claim":
+            new["evidence"] = "vendor-claim"
+            new["notes"] = join_notes(
+                row["notes"], f"measured by the model's own lab; source classed {row['evidence']}"
+            )
+        out.append(new)
+    return out
+
+
+def canonical_spellings(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Providers and labs in their one spelling, the platform apart; $0 prices in tier `free`."""
+    for row in rows:
+        raw = row["provider"]
+        row["provider"], platform = seller(raw)
+        row["platform"] = row.get("platform") or platform or ""
+        if raw != row["provider"] and raw.lower() != row["provider"].lower():
+            row["notes"] = join_notes(row["notes"], f"provider spelt {raw!r} by the source")
+        row["lab"] = canonical_organisation(row["lab"]) or ""
+        if (
+            row["input_usd_per_mtok"] == "0"
+            and row["output_usd_per_mtok"] in ("0", "")
+            and row["tier"] == "default"
+        ):
+            row["tier"] = "free"
+            row["notes"] = join_notes(row["notes"], "$0 input and output: written as tier free")
+    return sort_prices(rows)
 
 
 # --------------------------------------------------------------------------- validation
@@ -1450,7 +1312,12 @@ def validate_prices(name: str, rows: list[dict[str, str]], problems: list[str]) 
             problems.append(f"{where}: columns {list(row)}")
         if not row["input_usd_per_mtok"] and not row["output_usd_per_mtok"]:
             problems.append(f"{where}: neither input nor output price")
-        for col in PRICE_COLUMNS[6:10]:
+        for col in (
+            "input_usd_per_mtok",
+            "output_usd_per_mtok",
+            "cache_read_usd_per_mtok",
+            "cache_write_usd_per_mtok",
+        ):
             text = row[col]
             if not text:
                 continue
@@ -1471,8 +1338,8 @@ def validate_prices(name: str, rows: list[dict[str, str]], problems: list[str]) 
             problems.append(f"{where}: basis {row['basis']!r}")
         if not all(TIER_PART.match(p) for p in row["tier"].split("+")):
             problems.append(f"{where}: tier {row['tier']!r}")
-        if not row["source_url"]:
-            problems.append(f"{where}: no source_url")
+        if not URL_RE.match(row["source_url"]):
+            problems.append(f"{where}: source_url {row['source_url']!r} is not an http(s) URL")
         if row["confidence"] not in {"high", "medium", "low"}:
             problems.append(f"{where}: confidence {row['confidence']!r}")
         for col in ("source", "provider", "offering_id", "name", "date_precision"):
@@ -1492,8 +1359,8 @@ def validate_facts(name: str, rows: list[dict[str, str]], problems: list[str]) -
     for i, row in enumerate(rows, start=2):
         if row.get("evidence") not in EVIDENCE:
             problems.append(f"{name}:{i}: evidence {row.get('evidence')!r}")
-        if not row.get("source_url"):
-            problems.append(f"{name}:{i}: no source_url")
+        if not URL_RE.match(row.get("source_url") or ""):
+            problems.append(f"{name}:{i}: source_url {row.get('source_url')!r} is not an http(s) URL")
         for col in ("date", "release_date"):
             if col in row and row[col] and not DATE_RE.match(row[col]):
                 problems.append(f"{name}:{i}: bad {col} {row[col]!r}")
@@ -1520,9 +1387,13 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     dropped: list[str] = []
 
-    crosswalk, alias_map = build_crosswalk(problems)
+    crosswalk = build_crosswalk(problems)
+    from_models_dev, released = models_dev_dates(history, crosswalk, problems)
+    crosswalk += from_models_dev
+    identity = identity_of(crosswalk)
+    retirements: list[dict[str, str]] = []
     outputs: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
-    outputs["prices/curated.csv"] = (PRICE_COLUMNS, convert_curated(facts, problems))
+    outputs["prices/curated.csv"] = (PRICE_COLUMNS, convert_curated(facts, problems, retirements))
     outputs["prices/llm-prices.csv"] = (PRICE_COLUMNS, convert_llm_prices(history, problems))
     outputs["prices/genai-prices.csv"] = (PRICE_COLUMNS, convert_genai_prices(shared, problems))
     outputs["prices/litellm-history.csv"] = (
@@ -1535,26 +1406,31 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     for name, snapshot in SNAPSHOT_TIMES.items():
-        for row in outputs[name][1]:
+        header, rows = outputs[name]
+        for row in rows:
             row["observed_at"] = snapshot
+        outputs[name] = (header, canonical_spellings(rows))
 
     releases = read_csv(facts / "releases.csv")
-    outputs["releases.csv"] = with_model_id(releases, RELEASE_IDS, alias_map, "releases", problems)
+    outputs["releases.csv"] = with_model_id(releases, RELEASE_IDS, identity, "releases", problems)
     benchmarks = read_csv(facts / "benchmarks.csv")
-    outputs["benchmarks.csv"] = with_model_id(benchmarks, BENCHMARK_IDS, alias_map, "benchmarks", problems)
+    header, rows = with_model_id(benchmarks, BENCHMARK_IDS, identity, "benchmarks", problems)
+    outputs["benchmarks.csv"] = (header + ["measured_by"], classify_benchmarks(rows))
     signals = read_csv(facts / "infrastructure.csv")
     outputs["signals.csv"] = (list(signals[0]), signals)
     claims = read_csv(facts / "trend_claims.csv")
     outputs["trend_claims.csv"] = (list(claims[0]), claims)
-    outputs["model_crosswalk.csv"] = (["model_id", "name", "lab", "source", "alias"], crosswalk)
+    outputs["model_crosswalk.csv"] = (CROSSWALK_HEADER, crosswalk)
+    life = curated_life_dates(facts, retirements, identity) + released
+    outputs["model_dates.csv"] = (list(MODEL_DATE_COLUMNS), life)
 
     for name, (_header, rows) in outputs.items():
         if name.startswith("prices/"):
             validate_prices(name, rows, problems)
         elif name != "model_crosswalk.csv":
             validate_facts(name, rows, problems)
-    known_ids = {r["model_id"] for r in crosswalk}
-    for name in ("releases.csv", "benchmarks.csv"):
+    known_ids = {r["model_id"] for r in crosswalk if r["source"] == "*" and r["alias"] == r["model_id"]}
+    for name in ("releases.csv", "benchmarks.csv", "model_dates.csv"):
         for row in outputs[name][1]:
             if row["model_id"] and row["model_id"] not in known_ids:
                 problems.append(f"{name}: model_id {row['model_id']} not in the crosswalk")

@@ -33,7 +33,7 @@ def test_gpt4_8k_on_2023_03_20_is_30_and_60(capsys, db):
 
 
 def test_deepseek_r1_on_2025_02_01_is_055_and_219(capsys, db):
-    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2025-02-01", "--model", "r1", "--json")
+    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2025-02-01", "--model", "deepseek-r1", "--json")
     [r1] = find(rows, source="curated", offering_id="deepseek-reasoner", tier="default")
     assert r1["input_usd_per_mtok"] == 0.55 and r1["output_usd_per_mtok"] == 2.19
     assert r1["model_id"] == "deepseek-r1"
@@ -84,11 +84,24 @@ def test_future_dated_prices_are_not_current(capsys, db):
 def test_history_lists_every_interval_with_basis_and_source(capsys, db):
     rows = run_json(capsys, "--db", db, "history", "deepseek-reasoner", "--json")
     curated = find(rows, source="curated", tier="default")
-    assert [(row["input_usd_per_mtok"], row["output_usd_per_mtok"]) for row in curated] == [
-        (0.55, 2.19),
-        (0.28, 0.42),
+    # The alias served R1, then V3.1 (from 2025-08-21), then V3.2-Exp: each span says which.
+    assert [
+        (
+            row["model_id"],
+            row["input_usd_per_mtok"],
+            row["output_usd_per_mtok"],
+            str(row["answers_from"])[:10],
+        )
+        for row in curated
+    ] == [
+        ("deepseek-r1", 0.55, 2.19, "2025-01-20"),
+        ("deepseek-v3.1", 0.55, 2.19, "2025-08-21"),
+        ("deepseek-v3.1", 0.56, 1.68, "2025-09-05"),
+        ("deepseek-v3.2-exp", 0.28, 0.42, "2025-09-29"),
     ]
-    assert curated[0]["effective_to"] == curated[1]["effective_from"]
+    assert curated[0]["answers_to"] == curated[1]["answers_from"]
+    assert curated[1]["effective_from"] == curated[0]["effective_from"]  # the source's own dates kept
+    assert "served deepseek-v3.1" in curated[1]["clipped"]
     assert all(row["basis"] and row["source_url"] for row in rows)
     assert {"curated", "llm-prices"} <= {row["source"] for row in rows}
 
@@ -109,7 +122,7 @@ def test_bad_as_of_date_is_a_usage_error(capsys, db):
 
 def test_no_match_says_so(capsys, db):
     assert main(["--db", db, "prices", "--model", "no-such-model-xyz"]) == 0
-    assert capsys.readouterr().out.strip() == "no prices for models matching 'no-such-model-xyz'"
+    assert capsys.readouterr().out.strip() == "no prices for 'no-such-model-xyz'"
 
 
 def test_signals_and_releases_json(capsys, db):

@@ -95,7 +95,8 @@ def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served, capsys):
     assert sonnet["basis"] == "observed" and sonnet["evidence"] == "official-announcement"
     assert sonnet["source_url"] == server.url("/api/v1/models")
     free = one(rows, offering_id="nvidia/nemotron-3-nano-30b-a3b:free")
-    assert (free["input"], free["output"]) == (Decimal(0), Decimal(0))
+    assert (free["input"], free["output"], free["tier"]) == (Decimal(0), Decimal(0), "free")
+    assert free["flag"] is None  # a ":free" variant is a real free tier, not a placeholder
     assert free["model_id"] == "nemotron-3-nano-30b-a3b"
     assert not [row for row in rows if row["offering_id"] == "openrouter/auto"]
 
@@ -120,7 +121,7 @@ def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served, capsys):
     off_peak = one(genai, offering_id="deepseek-reasoner", tier="off-peak")
     assert (reasoner["input"], reasoner["output"]) == (Decimal("0.55"), Decimal("2.19"))
     assert (off_peak["input"], off_peak["output"]) == (Decimal("0.135"), Decimal("0.55"))
-    sonnet5 = one(genai, offering_id="claude-sonnet-5", tier="default", provider="anthropic")
+    sonnet5 = one(genai, offering_id="claude-sonnet-5", tier="default", provider="Anthropic")
     assert (sonnet5["input"], sonnet5["output"]) == (Decimal("3"), Decimal("15"))  # since 2026-09-01
 
     llm_prices = current(db, source="llm-prices")
@@ -160,9 +161,14 @@ def test_prices_model_shows_first_party_openrouter_and_litellm_side_by_side(serv
     assert main(["--config", str(config), "prices", "--model", "deepseek-r1", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     sources = {(row["source"], row["provider"]) for row in rows if row["model_id"] == "deepseek-r1"}
-    assert ("genai-prices", "deepseek") in sources  # DeepSeek's own API
-    assert ("openrouter", "openrouter") in sources or ("genai-prices", "openrouter") in sources
+    assert ("openrouter", "OpenRouter") in sources or ("genai-prices", "OpenRouter") in sources
     assert any(source == "litellm" for source, _ in sources)
+    # DeepSeek's own alias serves V3.2-Exp now, so its undated genai-prices price is not R1's
+    assert ("genai-prices", "DeepSeek") not in sources
+    assert main(["--config", str(config), "prices", "--model", "deepseek-reasoner", "--json"]) == 0
+    alias = json.loads(capsys.readouterr().out)
+    genai = [row for row in alias if row["source"] == "genai-prices" and row["tier"] == "default"]
+    assert genai and {row["model_id"] for row in genai} == {"deepseek-v3.2-exp"}
 
 
 def test_one_source_failing_does_not_stop_the_others(served, capsys):
@@ -230,7 +236,9 @@ def test_unmatched_offerings_are_kept_and_listed(served, capsys):
     rows = json.loads(capsys.readouterr().out)
     ids = {row["offering_id"] for row in rows}
     # an OpenRouter-only model that no crosswalk entry names is listed, not dropped
-    assert "nvidia/nemotron-3-nano-30b-a3b:free" in ids
+    assert "inception/mercury" in ids
+    # one the models.dev catalogue names (through the crosswalk) is matched
+    assert "nvidia/nemotron-3-nano-30b-a3b:free" not in ids
     assert all(row["source"] for row in rows)
     # DeepSeek-R1 is matched across sources, so it is not "unmatched"
     assert not [row for row in rows if row["model_id"] == "deepseek-r1"]

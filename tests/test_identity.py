@@ -24,18 +24,56 @@ from frontier_watch.identity import load_identity, model_display_name, normalise
         ("gemma-3-4b", "gemma-3-4b"),
         ("thedrummer/skyfall-36b-v2", "skyfall-36b-v2"),
         ("gpt-4-32k", "gpt-4-32k"),
-        ("gpt-4-1106-preview", "gpt-4-1106-preview"),
+        # builds and stages of the same model: quantisation, instruct ports, previews, hosts
+        ("novita/qwen/qwen3-235b-a22b-fp8", "qwen3-235b-a22b"),
+        ("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b"),
+        ("deepinfra/meta-llama/Llama-2-70b-chat-hf", "llama-2-70b"),
+        ("deepinfra/mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b"),
+        ("gemini/gemini-2.5-flash-preview-04-17", "gemini-2.5-flash"),
+        ("gemini-2.5-flash-lite-preview-09-2025", "gemini-2.5-flash-lite"),
+        ("google/gemma-3n-e4b-it", "gemma-3n-e4b"),
+        ("bedrock/us-gov-east-1/claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4.5"),
+        ("us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4.5"),
+        ("oci/xai.grok-3", "grok-3"),
+        ("fireworks_ai/accounts/fireworks/models/deepseek-v3p2", "deepseek-v3.2"),
+        ("snowflake/llama3.1-405b", "llama-3.1-405b"),
+        ("databricks/databricks-meta-llama-3-1-405b-instruct", "llama-3.1-405b"),
+        ("vertex_ai/claude-sonnet-5@default", "claude-sonnet-5"),
+        # what must stay apart
+        ("gpt-5-chat", "gpt-5-chat"),
+        ("deepseek-chat", "deepseek-chat"),
+        ("gpt-3.5-turbo", "gpt-3.5-turbo"),
+        ("deepseek-v3", "deepseek-v3"),
     ],
 )
 def test_normalisation_rules(alias, canonical):
     assert normalise(alias) == canonical
 
 
+def test_the_crosswalk_stops_the_peeling_where_it_must():
+    """Each rule step is tried against the crosswalk, so o1-preview is not taken for o1 and
+    gpt-4-1106-preview stays GPT-4 Turbo."""
+    identity = load_identity()
+    assert normalise("o1-preview-2024-09-12") == "o1"  # the rules alone peel too far
+    assert identity.model_id("litellm", "o1-preview-2024-09-12") == "o1-preview"
+    assert identity.model_id("curated", "gpt-4-1106-preview") == "gpt-4-turbo"
+    assert identity.model_id("openrouter", "openai/gpt-4.5-preview") == "gpt-4.5"
+
+
 def test_crosswalk_settles_what_rules_cannot():
     identity = load_identity()
-    assert identity.model_id("llm-prices", "deepseek-reasoner") == "deepseek-r1"
-    assert identity.model_id("genai-prices", "deepseek-reasoner") == "deepseek-r1"
+    # a moving alias resolves to what it serves now; its spans say what it served before
+    assert identity.model_id("llm-prices", "deepseek-reasoner") == "deepseek-v3.2-exp"
+    spans = identity.spans("genai-prices", "deepseek-reasoner")
+    assert [(span.entry.model_id, span.valid_to and span.valid_to.date().isoformat()) for span in spans] == [
+        ("deepseek-r1", "2025-08-21"),
+        ("deepseek-v3.1", "2025-09-29"),
+        ("deepseek-v3.2-exp", None),
+    ]
     assert identity.model_id("openrouter", "deepseek/deepseek-r1:free") == "deepseek-r1"
+    # OpenRouter's deepseek-chat slug names one model; it does not move
+    assert identity.model_id("openrouter", "deepseek/deepseek-chat") == "deepseek-v3"
+    assert identity.spans("openrouter", "deepseek/deepseek-chat") == ()
     # unknown ids fall back to the rules, and are kept
     assert identity.model_id("openrouter", "brand-new/model-x-20260101") == "model-x"
     assert identity.resolve("openrouter", "brand-new/model-x-20260101") is None

@@ -1,16 +1,16 @@
 """The interval rules of the one price recorder (DESIGN.md: history as intervals)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.identity import Identity
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.reading import Reader
-from frontier_watch.store.tables import Offering, PriceInterval
+from frontier_watch.store.tables import ModelEvent, Offering, PriceInterval
 from frontier_watch.vocabulary import Basis
 
 NO_CROSSWALK = Identity({}, {})
@@ -238,7 +238,7 @@ def test_tiers_are_separate_intervals(empty_engine):
     }
 
 
-def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
+def test_an_undated_start_answers_from_the_release_day_or_else_from_when_first_seen(empty_engine):
     """llm-prices' from_date null means "start unknown", not "since the beginning of time"."""
     undated_open = PricedOffering(
         "gpt-4.5", "GPT-4.5", "openai", segments=[PriceSegment(input=Decimal(75), output=Decimal(150))]
@@ -253,17 +253,33 @@ def test_an_undated_start_does_not_reach_back_before_we_saw_it(empty_engine):
         ],
     )
     record(empty_engine, [undated_open, undated_closed], provenance=DECLARED, at=datetime(2026, 8, 5))
-    with empty_engine.connect() as connection:
-        in_2023 = {
-            (row["offering_id"], row["input"])
-            for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2023, 3, 20))
-        }
-        in_2026 = {
-            (row["offering_id"], row["input"])
-            for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 9, 1))
-        }
-    assert in_2023 == {("deepseek-chat", Decimal("0.14"))}  # closed by the source after that day
-    assert in_2026 == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
+
+    def inputs_on(day: datetime) -> set[tuple[str, Decimal]]:
+        with empty_engine.connect() as connection:
+            return {
+                (row["offering_id"], row["input"])
+                for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), day)
+            }
+
+    # No release day known: an undated price answers from when it was first seen, so the
+    # one the source closed in 2025 answers for no day at all.
+    assert inputs_on(datetime(2025, 1, 15)) == set()
+    assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
+    # With a release day known, the undated price answers from that day.
+    with empty_engine.begin() as connection:
+        connection.execute(
+            insert(ModelEvent).values(
+                model_id="deepseek-chat",
+                event="released",
+                date=date(2024, 12, 26),
+                date_precision="day",
+                origin="test",
+                source_url="https://example.test/release",
+                evidence="official-announcement",
+            )
+        )
+    assert inputs_on(datetime(2024, 12, 1)) == set()
+    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
 
 
 def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):

@@ -34,6 +34,13 @@ class PlanRecorder(Reader):
         return super()._execute(sql, params, **options)
 
 
+def price_plan(reader: PlanRecorder) -> tuple[str, list[str]]:
+    """The plan of the last price query (the reads of model lives and spans come after it)."""
+    return next(
+        (sql, plan) for sql, plan in reversed(reader.plans) if "price_interval" in sql and "pf.flag" in sql
+    )
+
+
 def full_scans(plan: list[str]) -> list[str]:
     return [
         step
@@ -51,14 +58,14 @@ def reader(seeded_db_path):
 
 def test_prices_for_a_model_find_intervals_through_their_offerings(reader):
     assert queries.prices_as_of(reader, datetime(2025, 2, 1), model="deepseek-r1")
-    (sql, plan) = reader.plans[-1]
+    (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
     assert any("ix_price_interval" in step for step in plan)
 
 
 def test_history_finds_intervals_through_their_offerings(reader):
     assert queries.price_history(reader, "deepseek-r1")
-    (sql, plan) = reader.plans[-1]
+    (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
     assert any(
         "USING INDEX ix_price_interval_offering_pk" in step or "ix_price_interval_lookup" in step
@@ -68,14 +75,14 @@ def test_history_finds_intervals_through_their_offerings(reader):
 
 def test_current_prices_read_the_open_and_ending_later_intervals_through_indexes(reader):
     assert queries.prices_as_of(reader, datetime(2026, 11, 22))
-    (sql, plan) = reader.plans[-1]
+    (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
 
 
 def test_an_old_day_seeks_each_offering_and_tier_instead_of_scanning(reader, monkeypatch):
     monkeypatch.setattr(queries, "RANGE_PATH_LIMIT", 0)  # as if most intervals ended later
     assert queries.prices_as_of(reader, end_of_day(date(2023, 3, 20)))
-    (sql, plan) = reader.plans[-1]
+    (sql, plan) = price_plan(reader)
     assert "x.effective_from <= :as_of" in sql  # the seek path ran
     assert not full_scans(plan), plan
     assert any("ix_price_interval_lookup (offering_pk=? AND tier=? AND effective_from<?)" in s for s in plan)

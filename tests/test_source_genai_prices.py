@@ -26,7 +26,8 @@ def result() -> Batch:
 
 @pytest.fixture(scope="module")
 def offerings(result: Batch) -> dict[tuple[str, str], PricedOffering]:
-    return {(o.provider, o.offering_id): o for o in result.offerings}
+    # Providers come out in their one spelling ("OpenAI"); the tests name them in lower case.
+    return {(o.provider.lower(), o.offering_id): o for o in result.offerings}
 
 
 def money(*values: str | None) -> tuple[Decimal | None, ...]:
@@ -59,7 +60,7 @@ def test_every_model_of_the_sample_is_parsed(result: Batch) -> None:
 def test_flat_prices_are_usd_per_million(offerings: dict[tuple[str, str], PricedOffering]) -> None:
     gpt_5 = offerings[("openai", "gpt-5")]
     assert gpt_5.name == "GPT-5"
-    assert gpt_5.lab == "openai"
+    assert gpt_5.lab == "OpenAI"
     [segment] = gpt_5.segments
     assert segment.tier == Tier.DEFAULT
     assert segment.prices() == money("1.25", "10", "0.125", None, None, None)
@@ -159,9 +160,9 @@ def test_provider_name_and_lab(offerings: dict[tuple[str, str], PricedOffering])
     assert offerings[("openai", "gpt-4o")].name == "gpt 4o"
     assert offerings[("google", "gemini-embedding-001")].name == "gemini-embedding-001"  # no name
     routed = offerings[("openrouter", "anthropic/claude-sonnet-5")]
-    assert routed.provider == "openrouter"
-    assert routed.lab == "anthropic"  # the slug's prefix, not the router
-    assert offerings[("x-ai", "grok-4.5")].lab == "x-ai"
+    assert routed.provider == "OpenRouter"
+    assert routed.lab == "Anthropic"  # the slug's prefix, not the router
+    assert offerings[("xai", "grok-4.5")].lab == "xAI"  # one spelling: x-ai and xai are xAI
 
 
 def test_input_only_embedding_model_is_kept(
@@ -274,9 +275,9 @@ def test_same_model_id_under_two_providers_is_fine() -> None:
         {"id": "azure", "models": [flat("gpt-4o")]},
     ]
     result = genai_prices.parse(json.dumps(document).encode(), url=URL)
-    assert [(o.provider, o.offering_id) for o in result.offerings] == [
-        ("openai", "gpt-4o"),
-        ("azure", "gpt-4o"),
+    assert [(o.provider, o.platform, o.offering_id) for o in result.offerings] == [
+        ("OpenAI", None, "gpt-4o"),
+        ("Microsoft", "Azure OpenAI", "gpt-4o"),  # the platform kept apart from the seller
     ]
 
 

@@ -96,7 +96,7 @@ def test_per_token_numbers_become_exact_usd_per_million(
     offerings: dict[str, PricedOffering],
 ) -> None:
     sonnet = offerings["claude-sonnet-5"]
-    assert sonnet.provider == "anthropic"
+    assert sonnet.provider == "Anthropic"
     assert sonnet.name == "claude-sonnet-5"
     default = tiers(sonnet)[Tier.DEFAULT]
     assert default.prices() == (

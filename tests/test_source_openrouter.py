@@ -123,8 +123,8 @@ def test_zero_request_and_reasoning_prices_are_no_separate_charge(february: Batc
 
 def test_offering_fields_come_from_the_catalogue(february: Batch) -> None:
     glm = by_id(february)["z-ai/glm-5"]
-    assert glm.provider == "openrouter"
-    assert glm.lab == "z-ai"
+    assert glm.provider == "OpenRouter"
+    assert glm.lab == "Zhipu AI"  # the slug prefix, in its one spelling
     assert glm.name == "Z.ai: GLM 5"
     assert glm.hf_repo == "zai-org/GLM-5"
 

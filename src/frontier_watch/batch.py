@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
+from frontier_watch.organisations import canonical_organisation, seller
 from frontier_watch.vocabulary import PRICE_FIELDS, Tier
 
 
@@ -46,21 +47,39 @@ class PriceSegment:
         return tuple(getattr(self, name) for name in PRICE_FIELDS)
 
 
+def is_zero_price(segment: PriceSegment) -> bool:
+    """$0 input and output (or $0 on the one side a source gives): a free tier or a placeholder."""
+    return (
+        (segment.input == 0 or segment.input is None)
+        and (segment.output == 0 or segment.output is None)
+        and (segment.input is not None or segment.output is not None)
+    )
+
+
 @dataclass
 class PricedOffering:
     """A priced thing at one source: a model as one provider sells it, with its price segments."""
 
     offering_id: str  # the source's own id (OpenRouter slug, LiteLLM key, ...)
     name: str
-    provider: str  # who sells it: "openai", "deepseek", "azure", "openrouter"...
+    # Who sells it, in its one spelling ("OpenAI", "Google", "OpenRouter"): a source's own
+    # spelling ("openai", "vertex_ai-language-models") is made canonical on creation.
+    provider: str
     segments: list[PriceSegment] = field(default_factory=list)
-    lab: str | None = None  # who made the model, when the source says
+    lab: str | None = None  # who made the model, when the source says (canonical spelling)
     deprecation_date: date | None = None
     hf_repo: str | None = None
     source_url: str | None = None  # overrides the source's URL for this offering
     evidence: str | None = None  # overrides the source's evidence class
     confidence: str | None = None
     notes: str | None = None
+    platform: str | None = None  # what it is sold through: "Vertex AI", "Bedrock" (from the provider)
+
+    def __post_init__(self) -> None:
+        provider, platform = seller(self.provider)
+        self.provider = provider
+        self.platform = self.platform or platform
+        self.lab = canonical_organisation(self.lab)
 
     def identity(self) -> tuple[str, str]:
         return (self.provider, self.offering_id)
@@ -103,6 +122,9 @@ class ReleaseFact(SourcedFields):
     hf_repo_id: str | None = None
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
+
+    def __post_init__(self) -> None:
+        self.lab = canonical_organisation(self.lab) or self.lab
 
     def identity(self) -> str:
         """The release at its source: its key, or lab|model|date when the source gives none."""
@@ -168,6 +190,22 @@ class BenchmarkFact(SourcedFields):
     benchmark: str = ""
     score: float | None = None
     setting: str | None = None
+    measured_by: str | None = None  # who ran it; the model's own lab makes the score a vendor claim
+
+    def __post_init__(self) -> None:
+        self.lab = canonical_organisation(self.lab)
+        self.measured_by = canonical_organisation(self.measured_by)
+
+
+@dataclass
+class ModelDateFact(SourcedFields):
+    """A bound of a model's life: the day it was released, or retired from sale."""
+
+    model_id: str = ""
+    event: str = ""  # vocabulary.LifeEvent: released | retired
+    date: date | None = None
+    date_precision: str = "day"
+    origin: str = ""  # where the date comes from: "models.dev", "facts/prices.csv", ...
 
 
 @dataclass

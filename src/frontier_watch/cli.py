@@ -109,11 +109,19 @@ def cmd_prices(args: argparse.Namespace) -> int:
             _emit(args, queries.unmatched_offerings(reader), public_rows.UNMATCHED)
             return EXIT_OK
         as_of = end_of_day(args.as_of) if args.as_of else utc_now()
-        rows = queries.prices_as_of(reader, as_of, model=args.model, source=args.source, tier=args.tier)
+        rows = queries.prices_as_of(
+            reader,
+            as_of,
+            model=args.model or args.family,
+            family=bool(args.family),
+            source=args.source,
+            tier=args.tier,
+            disagreeing=args.disagreements,
+        )
         if not rows:
             _explain_empty_prices(reader, args)
-    records = [public_rows.price_record(row) for row in rows]
-    listing = public_rows.PRICES
+    records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
+    listing = public_rows.DISAGREEMENTS if args.disagreements else public_rows.PRICES
     if args.blended and records:
         records = _with_blended_price(records, settings)
         listing = public_rows.with_blended(listing)
@@ -140,8 +148,9 @@ def _round_usd(value: float | None) -> float | None:
 def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
     from frontier_watch.store import queries
 
-    if args.model and not queries.price_history(reader, args.model):
-        _suggest_models(reader, args.model)
+    asked = args.model or args.family
+    if asked and not queries.price_history(reader, asked, family=bool(args.family)):
+        _suggest_models(reader, asked)
     if args.source and args.source not in (known := queries.known_values(reader, "source")):
         _explain_no_match("source", args.source, known)
     if args.tier and args.tier not in (known := queries.known_values(reader, "tier")):
@@ -149,9 +158,11 @@ def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
 
 
 def _no_prices_message(args: argparse.Namespace) -> str:
-    parts = ["no prices"]
+    parts = ["no disagreeing prices" if args.disagreements else "no prices"]
     if args.model:
-        parts.append(f"for models matching {args.model!r}")
+        parts.append(f"for {args.model!r}")
+    if args.family:
+        parts.append(f"for the {args.family!r} family")
     if args.source:
         parts.append(f"from source {args.source!r}")
     if args.tier:
@@ -167,15 +178,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     _, reader = _reader(args)
     with reader:
-        rows = queries.price_history(reader, args.model)
+        rows = queries.price_history(reader, args.model, family=args.family)
         if not rows:
             _suggest_models(reader, args.model)
-    records = [public_rows.price_record(row) for row in rows]
+    records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
     if not args.json:
         for record in records:
             if record.get("superseded_at") is not None:
                 record["basis"] = f"{record['basis']} (restated)"
-    _emit(args, records, public_rows.HISTORY, f"no price history for models matching {args.model!r}")
+    _emit(args, records, public_rows.HISTORY, f"no price history for {args.model!r}")
     return EXIT_OK
 
 
@@ -477,12 +488,24 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     prices = command("prices", cmd_prices, "prices in force now or on a given day")
-    prices.add_argument("--model", metavar="TEXT", help="only models whose id or name contains TEXT")
+    asked = prices.add_mutually_exclusive_group()
+    asked.add_argument(
+        "--model",
+        metavar="MODEL",
+        help="one model: its id or name, an alias (deepseek-chat), else a whole word of its name; "
+        "a trailing * asks for a family",
+    )
+    asked.add_argument("--family", metavar="PREFIX", help="every model whose id starts with PREFIX (gpt-4)")
     prices.add_argument("--as-of", metavar="DATE", type=_parse_day, help="the day to ask about (YYYY-MM-DD)")
     prices.add_argument("--source", metavar="ID", help="only this source (e.g. openrouter, curated)")
     prices.add_argument("--tier", metavar="TIER", help="only this tier (default, batch, off-peak, ...)")
     prices.add_argument(
-        "--unmatched", action="store_true", help="list offerings no crosswalk entry or other source matched"
+        "--unmatched", action="store_true", help="list offerings that match no canonical model"
+    )
+    prices.add_argument(
+        "--disagreements",
+        action="store_true",
+        help="only prices where sources disagree for the same model, tier and seller, each with its verdict",
     )
     prices.add_argument(
         "--blended",
@@ -491,7 +514,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     history = command("history", cmd_history, "every price interval of a model, with basis and source")
-    history.add_argument("model", metavar="MODEL", help="model id or name (substring match)")
+    history.add_argument(
+        "model",
+        metavar="MODEL",
+        help="model id or name, an alias (deepseek-chat shows the model of each span), else a whole "
+        "word of its name; a trailing * (or --family) asks for every model whose id starts with it",
+    )
+    history.add_argument(
+        "--family", action="store_true", help="MODEL is a prefix: every model whose id starts with it"
+    )
 
     for spec in FACT_LISTINGS:
         sub = command(spec.name, _fact_command(spec), spec.help)

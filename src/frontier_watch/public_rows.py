@@ -33,6 +33,7 @@ PRICE_RECORD_FIELDS = {
     "model_name": "model_name",
     "lab": "lab",
     "provider": "provider",
+    "platform": "platform",
     "source": "source",
     "offering_id": "offering_id",
     "offering_name": "offering_name",
@@ -45,14 +46,24 @@ PRICE_RECORD_FIELDS = {
     "request_usd": "request",
     "effective_from": "effective_from",
     "effective_to": "effective_to",
+    "answers_from": "answers_from",
+    "answers_to": "answers_to",
+    "clipped": "clipped",
     "first_seen_at": "first_seen_at",
     "last_seen_at": "last_seen_at",
     "basis": "basis",
     "source_url": "source_url",
     "evidence": "evidence",
     "confidence": "confidence",
+    "flag": "flag",
+    "flag_reason": "flag_reason",
+    "outlier": "outlier",
+    "verdict": "verdict",
 }
 PRICE_JSON_KEYS = tuple(PRICE_RECORD_FIELDS)
+# (What they mean: effective_* are the source's own dates; answers_* the days the price
+# answers for its model, narrower when "clipped" says why; "flag" marks a suspect price left
+# out of analytics; "outlier" says which reference a disagreeing source differs from.)
 
 
 class NamedRow(Protocol):
@@ -63,12 +74,36 @@ class NamedRow(Protocol):
     def get(self, key: str, default: Any = None, /) -> Any: ...
 
 
-def price_record(row: NamedRow) -> dict[str, Any]:
-    """A store price row in the public shape of ``prices --json`` and ``history --json``."""
+def price_record(row: NamedRow, *, for_table: bool = False) -> dict[str, Any]:
+    """A store price row in the public shape of ``prices --json`` and ``history --json``.
+
+    ``for_table`` adds ``remark``: the flag, the outlier mark and clipping in a few words.
+    """
     record = {public: row[key] for public, key in PRICE_RECORD_FIELDS.items()}
     if row.get("superseded_at") is not None:
         record["superseded_at"] = row["superseded_at"]
+    if for_table:
+        record["remark"] = price_remark(record)
     return record
+
+
+def price_remark(record: dict[str, Any]) -> str | None:
+    """A price's caveats in a few words, for a table cell: "flag: unit-error; outlier; clipped"."""
+    parts = []
+    if record.get("flag"):
+        parts.append(f"flag: {record['flag']}")
+    if record.get("outlier"):
+        parts.append(f"outlier ({record['outlier']})")
+    clipped = record.get("clipped")
+    if clipped:
+        if clipped.startswith("answers for no day"):
+            parts.append("answers for no day")
+        else:
+            start, end = record.get("effective_from"), record.get("effective_to")
+            shown = f"{start:%Y-%m-%d}" if start else "undated"
+            shown += f"..{end:%Y-%m-%d}" if end else ".."
+            parts.append(f"narrowed (source dates {shown})")
+    return "; ".join(parts) or None
 
 
 def _record(fields: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
@@ -159,9 +194,10 @@ PRICES = Listing(
         Column("source", "source", priority=3),
         Column("tier", "tier", priority=3),
         *_PRICE_MONEY,
-        _day("effective_from", "from", priority=3),
-        _day("effective_to", "to", priority=4),
+        _day("answers_from", "from", priority=3),
+        _day("answers_to", "to", priority=4),
         Column("basis", "basis", priority=5),
+        Column("remark", "remark", priority=2),
     ),
     "no prices",
 )
@@ -174,13 +210,29 @@ HISTORY = Listing(
         Column("offering_id", "offering", priority=2),
         Column("tier", "tier", priority=2),
         *_PRICE_MONEY,
-        _day("effective_from", "from"),
-        _day("effective_to", "to", priority=2),
+        _day("answers_from", "from"),
+        _day("answers_to", "to", priority=2),
         Column("basis", "basis", priority=4),
+        Column("remark", "remark", priority=3),
         Column("evidence", "evidence", priority=5),
         Column("source_url", "source url", priority=6),
     ),
     "no price history",
+)
+
+DISAGREEMENTS = Listing(
+    (
+        Column("model_name", "model"),
+        Column("tier", "tier", priority=3),
+        Column("provider", "provider", priority=2),
+        Column("offering_id", "offering", priority=3),
+        Column("source", "source"),
+        *_PRICE_MONEY[:2],
+        Column("verdict", "verdict"),
+        Column("outlier", "why", priority=2),
+        _day("last_seen_at", "last seen", priority=4),
+    ),
+    "no sources disagree",
 )
 
 UNMATCHED = Listing(

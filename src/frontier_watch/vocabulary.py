@@ -40,6 +40,23 @@ class Tier(StrEnum):
     FLEX = "flex"
     PRIORITY = "priority"
     OFF_PEAK = "off-peak"
+    FREE = "free"  # $0 input and output: a free tier or a placeholder, never the default price
+
+
+class PriceFlag(StrEnum):
+    """Why a stored price is suspect. Flagged prices are shown with the flag and left out of
+    analytics unless asked for; they are never dropped."""
+
+    SWAPPED = "swapped"  # input and output exchanged
+    UNIT_ERROR = "unit-error"  # 10x-1000x off the same model's other prices (a per-1K or per-token slip)
+    ZERO = "zero"  # $0 where the seller charges: a placeholder or a passing promotion
+
+
+class LifeEvent(StrEnum):
+    """The bounds of a model's life that prices must keep within."""
+
+    RELEASED = "released"
+    RETIRED = "retired"
 
 
 def long_context_tier(threshold_tokens: int) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from frontier_watch import money
 from frontier_watch.batch import (
     BenchmarkFact,
+    ModelDateFact,
     PricedOffering,
     PriceSegment,
     ReleaseFact,
@@ -28,11 +29,12 @@ from frontier_watch.batch import (
 )
 from frontier_watch.clock import parse_day, parse_when
 from frontier_watch.errors import DataError
-from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis
+from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 
 PRICE_COLUMNS = (
     "source",
     "provider",
+    "platform",
     "offering_id",
     "name",
     "lab",
@@ -51,7 +53,20 @@ PRICE_COLUMNS = (
     "observed_at",
     "notes",
 )
+# Files written before the platform column existed still load.
+REQUIRED_PRICE_COLUMNS = tuple(column for column in PRICE_COLUMNS if column != "platform")
 CURATED_BASES = frozenset({Basis.CURATED, Basis.DECLARED, Basis.RECONSTRUCTED})
+MODEL_DATE_COLUMNS = (
+    "model_id",
+    "event",
+    "date",
+    "date_precision",
+    "origin",
+    "source_url",
+    "evidence",
+    "confidence",
+    "notes",
+)
 
 
 class CuratedDataError(DataError):
@@ -68,6 +83,14 @@ class FactFile:
     key: tuple[str, ...]
     # column -> text field that keeps a value which is not a number (a status such as "rescinded")
     text_fallback: tuple[tuple[str, str], ...] = ()
+    # column -> the values it may take
+    choices: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def check(self, values: dict[str, Any]) -> None:
+        for column, allowed in self.choices:
+            value = values.get(column)
+            if value is not None and value not in allowed:
+                raise ValueError(f"{column} {value!r} is not one of {', '.join(sorted(allowed))}")
 
 
 _EVIDENCE = ("source_url", "evidence")
@@ -82,6 +105,13 @@ FACT_FILES = (
     ),
     FactFile(
         "benchmarks.csv", BenchmarkFact, ("model", "benchmark", "score", *_EVIDENCE), ("model", "benchmark")
+    ),
+    FactFile(
+        "model_dates.csv",
+        ModelDateFact,
+        ("model_id", "event", "date", "origin", *_EVIDENCE),
+        ("model_id", "event", "origin"),
+        choices=(("event", frozenset(str(event) for event in LifeEvent)),),
     ),
     FactFile(
         "trend_claims.csv",
@@ -119,7 +149,7 @@ def parse_price_file(text: str, where: str) -> PriceGroups:
     grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], PricedOffering]] = {}
     seen_spans: dict[tuple, int] = {}
     spans_by_tier: dict[tuple, list[tuple[datetime | None, datetime | None, int]]] = {}
-    for line, row in csv_rows(text, where, PRICE_COLUMNS):
+    for line, row in csv_rows(text, where, REQUIRED_PRICE_COLUMNS):
         at = f"{where}:{line}"
         try:
             segment = _price_segment(row)
@@ -143,6 +173,7 @@ def parse_price_file(text: str, where: str) -> PriceGroups:
                 name=row["name"] or row["offering_id"],
                 provider=row["provider"],
                 lab=row["lab"] or None,
+                platform=row.get("platform") or None,
             )
         offerings[key].segments.append(segment)
     _check_no_overlap(where, spans_by_tier)
@@ -175,8 +206,7 @@ def _price_segment(row: dict[str, str]) -> PriceSegment:
             f"effective_to {row['effective_to']} is not after effective_from {row['effective_from']}"
         )
     check_evidence(row["evidence"])
-    if not row["source_url"]:
-        raise ValueError("source_url is required")
+    check_source_url(row["source_url"])
     return PriceSegment(
         tier=row["tier"] or "default",
         effective_from=start,
@@ -201,6 +231,27 @@ def check_evidence(value: str | None) -> None:
     """Refuse anything but the seven evidence classes."""
     if value not in EVIDENCE_CLASSES:
         raise ValueError(f"evidence {value!r} is not one of {', '.join(sorted(EVIDENCE_CLASSES))}")
+
+
+def check_source_url(value: str | None) -> None:
+    """A source_url is one http(s) URL: remarks such as "URL inferred" belong in the notes."""
+    if not value:
+        raise ValueError("source_url is required")
+    if not is_http_url(value):
+        raise ValueError(f"source_url {value!r} is not an http(s) URL (put remarks in the notes)")
+
+
+def is_http_url(value: str) -> bool:
+    """Whether text is a single absolute http or https URL with a host."""
+    from urllib.parse import urlsplit
+
+    if any(character.isspace() for character in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
 
 
 # ---------------------------------------------------------------- facts
@@ -231,6 +282,8 @@ def parse_fact_file(text: str, where: str, spec: FactFile) -> list[Any]:
                 raise CuratedDataError(f"{at}: {name} is required")
         try:
             check_evidence(values.get("evidence"))
+            check_source_url(values.get("source_url"))
+            spec.check(values)
         except ValueError as exc:
             raise CuratedDataError(f"{at}: {exc}") from None
         key = tuple(values.get(name) for name in spec.key)

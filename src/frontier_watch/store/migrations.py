@@ -413,6 +413,157 @@ CREATE INDEX ix_offering_lower_id ON offering (lower(offering_id))
 """
 
 
+# Dated identities and model lives: an alias can move from model to model over spans of
+# days, so its rows carry a span and offerings of a moving alias record the model of each
+# span; a model's release and retirement days from each origin; flags on suspect prices; who
+# measured a benchmark score; and the platform a provider sells through.
+DATA_FIDELITY_DDL = """
+{model_alias_spans};
+CREATE UNIQUE INDEX ux_model_alias_span ON model_alias (source, alias, valid_from);
+ALTER TABLE offering ADD COLUMN platform VARCHAR;
+ALTER TABLE benchmark_score ADD COLUMN measured_by VARCHAR;
+CREATE TABLE offering_model_span (
+    id INTEGER NOT NULL,
+    offering_pk INTEGER NOT NULL,
+    model_id VARCHAR NOT NULL,
+    valid_from DATETIME,
+    valid_to DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(offering_pk) REFERENCES offering (id),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE UNIQUE INDEX ux_offering_model_span ON offering_model_span (offering_pk, valid_from);
+CREATE TABLE model_event (
+    id INTEGER NOT NULL,
+    model_id VARCHAR NOT NULL,
+    event VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    origin VARCHAR NOT NULL,
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    confidence VARCHAR,
+    notes VARCHAR,
+    PRIMARY KEY (id),
+    UNIQUE (model_id, event, origin),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+CREATE TABLE price_flag (
+    interval_id INTEGER NOT NULL,
+    flag VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    flagged_at DATETIME NOT NULL,
+    PRIMARY KEY (interval_id),
+    FOREIGN KEY(interval_id) REFERENCES price_interval (id)
+);
+DELETE FROM curated_load WHERE name = 'model_crosswalk.csv';
+DELETE FROM meta WHERE key = 'curated_stamp'
+"""
+# SQLite cannot drop the old UNIQUE (source, alias), so it rebuilds the table; PostgreSQL
+# drops the constraint and adds the columns.
+_MODEL_ALIAS_SPANS_SQLITE = """
+CREATE TABLE model_alias_rebuilt (
+    id INTEGER NOT NULL,
+    model_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    alias VARCHAR NOT NULL,
+    valid_from DATETIME,
+    valid_to DATETIME,
+    PRIMARY KEY (id),
+    FOREIGN KEY(model_id) REFERENCES model (id)
+);
+INSERT INTO model_alias_rebuilt (id, model_id, source, alias)
+    SELECT id, model_id, source, alias FROM model_alias;
+DROP TABLE model_alias;
+ALTER TABLE model_alias_rebuilt RENAME TO model_alias;
+CREATE INDEX ix_model_alias_model_id ON model_alias (model_id)
+"""
+_MODEL_ALIAS_SPANS_POSTGRES = """
+ALTER TABLE model_alias DROP CONSTRAINT model_alias_source_alias_key;
+ALTER TABLE model_alias ADD COLUMN valid_from TIMESTAMP WITHOUT TIME ZONE;
+ALTER TABLE model_alias ADD COLUMN valid_to TIMESTAMP WITHOUT TIME ZONE
+"""
+
+
+def _data_fidelity(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    spans = _MODEL_ALIAS_SPANS_SQLITE if sqlite else _MODEL_ALIAS_SPANS_POSTGRES
+    _run(connection, DATA_FIDELITY_DDL.replace("{model_alias_spans}", spans))
+    _one_spelling_per_organisation(connection)
+
+
+# The merged offering's intervals that overlap one of the kept offering's, same tier: restated.
+_RESTATE_OVERLAPPING = """
+UPDATE price_interval SET superseded_at = :now
+WHERE offering_pk = :pk AND superseded_at IS NULL AND EXISTS (
+    SELECT 1 FROM price_interval k
+    WHERE k.offering_pk = :into AND k.tier = price_interval.tier AND k.superseded_at IS NULL
+      AND (k.effective_to IS NULL OR price_interval.effective_from IS NULL
+           OR k.effective_to > price_interval.effective_from)
+      AND (price_interval.effective_to IS NULL OR k.effective_from IS NULL
+           OR price_interval.effective_to > k.effective_from))
+"""
+
+
+def _one_spelling_per_organisation(connection: Connection) -> None:
+    """Providers, labs and curated release keys in their one spelling (organisations.py).
+
+    Two offerings of one source that now share a spelling (LiteLLM moved a key from
+    ``bedrock`` to ``bedrock_converse``) become one: the one seen last keeps its row, the
+    other's intervals move to it, and any that would overlap its own are marked restated.
+    """
+    from frontier_watch.organisations import canonical_organisation, seller
+
+    offerings = connection.exec_driver_sql(
+        "SELECT id, source_id, provider, offering_id, lab, last_seen_at FROM offering "
+        "ORDER BY last_seen_at DESC, id"
+    ).all()
+    kept: dict[tuple[str, str, str], int] = {}
+    merged: list[tuple[int, int]] = []
+    updates = []
+    for pk, source_id, provider, offering_id, lab, _ in offerings:
+        name, platform = seller(provider)
+        key = (source_id, name, offering_id)
+        if key in kept:
+            merged.append((pk, kept[key]))
+            continue
+        kept[key] = pk
+        updates.append({"pk": pk, "provider": name, "platform": platform, "lab": canonical_organisation(lab)})
+    for pk, into in merged:
+        connection.execute(text(_RESTATE_OVERLAPPING), {"pk": pk, "into": into, "now": utc_now()})
+        connection.execute(
+            text("UPDATE price_interval SET offering_pk = :into WHERE offering_pk = :pk"),
+            {"pk": pk, "into": into},
+        )
+        connection.execute(text("DELETE FROM offering WHERE id = :pk"), {"pk": pk})
+    if updates:
+        connection.execute(
+            text("UPDATE offering SET provider = :provider, platform = :platform, lab = :lab WHERE id = :pk"),
+            updates,
+        )
+    for table in ("model", "benchmark_score"):
+        rows = (
+            connection.exec_driver_sql(f"SELECT DISTINCT lab FROM {table} WHERE lab IS NOT NULL")
+            .scalars()
+            .all()
+        )
+        for lab in rows:
+            if canonical_organisation(lab) != lab:
+                connection.execute(
+                    text(f"UPDATE {table} SET lab = :new WHERE lab = :old"),
+                    {"new": canonical_organisation(lab), "old": lab},
+                )
+    releases = connection.exec_driver_sql("SELECT id, lab, model, date, release_key FROM release").all()
+    for pk, lab, model, day, key in releases:
+        new_lab = canonical_organisation(lab) or lab
+        if new_lab == lab:
+            continue
+        values = {"pk": pk, "lab": new_lab, "key": key}
+        if key == f"{lab}|{model}|{day}":  # a curated row's key spells its lab
+            values["key"] = f"{new_lab}|{model}|{day}"
+        connection.execute(text("UPDATE release SET lab = :lab, release_key = :key WHERE id = :pk"), values)
+
+
 def _ddl(ddl: str) -> Callable[[Connection], None]:
     return lambda connection: _run(connection, ddl)
 
@@ -433,6 +584,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "price interval lookup index", _ddl(INTERVAL_LOOKUP_DDL)),
     Migration(3, "releases and signals from sources, feed items, data version", _next_wave),
     Migration(4, "indexes for open intervals and interval ends", _ddl(INTERVAL_HISTORY_INDEXES_DDL)),
+    Migration(5, "dated identities, model lives, price flags, one spelling per organisation", _data_fidelity),
 )
 HEAD = MIGRATIONS[-1].version
 assert HEAD == SCHEMA_HEAD, "store/readiness.py's SCHEMA_HEAD must name the newest migration"

@@ -1,32 +1,55 @@
-"""The writer of canonical models and their aliases (the curated crosswalk)."""
+"""The writer of canonical models, their aliases (the curated crosswalk) and offering identities.
+
+An offering's model is resolved when it is written; when the crosswalk changes, every
+offering is resolved again, so a database written by an older crosswalk or older rules
+gets today's answer. An offering whose alias moved from model to model over time (DeepSeek's
+``deepseek-chat``) also records the model of each span in ``offering_model_span``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 
-from frontier_watch.identity import CrosswalkRow
-from frontier_watch.store.database import upsert_rows
-from frontier_watch.store.tables import Model, ModelAlias, table_of
+from frontier_watch.identity import AliasSpan, CrosswalkRow, Identity, model_display_name
+from frontier_watch.store.database import bulk_insert, upsert_rows
+from frontier_watch.store.keyed_rows import chunks
+from frontier_watch.store.tables import Model, ModelAlias, Offering, OfferingModelSpan, table_of
 
 _model = table_of(Model)
 _alias = table_of(ModelAlias)
+_offering = table_of(Offering)
+_span = table_of(OfferingModelSpan)
 
 
 def record_crosswalk(connection: Connection, rows: Sequence[CrosswalkRow]) -> int:
-    """Upsert each canonical model (its last name and lab win) and each alias."""
+    """Make the crosswalk the given one: upsert each canonical model (a model's own row, where
+    the alias is its id, names it) and replace every alias."""
     models: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.alias.lower() == row.model_id):  # own rows last: they win
         model = models.setdefault(row.model_id, {"id": row.model_id, "name": row.model_id, "lab": None})
         if row.name:
             model["name"] = row.name
         if row.lab:
             model["lab"] = row.lab
     upsert_rows(connection, _model, list(models.values()), ("id",))
-    aliases = [{"model_id": row.model_id, "source": row.source or "*", "alias": row.alias} for row in rows]
-    upsert_rows(connection, _alias, aliases, ("source", "alias"))
+    connection.execute(delete(_alias))
+    bulk_insert(
+        connection,
+        _alias,
+        [
+            {
+                "model_id": row.model_id,
+                "source": row.source or "*",
+                "alias": row.alias,
+                "valid_from": row.valid_from,
+                "valid_to": row.valid_to,
+            }
+            for row in rows
+        ],
+    )
     return len(rows)
 
 
@@ -35,10 +58,87 @@ def ensure_models(connection: Connection, models: Iterable[tuple[str, str, str |
     wanted = {model_id: (name, lab) for model_id, name, lab in models if model_id}
     if not wanted:
         return
-    known = set(connection.execute(select(_model.c.id).where(_model.c.id.in_(list(wanted)))).scalars())
+    known: set[str] = set()
+    for chunk in chunks(list(wanted)):
+        known.update(connection.execute(select(_model.c.id).where(_model.c.id.in_(chunk))).scalars())
     missing = [
         {"id": model_id, "name": name or model_id, "lab": lab}
         for model_id, (name, lab) in wanted.items()
         if model_id not in known
     ]
     upsert_rows(connection, _model, missing, ("id",), update=False)
+
+
+def offering_model(
+    identity: Identity, source_id: str, offering_id: str, name: str, lab: str | None
+) -> tuple[str, str, str | None]:
+    """(model id, display name, lab) of an offering: the crosswalk's, else the rules' and the source's."""
+    entry = identity.resolve(source_id, offering_id)
+    if entry is not None:
+        return entry.model_id, entry.name, entry.lab or lab
+    model_id = identity.model_id(source_id, offering_id)
+    return model_id, model_display_name(offering_id, name, model_id), lab
+
+
+def record_offering_spans(connection: Connection, spans: Mapping[int, Sequence[AliasSpan]]) -> None:
+    """Replace the model spans of these offerings (an empty list: the alias no longer moves)."""
+    if not spans:
+        return
+    for chunk in chunks(list(spans)):
+        connection.execute(delete(_span).where(_span.c.offering_pk.in_(chunk)))
+    ensure_models(
+        connection,
+        (
+            (span.entry.model_id, span.entry.name, span.entry.lab)
+            for items in spans.values()
+            for span in items
+        ),
+    )
+    bulk_insert(
+        connection,
+        _span,
+        [
+            {
+                "offering_pk": offering_pk,
+                "model_id": span.entry.model_id,
+                "valid_from": span.valid_from,
+                "valid_to": span.valid_to,
+            }
+            for offering_pk, items in spans.items()
+            for span in items
+        ],
+    )
+
+
+def resolve_offerings(connection: Connection, identity: Identity) -> int:
+    """Resolve every stored offering again (after the crosswalk changed); returns how many moved."""
+    rows = connection.execute(
+        select(
+            _offering.c.id,
+            _offering.c.source_id,
+            _offering.c.offering_id,
+            _offering.c.name,
+            _offering.c.lab,
+            _offering.c.model_id,
+        )
+    ).all()
+    changed: list[dict[str, Any]] = []
+    models: dict[str, tuple[str, str, str | None]] = {}
+    spans: dict[int, Sequence[AliasSpan]] = {}
+    had_spans = set(connection.execute(select(_span.c.offering_pk).distinct()).scalars())
+    for pk, source_id, offering_id, name, lab, stored in rows:
+        model_id, shown, model_lab = offering_model(identity, source_id, offering_id, name, lab)
+        models.setdefault(model_id, (model_id, shown, model_lab))
+        if model_id != stored:
+            changed.append({"pk": pk, "model_id": model_id})
+        moving = identity.spans(source_id, offering_id)
+        if moving or pk in had_spans:
+            spans[pk] = moving
+    ensure_models(connection, models.values())
+    if changed:
+        connection.execute(
+            update(_offering).where(_offering.c.id == bindparam("pk")).values(model_id=bindparam("model_id")),
+            changed,
+        )
+    record_offering_spans(connection, spans)
+    return len(changed)

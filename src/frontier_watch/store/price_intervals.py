@@ -24,14 +24,16 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from frontier_watch import money
-from frontier_watch.batch import PricedOffering, PriceSegment
+from frontier_watch.batch import PricedOffering, PriceSegment, is_zero_price
 from frontier_watch.gc_pause import collector_paused
-from frontier_watch.identity import Identity, model_display_name, normalise
+from frontier_watch.identity import Identity
 from frontier_watch.store.database import bulk_insert, upsert_rows
 from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
+from frontier_watch.store.model_identity import offering_model, record_offering_spans
+from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.tables import Model, Offering, PriceInterval, table_of
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
-from frontier_watch.vocabulary import PRICE_FIELDS, Basis
+from frontier_watch.vocabulary import PRICE_FIELDS, Basis, Tier
 
 _offering = table_of(Offering)
 _interval = table_of(PriceInterval)
@@ -110,11 +112,15 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
     for offering_pk, tier in list(intervals):
         stored_tiers[offering_pk].append(tier)
     changes = _IntervalChanges(provenance, observed_at, counts)
+    touched: set[int] = set()  # offerings whose intervals this batch changes
     for record in batch:
         offering_pk = pks[(record.provider, record.offering_id)]
+        moved_before = counts.new + counts.changed
         tiers: set[str] = set()
         listed: set[tuple[str, datetime | None]] = set()
         for segment in record.segments:
+            if segment.tier == Tier.DEFAULT and is_zero_price(segment):
+                segment.tier = Tier.FREE  # $0 is a free tier or a placeholder, never the default price
             rows = intervals[(offering_pk, segment.tier)]
             tiers.add(str(segment.tier))
             if provenance.basis is Basis.OBSERVED and segment.effective_from is None:
@@ -127,6 +133,8 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
             changes.close_unlisted_tiers(stored, tiers)
         else:
             changes.supersede_unlisted_spans(stored, listed)
+        if counts.new + counts.changed != moved_before:
+            touched.add(offering_pk)
 
     if withdraw_missing:
         seen = {(record.provider, record.offering_id) for record in batch}
@@ -139,8 +147,25 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
             and (withdraw_providers is None or key[0] in withdraw_providers)
         ]
         _withdraw(connection, gone, observed_at, counts)
+        touched.update(row["id"] for row in gone)
     changes.write(connection)
+    if touched:
+        _review_models_of(connection, touched, observed_at)
     return counts
+
+
+def _review_models_of(connection: Connection, offering_pks: set[int], now: datetime) -> None:
+    """Flag suspect prices again for every model these offerings price."""
+    models: set[str] = set()
+    for chunk in chunks(sorted(offering_pks)):
+        models.update(
+            connection.execute(
+                select(_offering.c.model_id).where(
+                    _offering.c.id.in_(chunk), _offering.c.model_id.is_not(None)
+                )
+            ).scalars()
+        )
+    review_prices(connection, now, models)
 
 
 class _IntervalChanges:
@@ -345,7 +370,7 @@ def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, s
     return {(row.provider, row.offering_id): dict(row._mapping) for row in result}
 
 
-_OFFERING_FACTS = ("name", "model_id", "lab", "deprecation_date", "hf_repo", "withdrawn_at")
+_OFFERING_FACTS = ("name", "model_id", "lab", "deprecation_date", "hf_repo", "platform", "withdrawn_at")
 
 
 def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, fact_names):
@@ -354,27 +379,28 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     new_offerings: list[dict] = []
     changed_facts: list[dict] = []
     seen_pks: list[int] = []
+    moving: dict[tuple[str, str], tuple] = {}
     for record in batch:
         key = (record.provider, record.offering_id)
-        entry = identity.resolve(provenance.source_id, record.offering_id)
-        model_id = entry.model_id if entry else normalise(record.offering_id)
+        model_id, shown, lab = offering_model(
+            identity, provenance.source_id, record.offering_id, record.name, record.lab
+        )
         if model_id not in known_models and model_id not in new_models:
-            name = entry.name if entry else model_display_name(record.offering_id, record.name, model_id)
-            new_models[model_id] = {
-                "id": model_id,
-                "name": name,
-                "lab": (entry.lab if entry else None) or record.lab,
-            }
+            new_models[model_id] = {"id": model_id, "name": shown, "lab": lab}
         facts = {
             "name": record.name,
             "model_id": model_id,
             "lab": record.lab,
             "deprecation_date": record.deprecation_date,
             "hf_repo": record.hf_repo,
+            "platform": record.platform,
             "withdrawn_at": None,
         }
         row = existing.get(key)
         if row is None:
+            spans = identity.spans(provenance.source_id, record.offering_id)
+            if spans:
+                moving[key] = spans
             new_offerings.append(
                 {
                     "source_id": provenance.source_id,
@@ -413,6 +439,7 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
                 )
             )
         )
+        record_offering_spans(connection, {pks[key]: spans for key, spans in moving.items()})
     return pks
 
 

@@ -16,6 +16,9 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from frontier_watch import money
+from frontier_watch.attribution import Piece, answering_pieces, piece_on
+from frontier_watch.disagreements import mark_outliers
+from frontier_watch.store.model_lookup import load_lives, load_spans, model_labels, resolve_models
 from frontier_watch.store.reading import Reader
 from frontier_watch.vocabulary import PRICE_FIELDS
 
@@ -24,51 +27,28 @@ def _price_select(i: str) -> str:
     """The SELECT list of a price row, the interval rows being ``i`` (the table or the rows in force)."""
     prices = ", ".join(f"{i}.{name}_nusd" for name in PRICE_FIELDS)
     return f"""
-SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provider, o.offering_id,
-       o.name AS offering_name, o.withdrawn_at, o.deprecation_date,
+SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provider, o.platform, o.offering_id,
+       o.name AS offering_name, o.withdrawn_at, o.deprecation_date, o.id AS offering_pk,
        {i}.id AS interval_id, {i}.tier, {prices},
        {i}.effective_from, {i}.effective_to, {i}.first_seen_at, {i}.last_seen_at, {i}.basis, {i}.source_url,
-       {i}.evidence, {i}.confidence, {i}.date_precision, {i}.note, {i}.superseded_at
+       {i}.evidence, {i}.confidence, {i}.date_precision, {i}.note, {i}.superseded_at,
+       pf.flag, pf.reason AS flag_reason,
+       NULL AS answers_from, NULL AS answers_to, NULL AS clipped, NULL AS outlier, NULL AS verdict
 """
 
 
-# The interval had begun by :as_of. A source that gives no start date (llm-prices'
-# from_date: null) does not say "since the beginning of time": such a price answers for a
-# past day only when the source closes it after that day, or when we had seen it by then.
-_STARTED = """(i.effective_from <= :as_of
-    OR (i.effective_from IS NULL AND (i.effective_to IS NOT NULL OR i.first_seen_at <= :as_of)))"""
-
-# Offerings whose model, name or id contains the text asked for (the fallback of matching_offerings).
-_CONTAINING = """
-SELECT mo.id FROM offering mo LEFT JOIN model mm ON mm.id = mo.model_id
-WHERE lower(mo.model_id) LIKE :needle OR lower(coalesce(mm.name, '')) LIKE :needle
-   OR lower(mo.offering_id) LIKE :needle OR lower(mo.name) LIKE :needle OR mo.model_id LIKE :normalised
-"""
-
-
-def offerings_asked_for(reader: Reader, model: str, params: dict[str, Any]) -> str:
-    """A subquery of the offerings a ``--model`` text asks for (its parameters go into ``params``).
-
-    A model is found exactly first: a canonical model id, an alias of the crosswalk, or an
-    offering id (case aside), giving every offering of the models found. Only when none
-    matches does the text match every offering whose model, name or id contains it.
-    """
-    from frontier_watch.identity import normalise
-
-    text = model.strip().lower()
-    models = reader.column(
-        "SELECT id FROM model WHERE id = :text OR id = :normalised "
-        "UNION SELECT model_id FROM model_alias WHERE lower(alias) = :text "
-        "UNION SELECT model_id FROM offering WHERE lower(offering_id) = :text AND model_id IS NOT NULL",
-        {"text": text, "normalised": normalise(model)},
+def _price_from(i: str, table: str = "") -> str:
+    """The FROM of a price row: the intervals ``i`` (``table`` named ``i``, or the rows ``i``)
+    with their offering, model and flag."""
+    return (
+        f"FROM {table} {i} JOIN offering o ON {i}.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id "
+        f"LEFT JOIN price_flag pf ON pf.interval_id = {i}.id"
     )
-    if models:
-        for index, model_id in enumerate(models):
-            params[f"model_{index}"] = model_id
-        slots = ", ".join(f":model_{index}" for index in range(len(models)))
-        return f"(SELECT id FROM offering WHERE model_id IN ({slots}))"
-    params.update(needle=f"%{text}%", normalised=f"%{normalise(model)}%")
-    return f"({_CONTAINING})"
+
+
+# The interval may have begun by :as_of. An interval with no start date is kept here and
+# placed by attribution.py: it answers from its model's release day, or from when first seen.
+_STARTED = "(i.effective_from <= :as_of OR i.effective_from IS NULL)"
 
 
 class Record(tuple):
@@ -101,11 +81,13 @@ class PriceRow(Record):
     __slots__ = ()
 
 
-def _price_rows(reader: Reader, sql: str, params: dict[str, Any]) -> list[PriceRow]:
+def _price_values(reader: Reader, sql: str, params: dict[str, Any]) -> tuple[dict[str, int], list[list[Any]]]:
+    """The rows of a price SELECT as lists (prices as Decimals), and the layout of their fields."""
     names, rows = reader.stream(sql, params)
     nano = [names.index(f"{name}_nusd") for name in PRICE_FIELDS]
     fields = [name.removesuffix("_nusd") if name.endswith("_nusd") else name for name in names]
-    if PriceRow.FIELDS != (layout := {name: index for index, name in enumerate(fields)}):
+    layout = {name: index for index, name in enumerate(fields)}
+    if PriceRow.FIELDS != layout:
         PriceRow.FIELDS = layout  # the same SELECT list every time; set on first use
     model_name, offering_name = layout["model_name"], layout["offering_name"]
     # Columns with few distinct values hold one string object each, not one per row.
@@ -119,8 +101,8 @@ def _price_rows(reader: Reader, sql: str, params: dict[str, Any]) -> list[PriceR
         for index in shared:
             values[index] = strings.setdefault(values[index], values[index])
         values[model_name] = values[model_name] or values[offering_name]
-        result.append(PriceRow(values))
-    return result
+        result.append(values)
+    return layout, result
 
 
 _FEW_VALUES = (
@@ -129,6 +111,7 @@ _FEW_VALUES = (
     "lab",
     "source",
     "provider",
+    "platform",
     "tier",
     "basis",
     "source_url",
@@ -136,6 +119,8 @@ _FEW_VALUES = (
     "confidence",
     "date_precision",
     "note",
+    "flag",
+    "flag_reason",
 )
 
 
@@ -144,14 +129,26 @@ def prices_as_of(
     as_of: datetime,
     *,
     model: str | None = None,
+    family: bool = False,
     source: str | None = None,
     tier: str | None = None,
+    disagreeing: bool = False,
 ) -> list[PriceRow]:
-    """Every offering's price in force at ``as_of`` (future-dated prices excluded)."""
+    """Every offering's price in force at ``as_of`` (future-dated prices excluded); with
+    ``disagreeing`` only those in groups where sources disagree.
+
+    Each row answers for the model its offering served that day and only within that model's
+    life (attribution.py); where sources disagree for the same model, tier and seller, the
+    outlier says so (disagreements.py). Raises AmbiguousModel for a name matching several models.
+    """
     params: dict[str, Any] = {"as_of": as_of}
     narrow = ""
+    wanted = None
     if model:
-        narrow += f" AND i.offering_pk IN {offerings_asked_for(reader, model, params)}"
+        query = resolve_models(reader, model, family=family)
+        narrow += f" AND i.offering_pk IN {query.offerings_sql}"
+        params.update(query.params)
+        wanted = query.models
     if tier:
         narrow += " AND i.tier = :tier"
         params["tier"] = tier
@@ -171,11 +168,95 @@ def prices_as_of(
     sql = f"""
 WITH {live.format(started=_STARTED, narrow=narrow)}
 {_price_select("live")}
-FROM live JOIN offering o ON live.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
+{_price_from("live")}
 WHERE 1 = 1{source_filter}
 ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, live.tier
 """
-    return _price_rows(reader, sql, params)
+    layout, rows = _price_values(reader, sql, params)
+    attribute = Attribution(reader, layout)
+    in_force = [values for values in rows if attribute.on(values, as_of, wanted)]
+    if any(values[layout["offering_pk"]] in attribute.spans for values in in_force):
+        in_force.sort(key=lambda values: _ORDER(layout, values))  # a moved model sorts by its own name
+    mark_outliers(layout, in_force)
+    verdict = layout["verdict"]
+    return [PriceRow(values) for values in in_force if not disagreeing or values[verdict] is not None]
+
+
+def _ORDER(layout: dict[str, int], values: list[Any]) -> tuple:
+    return tuple(
+        str(values[layout[name]] or "").lower()
+        for name in ("model_name", "source", "provider", "offering_id", "tier")
+    )
+
+
+class Attribution:
+    """Applies attribution.py to price rows as they are read: the model a row answers for, on
+    which days, and why its days are narrower than the source's."""
+
+    def __init__(self, reader: Reader, layout: dict[str, int]) -> None:
+        self.lives = load_lives(reader)
+        self.spans = load_spans(reader)
+        self.labels = model_labels(reader, {span.model_id for spans in self.spans.values() for span in spans})
+        self._released = {
+            model_id: life.released_at() for model_id, life in self.lives.items() if life.released
+        }
+        self._retired = {model_id for model_id, life in self.lives.items() if life.retired}
+        self._at = layout
+
+    def on(self, values: list[Any], moment: datetime, wanted: frozenset[str] | None = None) -> bool:
+        """Place one row on a moment: True (and the row set to its piece) if it answers then."""
+        at = self._at
+        model_id = values[at["model_id"]]
+        start = values[at["effective_from"]]
+        spans = self.spans.get(values[at["offering_pk"]])
+        if not spans and start is not None and model_id not in self._retired:
+            released = self._released.get(model_id)
+            if released is None or start >= released:  # most rows: the source's dates stand
+                values[at["answers_from"]] = start
+                values[at["answers_to"]] = values[at["effective_to"]]
+                return wanted is None or model_id in wanted
+        piece = piece_on(self._pieces(values, spans), moment)
+        if piece is None or (wanted is not None and piece.model_id not in wanted):
+            return False
+        self._apply(values, piece)
+        return True
+
+    def pieces(self, values: list[Any], wanted: frozenset[str] | None = None) -> list[list[Any]]:
+        """A row split into the pieces it answers for (history), each a copy set to its piece."""
+        spans = self.spans.get(values[self._at["offering_pk"]])
+        result = []
+        for piece in self._pieces(values, spans):
+            if wanted is not None and piece.model_id not in wanted:
+                continue
+            copy = list(values)
+            self._apply(copy, piece)
+            result.append(copy)
+        return result
+
+    def _pieces(self, values: list[Any], spans) -> list[Piece]:
+        at = self._at
+        return answering_pieces(
+            values[at["effective_from"]],
+            values[at["effective_to"]],
+            values[at["first_seen_at"]],
+            values[at["model_id"]],
+            spans or (),
+            self.lives,
+        )
+
+    def _apply(self, values: list[Any], piece: Piece) -> None:
+        at = self._at
+        if piece.model_id != values[at["model_id"]]:
+            name, lab = self.labels.get(piece.model_id or "", (piece.model_id, None))
+            values[at["model_id"]] = piece.model_id
+            values[at["model_name"]] = name or values[at["offering_name"]]
+            values[at["lab"]] = lab
+        if piece.empty:
+            values[at["answers_from"]] = values[at["answers_to"]] = None
+            values[at["clipped"]] = f"answers for no day: {piece.clipped}"
+        else:
+            values[at["answers_from"]], values[at["answers_to"]] = piece.start, piece.end
+            values[at["clipped"]] = piece.clipped
 
 
 # Intervals in force on a day, three ways to the same answer. For a few models, every
@@ -216,32 +297,49 @@ _LIVE_BY_SEEK = """pairs AS (
 # interval table shows as "SCAN i" with no index.)
 
 
-def price_history(reader: Reader, model: str, *, include_superseded: bool = True) -> list[PriceRow]:
-    """Every interval of every offering of the matching models, oldest first per offering."""
+def price_history(
+    reader: Reader, model: str, *, family: bool = False, include_superseded: bool = True
+) -> list[PriceRow]:
+    """Every interval of the models asked for, oldest first per offering: an interval a moving
+    alias served several models with is one row per model, and each row says which days it
+    answers for when that is narrower than the source's dates (and why)."""
     live = "" if include_superseded else " AND i.superseded_at IS NULL"
-    params: dict[str, Any] = {}
+    query = resolve_models(reader, model, family=family)
     sql = f"""
 {_price_select("i")}
-FROM price_interval i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
-WHERE i.offering_pk IN {offerings_asked_for(reader, model, params)}{live}
+{_price_from("i", "price_interval")}
+WHERE i.offering_pk IN {query.offerings_sql}{live}
 ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
          i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
 """
-    return _price_rows(reader, sql, params)
+    layout, rows = _price_values(reader, sql, query.params)
+    attribute = Attribution(reader, layout)
+    pieces = [piece for values in rows for piece in attribute.pieces(values, query.models)]
+    return [PriceRow(values) for values in pieces]
 
 
 def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:
-    """Offerings whose model no crosswalk entry names and no other source prices."""
-    sql = """
+    """Offerings whose model is none of the canonical models (the crosswalk's own entries)."""
+    sql = f"""
 SELECT o.source_id AS source, o.provider, o.offering_id, o.name AS offering_name, o.model_id,
        o.first_seen_at, o.withdrawn_at
 FROM offering o
-JOIN (SELECT model_id, count(DISTINCT source_id) AS sources FROM offering GROUP BY model_id) per_model
-  ON per_model.model_id = o.model_id
-WHERE per_model.sources = 1 AND o.model_id NOT IN (SELECT model_id FROM model_alias)
+WHERE {_UNMATCHED}
 ORDER BY o.source_id, o.offering_id
 """
     return reader.rows(sql)
+
+
+# An offering matches no canonical model: its model is not one the crosswalk names itself.
+_UNMATCHED = """o.model_id IS NULL OR o.model_id NOT IN (
+    SELECT model_id FROM model_alias WHERE source = '*' AND lower(alias) = model_id)"""
+
+
+def offering_match_share(reader: Reader) -> tuple[int, int]:
+    """(offerings matching no canonical model, all offerings)."""
+    total = int(reader.scalar("SELECT count(*) FROM offering") or 0)
+    unmatched = int(reader.scalar(f"SELECT count(*) FROM offering o WHERE {_UNMATCHED}") or 0)
+    return unmatched, total
 
 
 def signals(

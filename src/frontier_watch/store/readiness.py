@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from frontier_watch.identity import IDENTITY_RULES_VERSION
 from frontier_watch.paths import data_dir
 
-SCHEMA_HEAD = 4
+SCHEMA_HEAD = 5
 CURATED_STAMP_KEY = "curated_stamp"
 
 
 def curated_stamp(folder: Path | None = None) -> str:
     """A short text that changes whenever a curated file is added, removed or rewritten."""
     folder = (folder or data_dir()).resolve()
-    parts = [str(folder)]
+    parts = [str(folder), f"identity rules {IDENTITY_RULES_VERSION}"]
     for path in sorted(folder.rglob("*.csv")):
         stat = path.stat()
         parts.append(f"{path.relative_to(folder).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DATETIME on SQLite; text compares in order
 _DAY_COLUMNS = frozenset({"date", "day", "deprecation_date", "release_date"})
-_TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success"})
+_TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success", "valid_from", "valid_to"})
 
 
 def _is_time(name: str) -> bool:

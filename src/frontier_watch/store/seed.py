@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, select
 from frontier_watch.clock import utc_now
 from frontier_watch.errors import DatabaseError, first_line
 from frontier_watch.identity import (
+    IDENTITY_RULES_VERSION,
     CrosswalkError,
     CrosswalkRow,
     Identity,
@@ -33,11 +34,16 @@ from frontier_watch.sources.curated import (
     parse_price_file,
 )
 from frontier_watch.store import migrations
-from frontier_watch.store.curated_facts import record_benchmark_scores, record_trend_claims
+from frontier_watch.store.curated_facts import (
+    record_benchmark_scores,
+    record_model_events,
+    record_trend_claims,
+)
 from frontier_watch.store.database import Database, open_database, upsert_rows
 from frontier_watch.store.meta import bump_data_version, get_value, set_value
 from frontier_watch.store.migrations import Migration
-from frontier_watch.store.model_identity import record_crosswalk
+from frontier_watch.store.model_identity import record_crosswalk, resolve_offerings
+from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
 from frontier_watch.store.tables import CuratedLoad, table_of
@@ -113,9 +119,7 @@ def seed_curated(
         if get_value(connection, CURATED_STAMP_KEY) == stamp:
             return {}  # the files are as they were at the last load: nothing to hash or read
         loaded: dict[str, str] = dict(connection.execute(select(loads.c.name, loads.c.content_hash)).all())
-    pending = [
-        (name, path, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in curated_files(folder)
-    ]
+    pending = [(name, path, _digest(name, path)) for name, path in curated_files(folder)]
     pending = [item for item in pending if loaded.get(item[0]) != item[2]]
     if not pending:
         with engine.begin() as connection:
@@ -140,9 +144,21 @@ def seed_curated(
     return result
 
 
+def _digest(name: str, path: Path) -> str:
+    """A file's content hash; the crosswalk's also covers the identity rules, so new rules
+    resolve every offering again even when the file is unchanged."""
+    digest = hashlib.sha256(path.read_bytes())
+    if name == CROSSWALK_FILE:
+        digest.update(IDENTITY_RULES_VERSION.encode())
+    return digest.hexdigest()
+
+
 def _load_file(connection: Connection, name: str, path: Path, identity: Identity, now: datetime) -> int:
     if name == CROSSWALK_FILE:
-        return record_crosswalk(connection, _crosswalk_rows(path))
+        count = record_crosswalk(connection, _crosswalk_rows(path))
+        if resolve_offerings(connection, identity):
+            review_prices(connection, now)  # models changed: judge every price again
+        return count
     text = path.read_text(encoding="utf-8")
     if name.startswith("prices/"):
         total = 0
@@ -162,6 +178,8 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
         return record_benchmark_scores(connection, facts)
     if name == "trend_claims.csv":
         return record_trend_claims(connection, facts)
+    if name == "model_dates.csv":
+        return record_model_events(connection, facts)
     part = "releases" if name == "releases.csv" else "signals"
     context = WriteContext(source_id=CURATED_SOURCE, observed_at=now, identity=identity)
     WRITERS[part].write(connection, context, facts)

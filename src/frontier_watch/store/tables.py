@@ -89,12 +89,59 @@ class Model(SQLModel, table=True):
 
 
 class ModelAlias(SQLModel, table=True):
+    """A spelling of a model at a source ('*': any), over a span of days for a moving alias."""
+
     __tablename__ = "model_alias"
-    __table_args__ = (UniqueConstraint("source", "alias"),)
+    __table_args__ = (Index("ux_model_alias_span", "source", "alias", "valid_from", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
     model_id: str = Field(foreign_key="model.id", index=True)
     source: str
     alias: str
+    valid_from: datetime | None = _time(default=None)  # None: since ever
+    valid_to: datetime | None = _time(default=None)  # None: still
+
+
+class OfferingModelSpan(SQLModel, table=True):
+    """The model an offering's moving alias served from ``valid_from`` to ``valid_to``.
+
+    Only offerings whose alias moved have spans; any other offering is its ``model_id``
+    on every day.
+    """
+
+    __tablename__ = "offering_model_span"
+    __table_args__ = (Index("ux_offering_model_span", "offering_pk", "valid_from", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    offering_pk: int = Field(foreign_key="offering.id")
+    model_id: str = Field(foreign_key="model.id")
+    valid_from: datetime | None = _time(default=None)
+    valid_to: datetime | None = _time(default=None)
+
+
+class ModelEvent(SQLModel, table=True):
+    """A bound of a model's life from one origin: released on a day, or retired on a day."""
+
+    __tablename__ = "model_event"
+    __table_args__ = (UniqueConstraint("model_id", "event", "origin"),)
+    id: int | None = Field(default=None, primary_key=True)
+    model_id: str = Field(foreign_key="model.id")
+    event: str  # vocabulary.LifeEvent
+    date: date
+    date_precision: str = "day"
+    origin: str  # where the date comes from: "models.dev", "facts/prices.csv", ...
+    source_url: str
+    evidence: str
+    confidence: str | None = None
+    notes: str | None = None
+
+
+class PriceFlag(SQLModel, table=True):
+    """Why a stored price is suspect (vocabulary.PriceFlag); recomputed after every write."""
+
+    __tablename__ = "price_flag"
+    interval_id: int = Field(primary_key=True, foreign_key="price_interval.id")
+    flag: str
+    reason: str
+    flagged_at: datetime = _time()
 
 
 class Offering(SQLModel, table=True):
@@ -117,6 +164,7 @@ class Offering(SQLModel, table=True):
     first_seen_at: datetime = _time()
     last_seen_at: datetime = _time()
     withdrawn_at: datetime | None = _time(default=None)
+    platform: str | None = None  # what the provider sells it through: "Vertex AI", "Bedrock"
 
 
 class PriceInterval(SQLModel, table=True):
@@ -277,6 +325,7 @@ class BenchmarkScore(SourcedFact, table=True):
     benchmark: str
     score: float
     setting: str | None = None
+    measured_by: str | None = None  # who ran it: the model's own lab makes it a vendor claim
 
 
 class TrendClaim(SourcedFact, table=True):

@@ -33,7 +33,8 @@ PRICE_LISTING = Listing(
         Column("offering_id", "offering", priority=2),
         Column("source", "source", priority=3),
         Column("cache_read", "cache rd $/M", numeric=True, priority=4),
-        Column("effective_from", "since", fixed=True, priority=4),
+        Column("answers_from", "since", fixed=True, priority=4),
+        Column("flag", "flag", priority=3),
         Column("basis", "basis", priority=5),
     ),
     "no prices",
@@ -142,6 +143,11 @@ class FrontierWatchApp(App[None]):
             f"({output.safe_text(row['provider'])} via {output.safe_text(row['source'])}) · "
             f"basis {row['basis']} · evidence {output.safe_text(row['evidence'])}\n"
             f"source: {output.safe_text(row['source_url'])}"
+            + "".join(
+                f"\n{label}: {output.safe_text(row[key])}"
+                for label, key in (("flag", "flag_reason"), ("outlier", "outlier"), ("narrowed", "clipped"))
+                if row.get(key)
+            )
         )
 
     @on(Input.Changed, "#filter")

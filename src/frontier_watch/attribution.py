@@ -1,0 +1,180 @@
+"""Which model a stored price answers for, and on which days.
+
+A source states a price with dates; what it may answer for is narrower:
+
+* A moving alias (``deepseek-chat``) served one model on each span of days, so a price of
+  the alias is the price of the model it served on that day: the interval is split where the
+  alias moved. A price with no start date is the price of the model the alias served when
+  the price was first seen.
+* A price answers for no day before its model's release day and none from its retirement
+  day on. A month-precision start (2024-11-01 for a model released on 2024-11-18) begins at
+  the release day; a price with no start date begins at the release day when that is known,
+  and otherwise at the day it was first seen.
+
+Each narrowed piece keeps the reason, and the stored interval keeps the source's own dates.
+Pure functions of their arguments: the store loads the lives and spans, this decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Life:
+    """A model's life: released on ``released`` (inclusive), retired on ``retired`` (no price from then)."""
+
+    released: date | None = None
+    retired: date | None = None
+    released_from: str | None = None  # where the release day comes from
+    retired_from: str | None = None
+
+    def released_at(self) -> datetime | None:
+        return None if self.released is None else datetime.combine(self.released, time.min)
+
+    def retired_at(self) -> datetime | None:
+        return None if self.retired is None else datetime.combine(self.retired, time.min)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpan:
+    """The model an offering's alias served from ``valid_from`` (inclusive) to ``valid_to``."""
+
+    model_id: str
+    valid_from: datetime | None
+    valid_to: datetime | None
+
+    def covers(self, moment: datetime) -> bool:
+        return (self.valid_from is None or self.valid_from <= moment) and (
+            self.valid_to is None or moment < self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """The days a stored price answers for one model: [start, end), with why it was narrowed.
+
+    ``start`` None: since ever (only when nothing bounds it); ``end`` None: open-ended.
+    ``empty`` pieces answer for no day at all (kept so a listing can say why).
+    """
+
+    model_id: str | None
+    start: datetime | None
+    end: datetime | None
+    clipped: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.start is not None and self.end is not None and self.end <= self.start
+
+    def covers(self, moment: datetime) -> bool:
+        return (
+            not self.empty
+            and (self.start is None or self.start <= moment)
+            and (self.end is None or moment < self.end)
+        )
+
+
+NO_LIFE = Life()
+
+
+def answering_pieces(
+    effective_from: datetime | None,
+    effective_to: datetime | None,
+    first_seen_at: datetime,
+    model_id: str | None,
+    spans: Sequence[ModelSpan] = (),
+    lives: Mapping[str, Life] | None = None,
+) -> list[Piece]:
+    """The pieces of one stored interval: one per model it answered for, each within that model's life."""
+    lives = lives or {}
+    if not spans:
+        return [_within_life(effective_from, effective_to, first_seen_at, model_id, lives, None)]
+    if effective_from is None:
+        # An undated price of a moving alias is the price of what it served when first seen,
+        # or, for a price the source had already closed by then, just before it closed.
+        seen = first_seen_at
+        if effective_to is not None and effective_to <= first_seen_at:
+            seen = effective_to - timedelta(microseconds=1)
+        span = _span_at(spans, seen)
+        if span is None:
+            return [Piece(None, first_seen_at, first_seen_at, "no model known for the alias then")]
+        when = "when this price was first seen" if seen is first_seen_at else "when this price ended"
+        moved = f"no start date: the alias served {span.model_id} {when}"
+        start = span.valid_from
+        end = _earliest(effective_to, span.valid_to)
+        return [_within_life(start, end, first_seen_at, span.model_id, lives, moved, undated=start is None)]
+    pieces = []
+    for span in spans:
+        start = _latest(effective_from, span.valid_from)
+        end = _earliest(effective_to, span.valid_to)
+        if start is not None and end is not None and end <= start:
+            continue
+        split = None
+        if start != effective_from or end != effective_to:
+            split = (
+                f"the alias served {span.model_id} from {_day(span.valid_from, 'the start')} "
+                f"until {_day(span.valid_to, 'now')}"
+            )
+        pieces.append(_within_life(start, end, first_seen_at, span.model_id, lives, split))
+    return pieces or [Piece(None, effective_from, effective_from, "the alias served no known model then")]
+
+
+def piece_on(pieces: Sequence[Piece], moment: datetime) -> Piece | None:
+    """The piece in force at ``moment``, if any."""
+    return next((piece for piece in pieces if piece.covers(moment)), None)
+
+
+def _within_life(
+    start: datetime | None,
+    end: datetime | None,
+    first_seen_at: datetime,
+    model_id: str | None,
+    lives: Mapping[str, Life],
+    reason: str | None,
+    *,
+    undated: bool | None = None,
+) -> Piece:
+    reasons = [reason] if reason else []
+    life = lives.get(model_id, NO_LIFE) if model_id else NO_LIFE
+    released, retired = life.released_at(), life.retired_at()
+    if undated if undated is not None else start is None:
+        if released is not None:
+            start = released if start is None or start < released else start
+            reasons.append(f"no start date: answers from the release day {_day(released)}")
+        else:
+            start = first_seen_at if start is None or start < first_seen_at else start
+            reasons.append(
+                f"no start date and no known release: answers from when first seen, {_day(first_seen_at)}"
+            )
+    elif released is not None and start is not None and start < released:
+        reasons.append(
+            f"starts before the model's release on {_day(released)} ({life.released_from or 'release'})"
+        )
+        start = released
+    if retired is not None and (end is None or end > retired):
+        reasons.append(f"the model was retired on {_day(retired)} ({life.retired_from or 'retirement'})")
+        end = retired
+    return Piece(model_id, start, end, "; ".join(reasons) or None)
+
+
+def _span_at(spans: Sequence[ModelSpan], moment: datetime) -> ModelSpan | None:
+    found = next((span for span in spans if span.covers(moment)), None)
+    if found is None:  # seen after the last span ended: the latest span
+        earlier = [span for span in spans if span.valid_from is None or span.valid_from <= moment]
+        found = earlier[-1] if earlier else None
+    return found
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _day(moment: datetime | date | None, unbounded: str = "ever") -> str:
+    return unbounded if moment is None else moment.isoformat()[:10]

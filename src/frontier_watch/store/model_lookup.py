@@ -1,0 +1,225 @@
+"""What the store knows about models beyond their prices: their lives, the spans of moving
+aliases, and which models a person means when they type a name.
+
+Read through a :class:`~frontier_watch.store.reading.Reader`; the tables involved are small
+(one row per model, per moving alias span, per release), so each is read whole.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, NamedTuple
+
+from frontier_watch.attribution import Life, ModelSpan
+from frontier_watch.errors import DataError
+from frontier_watch.store.reading import Reader
+
+# A release date this precise bounds a price; a month or quarter only when nothing better is known.
+_PRECISE = frozenset({"day", "approx"})
+# Where a release day comes from, strongest first: the curated releases and API launch prices
+# (and releases a source fetched) are checked facts; the models.dev catalogue is a good guess
+# with known slips (it dates GPT-4 to 2023-11-06).
+_CATALOGUE_ORIGINS = frozenset({"models.dev"})
+
+
+def load_lives(reader: Reader) -> dict[str, Life]:
+    """Each model's release and retirement day, from every origin that gives one.
+
+    The release day is the earliest precise date among checked facts (curated releases,
+    fetched releases, launch prices); failing that the catalogue's day; failing that the
+    earliest month- or quarter-precision date. The retirement day is the earliest retired fact.
+    """
+    strong: dict[str, tuple[date, str]] = {}
+    catalogue: dict[str, tuple[date, str]] = {}
+    vague: dict[str, tuple[date, str]] = {}
+    retired: dict[str, tuple[date, str]] = {}
+
+    def keep(found: dict[str, tuple[date, str]], model_id: str, day: date, origin: str) -> None:
+        if model_id not in found or day < found[model_id][0]:
+            found[model_id] = (day, origin)
+
+    names, rows = reader.tuples(
+        "SELECT model_id, date, date_precision, origin, 'released' AS event FROM release "
+        "WHERE model_id IS NOT NULL "
+        "UNION ALL SELECT model_id, date, date_precision, origin, event FROM model_event"
+    )
+    for model_id, day, precision, origin, event in rows:
+        if event == "retired":
+            keep(retired, model_id, day, origin)
+        elif precision not in _PRECISE:
+            keep(vague, model_id, day, origin)
+        elif origin in _CATALOGUE_ORIGINS:
+            keep(catalogue, model_id, day, origin)
+        else:
+            keep(strong, model_id, day, origin)
+    lives = {}
+    for model_id in {*strong, *catalogue, *vague, *retired}:
+        released = strong.get(model_id) or catalogue.get(model_id) or vague.get(model_id)
+        ended = retired.get(model_id)
+        lives[model_id] = Life(
+            released[0] if released else None,
+            ended[0] if ended else None,
+            _origin_label(released[1]) if released else None,
+            _origin_label(ended[1]) if ended else None,
+        )
+    return lives
+
+
+def _origin_label(origin: str) -> str:
+    return "curated releases" if origin == "curated" else origin
+
+
+def load_spans(reader: Reader) -> dict[int, tuple[ModelSpan, ...]]:
+    """offering pk -> the models its moving alias served, oldest first."""
+    spans: dict[int, list[ModelSpan]] = {}
+    _, rows = reader.tuples(
+        "SELECT offering_pk, model_id, valid_from, valid_to FROM offering_model_span "
+        "ORDER BY offering_pk, valid_from IS NOT NULL, valid_from"
+    )
+    for offering_pk, model_id, valid_from, valid_to in rows:
+        spans.setdefault(offering_pk, []).append(ModelSpan(model_id, valid_from, valid_to))
+    return {pk: tuple(items) for pk, items in spans.items()}
+
+
+def model_labels(reader: Reader, model_ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """model id -> (display name, lab) for these models."""
+    wanted = sorted(set(model_ids))
+    labels: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        slots = ", ".join(f":m{index}" for index in range(len(chunk)))
+        params = {f"m{index}": model_id for index, model_id in enumerate(chunk)}
+        for model_id, name, lab in reader.tuples(
+            f"SELECT id, name, lab FROM model WHERE id IN ({slots})", params
+        )[1]:
+            labels[model_id] = (name, lab)
+    return labels
+
+
+# ---------------------------------------------------------------- which models a name means
+
+
+class AmbiguousModel(DataError):
+    """A name that matches several models by word: the caller lists the candidates."""
+
+    def __init__(self, text: str, candidates: list[tuple[str, str]]) -> None:
+        self.text = text
+        self.candidates = candidates  # (model id, display name)
+        shown = ", ".join(
+            f"{model_id} ({name})" if name != model_id else model_id for model_id, name in candidates[:12]
+        )
+        more = f" and {len(candidates) - 12} more" if len(candidates) > 12 else ""
+        prefix = os.path.commonprefix([model_id for model_id, _ in candidates]).rstrip("-.")
+        family = (
+            f", or ask for the family with --family {prefix} (or '{prefix}*')" if len(prefix) >= 3 else ""
+        )
+        super().__init__(
+            f"{text!r} matches {len(candidates)} models: {shown}{more}; name one exactly{family}"
+        )
+
+
+class ModelQuery(NamedTuple):
+    """The offerings a model question reads, and the models whose prices it keeps.
+
+    ``models`` None keeps every row of the offerings (an alias was asked for: each of its
+    prices shows the model it served); otherwise only prices attributed to those models.
+    """
+
+    offerings_sql: str
+    params: dict[str, Any]
+    models: frozenset[str] | None
+    how: str  # exact | alias | family | word | none
+
+
+def resolve_models(reader: Reader, text: str, *, family: bool = False) -> ModelQuery:
+    """The models ``text`` names: a canonical id or display name exactly, else an alias or
+    offering id, else (one model only) a whole-word match on ids and names. ``family`` (or a
+    trailing ``*``) asks for every model whose id starts with the text.
+
+    Raises :class:`AmbiguousModel` when a word matches several models.
+    """
+    from frontier_watch.identity import normalise, normalised_forms
+
+    wanted = text.strip().lower()
+    if wanted.endswith("*"):
+        family, wanted = True, wanted.rstrip("*")
+    if not wanted:
+        return _query_models(set(), "none")
+    models = {row[0]: row for row in reader.tuples("SELECT id, name, lab FROM model")[1]}
+    if family:
+        prefixes = {wanted, normalise(wanted)}
+        found = {model_id for model_id in models if any(model_id.startswith(prefix) for prefix in prefixes)}
+        return _query_models(found, "family")
+    exact = {
+        model_id
+        for model_id, (_, name, _lab) in models.items()
+        if model_id == wanted or (name or "").lower() == wanted
+    }
+    if exact:
+        return _query_models(exact, "exact")
+    by_alias = _offerings_by_alias(reader, wanted)
+    if by_alias:
+        pks, moving = by_alias
+        if moving:
+            params = {f"o{index}": pk for index, pk in enumerate(pks)}
+            slots = ", ".join(f":o{index}" for index in range(len(pks)))
+            return ModelQuery(f"({slots})", params, None, "alias")
+        found = set(
+            reader.column(
+                "SELECT DISTINCT model_id FROM offering WHERE id IN ("
+                + ", ".join(str(int(pk)) for pk in pks)
+                + ") AND model_id IS NOT NULL"
+            )
+        )
+        return _query_models(found, "alias")
+    for form in normalised_forms(wanted):
+        if form in models:  # the first spelling the rules make that is a model
+            return _query_models({form}, "exact")
+    word = re.compile(rf"(?<![a-z0-9]){re.escape(wanted)}(?![a-z0-9])")
+    matched = sorted(
+        model_id
+        for model_id, (_, name, _lab) in models.items()
+        if word.search(model_id) or word.search((name or "").lower())
+    )
+    if len(matched) > 1:
+        raise AmbiguousModel(
+            text.strip(), [(model_id, models[model_id][1] or model_id) for model_id in matched]
+        )
+    return _query_models(set(matched), "word" if matched else "none")
+
+
+def _offerings_by_alias(reader: Reader, wanted: str) -> tuple[list[int], bool] | None:
+    """Offerings listed under this id (as the source spells it, or after a host path), and
+    whether any of them is a moving alias."""
+    rows = reader.tuples(
+        "SELECT o.id, EXISTS (SELECT 1 FROM offering_model_span s WHERE s.offering_pk = o.id) "
+        "FROM offering o WHERE lower(o.offering_id) = :text OR lower(o.offering_id) LIKE :tail",
+        {"text": wanted, "tail": f"%/{wanted}"},
+    )[1]
+    if not rows:
+        aliased = reader.column(
+            "SELECT DISTINCT model_id FROM model_alias WHERE lower(alias) = :text", {"text": wanted}
+        )
+        if not aliased:
+            return None
+        slots = ", ".join(f":a{index}" for index in range(len(aliased)))
+        params = {f"a{index}": model_id for index, model_id in enumerate(aliased)}
+        rows = reader.tuples(f"SELECT id, 0 FROM offering WHERE model_id IN ({slots})", params)[1]
+        if not rows:
+            return None
+    return [int(pk) for pk, _ in rows], any(bool(moving) for _, moving in rows)
+
+
+def _query_models(found: set[str], how: str) -> ModelQuery:
+    params = {f"model_{index}": model_id for index, model_id in enumerate(sorted(found))}
+    if not params:
+        return ModelQuery("(SELECT id FROM offering WHERE 1 = 0)", params, frozenset(), how)
+    slots = ", ".join(f":{name}" for name in params)
+    sql = (
+        f"(SELECT id FROM offering WHERE model_id IN ({slots}) "
+        f"UNION SELECT offering_pk FROM offering_model_span WHERE model_id IN ({slots}))"
+    )
+    return ModelQuery(sql, params, frozenset(found), how)
