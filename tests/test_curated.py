@@ -89,6 +89,20 @@ def test_a_changed_file_is_applied_again_as_an_upsert(engine, data_copy):
         ("prices/curated.csv", "2023-03-14,,day,curated", "2023-03-44,,day,curated", "2023-03-44"),
         ("signals.csv", ",vendor-claim,", ",gossip,", "evidence 'gossip' is not one of"),
         ("releases.csv", "2023-07-18,day,Meta", "18/07/2023,day,Meta", "date"),
+        # a source_url is one URL; remarks about it belong in the notes
+        (
+            "prices/curated.csv",
+            ",https://openai.com/api/pricing/,",
+            ",openai.com/api/pricing (URL inferred),",
+            "is not an http(s) URL (put remarks in the notes)",
+        ),
+        (
+            "releases.csv",
+            ",https://github.com/deepseek-ai/DeepSeek-V3,",
+            ",https://github.com/deepseek-ai/DeepSeek-V3 (exact URL not in stored material),",
+            "is not an http(s) URL",
+        ),
+        ("model_dates.csv", ",released,", ",launched,", "event 'launched' is not one of released, retired"),
     ],
 )
 def test_bad_row_fails_with_file_line_and_reason_and_changes_nothing(

@@ -230,13 +230,17 @@ def test_quiet_prints_only_failures(served, capsys):
 
 
 def test_unmatched_offerings_are_kept_and_listed(served, capsys):
-    _, config, _ = served
+    server, config, _ = served
+    document = json.loads((FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes())
+    unknown = {**document["data"][0], "id": "brand-new/frontier-x-1", "name": "Brand New: Frontier X 1"}
+    document["data"].append(unknown)
+    server.serve("/api/v1/models", json.dumps(document).encode())
     fetch(config, "openrouter", capsys=capsys)
     assert main(["--config", str(config), "prices", "--unmatched", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     ids = {row["offering_id"] for row in rows}
     # an OpenRouter-only model that no crosswalk entry names is listed, not dropped
-    assert "inception/mercury" in ids
+    assert "brand-new/frontier-x-1" in ids
     # one the models.dev catalogue names (through the crosswalk) is matched
     assert "nvidia/nemotron-3-nano-30b-a3b:free" not in ids
     assert all(row["source"] for row in rows)

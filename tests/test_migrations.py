@@ -137,6 +137,46 @@ def test_a_seeded_database_from_version_0_1_0_upgrades_and_reseeds_without_dupli
     ).fetchone() == (signals_before,)
     assert main(["--db", str(path), "prices", "--as-of", "2023-03-20", "--model", "gpt-4", "--json"]) == 0
     assert '"input_usd_per_mtok": 30' in capsys.readouterr().out
+    # One spelling per organisation: the old lower-case providers were rewritten in place, so
+    # the new files matched them and no offering was duplicated; the data passes db check.
+    providers = {row[0] for row in upgraded.execute("select distinct provider from offering")}
+    assert "OpenAI" in providers and "openai" not in providers
+    fresh = open_seeded_database(str(tmp_path / "fresh.db"))
+    with fresh.engine.connect() as connection:
+        fresh_offerings = connection.exec_driver_sql("select count(*) from offering").scalar()
+    assert upgraded.execute("select count(*) from offering").fetchone()[0] == fresh_offerings
+    assert main(["--db", str(path), "db", "check"]) == 0
+
+
+def test_migration_5_merges_offerings_that_now_share_a_spelling(tmp_path):
+    """LiteLLM moved a key from bedrock to bedrock_converse: one offering, both histories."""
+    engine = make_engine(str(tmp_path / "v4.db"))
+    migrations.upgrade(engine, target=4)
+    with engine.begin() as connection:
+        run = connection.exec_driver_sql
+        for pk, provider, seen in ((1, "bedrock", "2025-03-01"), (2, "bedrock_converse", "2025-06-01")):
+            run(
+                "insert into offering (id, source_id, provider, offering_id, name, first_seen_at, "
+                f"last_seen_at) values ({pk}, 'litellm', '{provider}', 'anthropic.claude-x', 'x', "
+                f"'{seen} 00:00:00', '{seen} 00:00:00')"
+            )
+        for pk, offering, start, end in ((1, 1, "2025-01-01", "2025-05-01"), (2, 2, "2025-05-01", None)):
+            ends = "NULL" if end is None else f"'{end} 00:00:00'"
+            run(
+                "insert into price_interval (id, offering_pk, tier, input_nusd, effective_from, "
+                "effective_to, first_seen_at, last_seen_at, basis) values "
+                f"({pk}, {offering}, 'default', 3000000000, "
+                f"'{start} 00:00:00', {ends}, '{start} 00:00:00', '{start} 00:00:00', 'observed')"
+            )
+    migrations.upgrade(engine)
+    with engine.connect() as connection:
+        offerings = connection.exec_driver_sql("select id, provider, platform from offering").all()
+        intervals = connection.exec_driver_sql(
+            "select offering_pk, superseded_at is null from price_interval order by id"
+        ).all()
+    assert offerings == [(2, "Amazon", "Bedrock")]  # the one seen last keeps its row
+    assert intervals == [(2, 1), (2, 1)]  # both spans, neither overlapping the other
+    engine.dispose()
 
 
 def test_each_migration_is_recorded_once(tmp_path):

@@ -404,3 +404,29 @@ def test_reapplying_an_older_snapshot_keeps_withdrawals_and_last_seen(empty_engi
         offerings = {row.offering_id: row for row in connection.execute(select(Offering))}
     assert offerings["x/gone"].withdrawn_at == datetime(2026, 11, 1)
     assert offerings["x/kept"].last_seen_at == datetime(2026, 11, 1)
+
+
+def flags_by_interval(engine) -> dict[int, str]:
+    with engine.connect() as connection:
+        return dict(connection.exec_driver_sql("SELECT interval_id, flag FROM price_flag").all())
+
+
+def test_a_fetch_flags_what_it_wrote_and_a_correction_stands_unflagged(empty_engine):
+    """The writer reviews the models whose prices changed: a swapped state is flagged when
+    written, and the corrected state the next day is not."""
+    record(empty_engine, [offering("2.19", "0.55")], at=DAY1)
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY2)
+    swapped, corrected = interval_rows(empty_engine)
+    assert flags_by_interval(empty_engine) == {swapped.id: "swapped"}
+    record(empty_engine, [offering("0.55", "2.19")], at=DAY3)  # unchanged: nothing to review
+    assert flags_by_interval(empty_engine) == {swapped.id: "swapped"}
+    assert corrected.id not in flags_by_interval(empty_engine)
+
+
+def test_zero_prices_on_a_live_sheet_are_tier_free(empty_engine):
+    record(empty_engine, [offering("0", "0", offering_id="qwen/qwen3-thinking")], at=DAY1)
+    record(empty_engine, [offering("0.2", "0.8", offering_id="qwen/qwen3-thinking")], at=DAY2)
+    free, paid = interval_rows(empty_engine)
+    assert (free.tier, free.effective_to) == ("free", DAY2)  # the sheet stopped giving it away
+    assert (paid.tier, paid.effective_from) == ("default", DAY2)
+    assert flags_by_interval(empty_engine) == {free.id: "zero"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -374,6 +375,39 @@ def cmd_sources(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- database
 
 
+def cmd_db_check(args: argparse.Namespace) -> int:
+    """Every rule the stored data must keep; exit 1 when a hard one is broken."""
+    from frontier_watch.clock import utc_now
+    from frontier_watch.output import safe_text
+    from frontier_watch.store.checks import check_database
+
+    _, reader = _reader(args)
+    with reader:
+        report = check_database(reader, utc_now())
+    if args.json:
+        import json
+
+        document = {
+            "ok": report.ok,
+            "counts": report.counts(),
+            "violations": [violation._asdict() for violation in report.violations],
+        }
+        print(json.dumps(document, indent=None if not sys.stdout.isatty() else 2))
+        return EXIT_OK if report.ok else EXIT_PARTIAL
+    hard = [violation for violation in report.violations if violation.hard]
+    for violation in hard:
+        print(f"FAIL {violation.rule:<18} {safe_text(violation.subject)}: {safe_text(violation.detail)}")
+    notes = Counter(violation.rule for violation in report.violations if not violation.hard)
+    for rule, count in sorted(notes.items()):
+        example = next(v for v in report.violations if v.rule == rule and not v.hard)
+        print(f"note {rule:<18} {count:>5}  e.g. {safe_text(example.subject)}: {safe_text(example.detail)}")
+    if report.ok:
+        print("ok: no hard rule is broken" + (" (notes above: see --json for every one)" if notes else ""))
+        return EXIT_OK
+    print(f"{len(hard)} hard rule violations", file=sys.stderr)
+    return EXIT_PARTIAL
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from frontier_watch.store import migrations
 
@@ -559,6 +593,14 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(handler=cmd_db)
     _global_options(info, top=False)
     info.add_argument("--json", action="store_true", help="print JSON")
+    check = db_commands.add_parser(
+        "check",
+        help="list every violation of the data rules (overlaps, dates, model lives, flags, "
+        "unmatched share, provenance); exit 1 when a hard rule is broken",
+    )
+    check.set_defaults(handler=cmd_db_check)
+    _global_options(check, top=False)
+    check.add_argument("--json", action="store_true", help="print JSON: ok, counts and every violation")
 
     for name, help_text in (
         ("changes", "recent price changes"),

@@ -42,8 +42,8 @@ _DATE_SUFFIXES = (
 _HOST_PREFIX = re.compile(r"^(?:databricks|snowflake)-")
 # Trailing words that name a build or a stage of the same model, peeled one at a time
 # (the crosswalk is tried after each, so "o1-preview" stays itself): quantisation,
-# instruction tuning, Hugging Face ports, previews and experiments.
-_BUILD_SUFFIX = re.compile(r"-(?:fp8|fp16|bf16|int4|int8|hf|maas|instruct|it|preview|exp)$")
+# instruction tuning, Hugging Face ports, previews, betas and experiments.
+_BUILD_SUFFIX = re.compile(r"-(?:fp8|fp16|bf16|int4|int8|hf|maas|instruct|it|preview|exp|beta)$")
 # "-chat" only after a parameter size (llama-2-70b-chat), never gpt-5-chat or deepseek-chat;
 # "-turbo" only after -instruct (Together's fast builds), never gpt-3.5-turbo.
 _SIZED_CHAT = re.compile(r"(?<=\db)-chat$")

@@ -72,6 +72,15 @@ _ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "Writer": ("writer",),
     "Baichuan": ("baichuan",),
     "Inflection AI": ("inflection",),
+    "BAAI": ("baai",),
+    "Skywork": ("skywork",),
+    "Gryphe": ("gryphe",),
+    "SDAIA": ("sdaia",),
+    "Cognitive Computations": ("cognitivecomputations",),
+    "OpenChat": ("openchat",),
+    "Epoch AI": ("epoch", "epoch-ai", "epoch-research"),
+    "DeepReinforce": ("deepreinforce",),
+    "lizpreciatior": ("lizpreciatior",),
 }
 
 # A seller's spelling that also names the platform it sells through.

@@ -39,6 +39,7 @@ _offering = table_of(Offering)
 _interval = table_of(PriceInterval)
 _model = table_of(Model)
 _PRICE_COLUMNS = tuple(f"{name}_nusd" for name in PRICE_FIELDS)
+_CITATION = ("source_url", "evidence", "confidence", "date_precision", "note")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ class _IntervalChanges:
         self.touched: list[int] = []
         self.closes: list[dict] = []  # {"pk": id, "to": datetime | None}
         self.supersedes: list[int] = []
+        self.recites: list[dict] = []  # {"pk": id, **citation}: provenance corrected in place
 
     def observe_live(
         self, rows: list[dict], offering_pk: int, record: PricedOffering, segment: PriceSegment
@@ -219,8 +221,15 @@ class _IntervalChanges:
         same_start = rows.by_start.get(segment.effective_from)
         if same_start is not None and same_start["prices"] == prices:
             self._touch(same_start)
-            if same_start["effective_to"] != segment.effective_to:
+            cited = self._citation(record, segment)
+            # the same statement, its end, source URL, evidence or notes corrected in place
+            recited = same_start["id"] is not None and same_start.get("citation") not in (None, cited)
+            moved_end = same_start["effective_to"] != segment.effective_to
+            if recited:
+                self.recites.append({"pk": same_start["id"], **cited})
+            if moved_end:
                 self._set_end(same_start, segment.effective_to)
+            if recited or moved_end:
                 self.counts.changed += 1
             else:
                 self.counts.unchanged += 1
@@ -269,7 +278,25 @@ class _IntervalChanges:
                 self.closes,
             )
         update_in_chunks(connection, _interval, self.supersedes, superseded_at=self.observed_at)
+        if self.recites:
+            connection.execute(
+                update(_interval)
+                .where(_interval.c.id == bindparam("pk"))
+                .values({name: bindparam(name) for name in _CITATION}),
+                self.recites,
+            )
         bulk_insert(connection, _interval, self.inserts)
+
+    def _citation(self, record: PricedOffering, segment: PriceSegment) -> dict:
+        """Where a row's prices come from and how sure they are, as stored."""
+        provenance = self.provenance
+        return {
+            "source_url": segment.source_url or record.source_url or provenance.source_url,
+            "evidence": segment.evidence or record.evidence or provenance.evidence,
+            "confidence": segment.confidence or record.confidence,
+            "date_precision": segment.date_precision,
+            "note": segment.note,
+        }
 
     def _touch(self, state: dict) -> None:
         if state["id"] is not None:  # a row opened in this batch is already seen now
@@ -299,11 +326,7 @@ class _IntervalChanges:
             "first_seen_at": self.observed_at,
             "last_seen_at": self.observed_at,
             "basis": str(provenance.basis),
-            "source_url": segment.source_url or record.source_url or provenance.source_url,
-            "evidence": segment.evidence or record.evidence or provenance.evidence,
-            "confidence": segment.confidence or record.confidence,
-            "date_precision": segment.date_precision,
-            "note": segment.note,
+            **self._citation(record, segment),
             "fetch_run_id": provenance.fetch_run_id,
             "superseded_at": None,
         }
@@ -463,6 +486,7 @@ def _load_intervals(
         _interval.c.effective_to,
         _interval.c.basis,
         *(_interval.c[name] for name in _PRICE_COLUMNS),
+        *(_interval.c[name] for name in _CITATION),
     ]
     live = _interval.c.superseded_at.is_(None)
     queries = []
@@ -491,7 +515,7 @@ def _load_intervals(
             effective_from,
             effective_to,
             row_basis,
-            *prices,
+            *values,
         ) in connection.execute(query):
             if interval_id in seen:
                 continue
@@ -502,7 +526,8 @@ def _load_intervals(
                     "effective_from": effective_from,
                     "effective_to": effective_to,
                     "basis": row_basis,
-                    "prices": tuple(prices),
+                    "prices": tuple(values[: len(_PRICE_COLUMNS)]),
+                    "citation": dict(zip(_CITATION, values[len(_PRICE_COLUMNS) :], strict=True)),
                 }
             )
     return grouped

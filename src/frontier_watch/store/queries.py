@@ -385,6 +385,26 @@ def releases(
     return reader.rows(f"SELECT * FROM release {where} ORDER BY date DESC, lab, id", params)
 
 
+def benchmark_scores(
+    reader: Reader, *, benchmark: str | None = None, include_vendor_claims: bool = True
+) -> list[dict[str, Any]]:
+    """Benchmark scores with ``counts_from``: the model's release day (its life, else the
+    score's own release date). A score says nothing about a price from before that day."""
+    conditions, params = [], {}
+    if benchmark:
+        conditions.append("benchmark = :benchmark")
+        params["benchmark"] = benchmark
+    if not include_vendor_claims:
+        conditions.append("evidence <> 'vendor-claim'")
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = reader.rows(f"SELECT * FROM benchmark_score {where} ORDER BY model_id, benchmark, model", params)
+    lives = load_lives(reader)
+    for row in rows:
+        life = lives.get(row["model_id"] or "")
+        row["counts_from"] = life.released if life and life.released else row["release_date"]
+    return rows
+
+
 def source_status(reader: Reader) -> dict[str, dict[str, Any]]:
     """Per source id: last success, last error (if after it), offerings and price rows."""
     status: dict[str, dict[str, Any]] = {}
