@@ -5,8 +5,10 @@ Goal: prices (now and --as-of), prices --model, history and the dashboard's load
 2x of a hand-written SQL query returning the same rows through sqlite3 (both sides join the
 offering and the model and sort). "frontier-watch SQL" is every statement the question
 runs (finding the model included), through the same driver; "whole" adds turning rows into
-dicts with exact Decimal prices, as the commands need them. Without DB, a
-1,000,000-interval database is built through the writers (bench/history_db.py).
+dicts with exact Decimal prices, as the commands need them, and placing each row within its
+model's life (attribution.py: a few rows answer for no day, so "whole" may return slightly
+fewer rows than the plain SQL). Without DB, a 1,000,000-interval database is built through
+the writers (bench/history_db.py).
 """
 
 from __future__ import annotations
@@ -145,7 +147,10 @@ def main(runs: int | None = None, path: str | None = None) -> list[Goal]:
                 samples[0].append(timed(replay)[0])
                 base, base_count = timed(lambda sql=sql, params=params: plain.execute(sql, params).fetchall())
                 samples[1].append(base)
-            assert count == base_count, (name, count, base_count)
+            # The plain SQL returns every interval in force by its source's dates; frontier-watch
+            # then keeps each within its model's life (retired models, undated prices of models
+            # of unknown release), which drops a handful of rows. Anything more is a bug.
+            assert base_count - base_count // 100 <= count <= base_count, (name, count, base_count)
             ours_sql, base_sql, whole = (statistics.median(sample) for sample in samples)
             worst = max(worst, ours_sql / base_sql)
             goals.append(

@@ -155,6 +155,15 @@ def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served, capsys):
     assert all(run.content_hash and run.bytes > 0 for run in runs)
 
 
+def test_flags_after_a_fetch_are_what_a_full_review_finds(served, capsys):
+    """The writer reviews only the models a fetch could change; db check judges everything."""
+    _, config, _ = served
+    assert fetch(config, capsys=capsys)[0] == 0
+    assert main(["--config", str(config), "db", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and not report["counts"].get("unflagged-anomaly")
+
+
 def test_prices_model_shows_first_party_openrouter_and_litellm_side_by_side(served, capsys):
     _, config, db = served
     assert fetch(config, capsys=capsys)[0] == 0

@@ -82,6 +82,25 @@ async def test_moving_the_cursor_shows_that_rows_source(seeded_database):
         assert curated and curated[0]["source_url"].startswith("https://openai.com/")
 
 
+async def test_a_disagreeing_source_says_so_under_the_table(seeded_database):
+    """The detail line carries a row's caveats: here a stale aggregator's outlier mark."""
+    app = app_for(seeded_database)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = await wait_for_rows(pilot, app)
+        await pilot.press("slash", *"o3", "tab")
+        await pilot.pause(0.2)
+        rows = table.shown_rows()
+        [stale] = [
+            index
+            for index, row in enumerate(rows)
+            if row["source"] == "llm-prices" and row["model_id"] == "o3"
+        ]
+        table.move_cursor(stale)
+        await pilot.pause()
+        detail = str(app.query_one("#detail", Static).render())
+        assert "outlier: differs from the first-party price (curated): 2/8" in detail
+
+
 async def test_a_fetch_written_elsewhere_refreshes_the_table_when_its_data_lands(seeded_database):
     """The run row is committed before the download; the reload must wait for the data."""
     from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from frontier_watch.vocabulary import PriceFlag
 
@@ -37,9 +38,8 @@ DECIMAL_SLIP = 0.06
 REFERENCES_AGREE = 3
 
 
-@dataclass(frozen=True, slots=True)
-class PricePoint:
-    """One stored interval, as the detector needs it."""
+class PricePoint(NamedTuple):
+    """One stored interval, as the detector needs it (a tuple: a review builds thousands)."""
 
     interval_id: int
     offering_pk: int
@@ -90,8 +90,12 @@ def detect(points: Sequence[PricePoint]) -> dict[int, Finding]:
         by_offering.setdefault((point.offering_pk, point.tier), []).append(point)
     for states in by_offering.values():
         states.sort(key=lambda point: point.effective_from or datetime.min)
+    first_party_by_tier: dict[str, list[PricePoint]] = {}
+    for point in points:
+        if point.first_party:
+            first_party_by_tier.setdefault(point.tier, []).append(point)
     for (_, tier), states in by_offering.items():
-        first_party = [point for point in points if point.tier == tier and point.first_party]
+        first_party = first_party_by_tier.get(tier, [])
         for index, point in enumerate(states):
             neighbours = [states[i] for i in (index - 1, index + 1) if 0 <= i < len(states)]
             refs = [

@@ -158,14 +158,28 @@ class Identity:
     ) -> None:
         self._by_source_alias = {key: tuple(spans) for key, spans in by_source_alias.items()}
         self._by_normalised = dict(by_normalised)
+        self._resolved: dict[tuple[str, str], CrosswalkEntry | None] = {}  # sources repeat ids each fetch
+        self._moving = any(
+            len(spans) > 1 or spans[0].valid_from or spans[0].valid_to
+            for spans in self._by_source_alias.values()
+            if spans
+        )
 
     def spans(self, source: str, alias: str) -> tuple[AliasSpan, ...]:
         """The dated spans of a moving alias, oldest first; empty for an alias that never moved."""
+        if not self._moving:
+            return ()
         found = self._exact(source, alias)
         return found if len(found) > 1 or (found and (found[0].valid_from or found[0].valid_to)) else ()
 
     def resolve(self, source: str, alias: str) -> CrosswalkEntry | None:
         """The crosswalk entry for an alias (for a moving alias, what it serves now), or None."""
+        key = (source, alias)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(source, alias)
+        return self._resolved[key]
+
+    def _resolve(self, source: str, alias: str) -> CrosswalkEntry | None:
         found = self._exact(source, alias)
         if found:
             return found[-1].entry

@@ -420,6 +420,7 @@ CREATE INDEX ix_offering_lower_id ON offering (lower(offering_id))
 DATA_FIDELITY_DDL = """
 {model_alias_spans};
 CREATE UNIQUE INDEX ux_model_alias_span ON model_alias (source, alias, valid_from);
+CREATE INDEX ix_model_lower_name ON model (lower(name));
 ALTER TABLE offering ADD COLUMN platform VARCHAR;
 ALTER TABLE benchmark_score ADD COLUMN measured_by VARCHAR;
 CREATE TABLE offering_model_span (

@@ -13,7 +13,14 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
-from frontier_watch.identity import AliasSpan, CrosswalkRow, Identity, model_display_name
+from frontier_watch.identity import (
+    AliasSpan,
+    CrosswalkEntry,
+    CrosswalkRow,
+    Identity,
+    model_display_name,
+    normalise,
+)
 from frontier_watch.store.database import bulk_insert, upsert_rows
 from frontier_watch.store.keyed_rows import chunks
 from frontier_watch.store.tables import Model, ModelAlias, Offering, OfferingModelSpan, table_of
@@ -69,15 +76,19 @@ def ensure_models(connection: Connection, models: Iterable[tuple[str, str, str |
     upsert_rows(connection, _model, missing, ("id",), update=False)
 
 
-def offering_model(
-    identity: Identity, source_id: str, offering_id: str, name: str, lab: str | None
-) -> tuple[str, str, str | None]:
-    """(model id, display name, lab) of an offering: the crosswalk's, else the rules' and the source's."""
+def offering_model(identity: Identity, source_id: str, offering_id: str) -> tuple[str, CrosswalkEntry | None]:
+    """(model id, crosswalk entry) of an offering: the crosswalk's, else the rules'."""
     entry = identity.resolve(source_id, offering_id)
+    return (entry.model_id, entry) if entry is not None else (normalise(offering_id), None)
+
+
+def model_label(
+    entry: CrosswalkEntry | None, model_id: str, offering_id: str, name: str, lab: str | None
+) -> tuple[str, str | None]:
+    """(display name, lab) for a model first met through an offering."""
     if entry is not None:
-        return entry.model_id, entry.name, entry.lab or lab
-    model_id = identity.model_id(source_id, offering_id)
-    return model_id, model_display_name(offering_id, name, model_id), lab
+        return entry.name, entry.lab or lab
+    return model_display_name(offering_id, name, model_id), lab
 
 
 def record_offering_spans(connection: Connection, spans: Mapping[int, Sequence[AliasSpan]]) -> None:
@@ -127,8 +138,9 @@ def resolve_offerings(connection: Connection, identity: Identity) -> int:
     spans: dict[int, Sequence[AliasSpan]] = {}
     had_spans = set(connection.execute(select(_span.c.offering_pk).distinct()).scalars())
     for pk, source_id, offering_id, name, lab, stored in rows:
-        model_id, shown, model_lab = offering_model(identity, source_id, offering_id, name, lab)
-        models.setdefault(model_id, (model_id, shown, model_lab))
+        model_id, entry = offering_model(identity, source_id, offering_id)
+        if model_id not in models:
+            models[model_id] = (model_id, *model_label(entry, model_id, offering_id, name, lab))
         if model_id != stored:
             changed.append({"pk": pk, "model_id": model_id})
         moving = identity.spans(source_id, offering_id)

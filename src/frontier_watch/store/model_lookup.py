@@ -25,8 +25,8 @@ _PRECISE = frozenset({"day", "approx"})
 _CATALOGUE_ORIGINS = frozenset({"models.dev"})
 
 
-def load_lives(reader: Reader) -> dict[str, Life]:
-    """Each model's release and retirement day, from every origin that gives one.
+def load_lives(reader: Reader, model_ids: Iterable[str] | None = None) -> dict[str, Life]:
+    """Each model's (or these models') release and retirement day, from every origin that gives one.
 
     The release day is the earliest precise date among checked facts (curated releases,
     fetched releases, launch prices); failing that the catalogue's day; failing that the
@@ -41,10 +41,19 @@ def load_lives(reader: Reader) -> dict[str, Life]:
         if model_id not in found or day < found[model_id][0]:
             found[model_id] = (day, origin)
 
-    names, rows = reader.tuples(
+    only, params = "", {}
+    if model_ids is not None:
+        wanted = sorted(set(model_ids))
+        if not wanted:
+            return {}
+        if len(wanted) <= 500:  # a few models: ask for those; many: read the small tables whole
+            params = {f"m{index}": model_id for index, model_id in enumerate(wanted)}
+            only = f" AND model_id IN ({', '.join(f':{name}' for name in params)})"
+    _, rows = reader.tuples(
         "SELECT model_id, date, date_precision, origin, 'released' AS event FROM release "
-        "WHERE model_id IS NOT NULL "
-        "UNION ALL SELECT model_id, date, date_precision, origin, event FROM model_event"
+        f"WHERE model_id IS NOT NULL{only} "
+        f"UNION ALL SELECT model_id, date, date_precision, origin, event FROM model_event WHERE 1 = 1{only}",
+        params,
     )
     for model_id, day, precision, origin, event in rows:
         if event == "retired":
@@ -148,16 +157,19 @@ def resolve_models(reader: Reader, text: str, *, family: bool = False) -> ModelQ
         family, wanted = True, wanted.rstrip("*")
     if not wanted:
         return _query_models(set(), "none")
-    models = {row[0]: row for row in reader.tuples("SELECT id, name, lab FROM model")[1]}
     if family:
-        prefixes = {wanted, normalise(wanted)}
-        found = {model_id for model_id in models if any(model_id.startswith(prefix) for prefix in prefixes)}
+        found: set[str] = set()
+        for prefix in {wanted, normalise(wanted)}:
+            escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            found.update(
+                reader.column(
+                    "SELECT id FROM model WHERE id LIKE :prefix ESCAPE '\\'", {"prefix": f"{escaped}%"}
+                )
+            )
         return _query_models(found, "family")
-    exact = {
-        model_id
-        for model_id, (_, name, _lab) in models.items()
-        if model_id == wanted or (name or "").lower() == wanted
-    }
+    exact = set(
+        reader.column("SELECT id FROM model WHERE id = :text OR lower(name) = :text", {"text": wanted})
+    )
     if exact:
         return _query_models(exact, "exact")
     by_alias = _offerings_by_alias(reader, wanted)
@@ -175,30 +187,39 @@ def resolve_models(reader: Reader, text: str, *, family: bool = False) -> ModelQ
             )
         )
         return _query_models(found, "alias")
-    for form in normalised_forms(wanted):
-        if form in models:  # the first spelling the rules make that is a model
+    forms = list(normalised_forms(wanted))
+    slots = ", ".join(f":f{index}" for index in range(len(forms)))
+    known = set(
+        reader.column(
+            f"SELECT id FROM model WHERE id IN ({slots})", {f"f{i}": form for i, form in enumerate(forms)}
+        )
+    )
+    for form in forms:
+        if form in known:  # the first spelling the rules make that is a model
             return _query_models({form}, "exact")
+    models = {row[0]: row[1] for row in reader.tuples("SELECT id, name FROM model")[1]}
     word = re.compile(rf"(?<![a-z0-9]){re.escape(wanted)}(?![a-z0-9])")
     matched = sorted(
         model_id
-        for model_id, (_, name, _lab) in models.items()
+        for model_id, name in models.items()
         if word.search(model_id) or word.search((name or "").lower())
     )
     if len(matched) > 1:
-        raise AmbiguousModel(
-            text.strip(), [(model_id, models[model_id][1] or model_id) for model_id in matched]
-        )
+        raise AmbiguousModel(text.strip(), [(model_id, models[model_id] or model_id) for model_id in matched])
     return _query_models(set(matched), "word" if matched else "none")
 
 
 def _offerings_by_alias(reader: Reader, wanted: str) -> tuple[list[int], bool] | None:
-    """Offerings listed under this id (as the source spells it, or after a host path), and
-    whether any of them is a moving alias."""
-    rows = reader.tuples(
-        "SELECT o.id, EXISTS (SELECT 1 FROM offering_model_span s WHERE s.offering_pk = o.id) "
-        "FROM offering o WHERE lower(o.offering_id) = :text OR lower(o.offering_id) LIKE :tail",
-        {"text": wanted, "tail": f"%/{wanted}"},
-    )[1]
+    """Offerings listed under this id, and whether any of them is a moving alias. A moving
+    alias is looked for behind a host path too (LiteLLM's ``deepseek/deepseek-chat``)."""
+    exact = "lower(o.offering_id) = :text"
+    moving = "EXISTS (SELECT 1 FROM offering_model_span s WHERE s.offering_pk = o.id)"
+    params = {"text": wanted, "tail": f"%/{wanted}"}
+    rows = reader.tuples(f"SELECT o.id, {moving} FROM offering o WHERE {exact}", params)[1]
+    if not rows or any(flag for _, flag in rows):  # (an index lookup; the scan only when needed)
+        rows += reader.tuples(
+            f"SELECT o.id, {moving} FROM offering o WHERE lower(o.offering_id) LIKE :tail", params
+        )[1]
     if not rows:
         aliased = reader.column(
             "SELECT DISTINCT model_id FROM model_alias WHERE lower(alias) = :text", {"text": wanted}
@@ -210,7 +231,7 @@ def _offerings_by_alias(reader: Reader, wanted: str) -> tuple[list[int], bool] |
         rows = reader.tuples(f"SELECT id, 0 FROM offering WHERE model_id IN ({slots})", params)[1]
         if not rows:
             return None
-    return [int(pk) for pk, _ in rows], any(bool(moving) for _, moving in rows)
+    return sorted({int(pk) for pk, _ in rows}), any(bool(flag) for _, flag in rows)
 
 
 def _query_models(found: set[str], how: str) -> ModelQuery:

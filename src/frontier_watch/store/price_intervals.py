@@ -24,12 +24,13 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
 from frontier_watch import money
+from frontier_watch.anomalies import is_free_variant
 from frontier_watch.batch import PricedOffering, PriceSegment, is_zero_price
 from frontier_watch.gc_pause import collector_paused
 from frontier_watch.identity import Identity
 from frontier_watch.store.database import bulk_insert, upsert_rows
 from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
-from frontier_watch.store.model_identity import offering_model, record_offering_spans
+from frontier_watch.store.model_identity import model_label, offering_model, record_offering_spans
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.tables import Model, Offering, PriceInterval, table_of
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
@@ -102,7 +103,9 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
     existing = _load_offerings(connection, provenance.source_id)
     # Only a full sheet can withdraw an offering, so only a full sheet brings one back.
     facts = _OFFERING_FACTS if withdraw_missing else _OFFERING_FACTS[:-1]
-    pks = _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, facts)
+    pks, model_of, created = _upsert_offerings(
+        connection, batch, provenance, existing, observed_at, identity, counts, facts
+    )
     if existing:
         batch_pks = [pks[(record.provider, record.offering_id)] for record in batch]
         intervals = _load_intervals(connection, batch_pks, observed_at, provenance.basis)
@@ -114,13 +117,21 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
         stored_tiers[offering_pk].append(tier)
     changes = _IntervalChanges(provenance, observed_at, counts)
     touched: set[int] = set()  # offerings whose intervals this batch changes
+    models_by_pk = {pks[key]: model_id for key, model_id in model_of.items()}
+    plain: dict[str, int] = {}  # per model, its new offerings that cannot be suspect alone
+    busy: dict[str, int] = {}  # per model, its offerings whose prices changed
+    first_party: set[str] = set()  # models the lab itself prices in this batch
     for record in batch:
         offering_pk = pks[(record.provider, record.offering_id)]
         moved_before = counts.new + counts.changed
         tiers: set[str] = set()
         listed: set[tuple[str, datetime | None]] = set()
         for segment in record.segments:
-            if segment.tier == Tier.DEFAULT and is_zero_price(segment):
+            if (
+                segment.tier == Tier.DEFAULT
+                and (segment.input == 0 or segment.output == 0)
+                and is_zero_price(segment)
+            ):
                 segment.tier = Tier.FREE  # $0 is a free tier or a placeholder, never the default price
             rows = intervals[(offering_pk, segment.tier)]
             tiers.add(str(segment.tier))
@@ -136,6 +147,15 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
             changes.supersede_unlisted_spans(stored, listed)
         if counts.new + counts.changed != moved_before:
             touched.add(offering_pk)
+            model_id = model_of[(record.provider, record.offering_id)]
+            busy[model_id] = busy.get(model_id, 0) + 1
+            if (record.provider, record.offering_id) not in existing and _plain(
+                record, [intervals[(offering_pk, tier)] for tier in tiers]
+            ):
+                plain[model_id] = plain.get(model_id, 0) + 1
+            lab = created.get(model_id)
+            if provenance.basis is Basis.CURATED or (lab is not None and record.provider == lab):
+                first_party.add(model_id)
 
     if withdraw_missing:
         seen = {(record.provider, record.offering_id) for record in batch}
@@ -149,24 +169,48 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
         ]
         _withdraw(connection, gone, observed_at, counts)
         touched.update(row["id"] for row in gone)
+        models_by_pk.update((row["id"], row["model_id"]) for row in gone)
     changes.write(connection)
     if touched:
-        _review_models_of(connection, touched, observed_at)
+        models = {models_by_pk[pk] for pk in touched} - {None}
+        # A model whose every changed offering is plain has nothing to judge its prices by
+        # (no neighbour; no lab's own price beside another seller's), if it has no offering
+        # from before: certain when this batch created it; else ask.
+        quiet = {
+            model
+            for model, count in plain.items()
+            if count == busy[model] and (count == 1 or model not in first_party)
+        }
+        models -= {model for model in quiet if model in created}
+        _review_models_of(
+            connection, models, {m for m in quiet if m not in created and plain[m] == 1}, observed_at
+        )
     return counts
 
 
-def _review_models_of(connection: Connection, offering_pks: set[int], now: datetime) -> None:
-    """Flag suspect prices again for every model these offerings price."""
-    models: set[str] = set()
-    for chunk in chunks(sorted(offering_pks)):
-        models.update(
-            connection.execute(
-                select(_offering.c.model_id).where(
-                    _offering.c.id.in_(chunk), _offering.c.model_id.is_not(None)
-                )
-            ).scalars()
-        )
-    review_prices(connection, now, models)
+def _plain(record: PricedOffering, tiers: list[list[dict]]) -> bool:
+    """A new offering that cannot hold a suspect price on its own: one price per tier, and
+    none $0 but a free variant's."""
+    if any(len(states) != 1 for states in tiers):
+        return False
+    return all(0 not in states[0]["prices"][:2] for states in tiers) or is_free_variant(
+        record.offering_id, record.name
+    )
+
+
+def _review_models_of(connection: Connection, models: set[str], single: set[str], now: datetime) -> None:
+    """Flag suspect prices again for every model these offerings price; ``single`` are models
+    of one plain new offering, skipped unless another offering prices them too."""
+    if single:
+        shared: set[str] = set()
+        for chunk in chunks(sorted(single)):
+            query = select(_offering.c.model_id).where(_offering.c.model_id.in_(chunk))
+            shared.update(
+                connection.execute(query.group_by(_offering.c.model_id).having(func.count() > 1)).scalars()
+            )
+        models = models - (single - shared)
+    if models:
+        review_prices(connection, now, models)
 
 
 class _IntervalChanges:
@@ -326,7 +370,12 @@ class _IntervalChanges:
             "first_seen_at": self.observed_at,
             "last_seen_at": self.observed_at,
             "basis": str(provenance.basis),
-            **self._citation(record, segment),
+            # the citation (as _citation gives it, spelt out: thousands of rows per sheet)
+            "source_url": segment.source_url or record.source_url or provenance.source_url,
+            "evidence": segment.evidence or record.evidence or provenance.evidence,
+            "confidence": segment.confidence or record.confidence,
+            "date_precision": segment.date_precision,
+            "note": segment.note,
             "fetch_run_id": provenance.fetch_run_id,
             "superseded_at": None,
         }
@@ -403,12 +452,13 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     changed_facts: list[dict] = []
     seen_pks: list[int] = []
     moving: dict[tuple[str, str], tuple] = {}
+    model_of: dict[tuple[str, str], str] = {}
     for record in batch:
         key = (record.provider, record.offering_id)
-        model_id, shown, lab = offering_model(
-            identity, provenance.source_id, record.offering_id, record.name, record.lab
-        )
+        model_id, entry = offering_model(identity, provenance.source_id, record.offering_id)
+        model_of[key] = model_id
         if model_id not in known_models and model_id not in new_models:
+            shown, lab = model_label(entry, model_id, record.offering_id, record.name, record.lab)
             new_models[model_id] = {"id": model_id, "name": shown, "lab": lab}
         facts = {
             "name": record.name,
@@ -463,7 +513,7 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
             )
         )
         record_offering_spans(connection, {pks[key]: spans for key, spans in moving.items()})
-    return pks
+    return pks, model_of, {model_id: row["lab"] for model_id, row in new_models.items()}
 
 
 def _load_intervals(
@@ -486,8 +536,11 @@ def _load_intervals(
         _interval.c.effective_to,
         _interval.c.basis,
         *(_interval.c[name] for name in _PRICE_COLUMNS),
-        *(_interval.c[name] for name in _CITATION),
     ]
+    dated = basis is not Basis.OBSERVED
+    if dated:  # a dated statement may correct its citation in place; a live sheet never does
+        columns += [_interval.c[name] for name in _CITATION]
+    prices = len(_PRICE_COLUMNS)
     live = _interval.c.superseded_at.is_(None)
     queries = []
     for chunk in chunks(sorted(set(offering_pks))):
@@ -500,7 +553,7 @@ def _load_intervals(
                 live, _interval.c.effective_to > observed_at, (_interval.c.offering_pk + 0).in_(chunk)
             ),
         ]
-        if basis is not Basis.OBSERVED:
+        if dated:
             queries.append(
                 select(*columns).where(
                     live, _interval.c.basis == str(basis), _interval.c.offering_pk.in_(chunk)
@@ -520,16 +573,16 @@ def _load_intervals(
             if interval_id in seen:
                 continue
             seen.add(interval_id)
-            grouped[(offering_pk, tier)].append(
-                {
-                    "id": interval_id,
-                    "effective_from": effective_from,
-                    "effective_to": effective_to,
-                    "basis": row_basis,
-                    "prices": tuple(values[: len(_PRICE_COLUMNS)]),
-                    "citation": dict(zip(_CITATION, values[len(_PRICE_COLUMNS) :], strict=True)),
-                }
-            )
+            state = {
+                "id": interval_id,
+                "effective_from": effective_from,
+                "effective_to": effective_to,
+                "basis": row_basis,
+                "prices": tuple(values[:prices]),
+            }
+            if dated:
+                state["citation"] = dict(zip(_CITATION, values[prices:], strict=True))
+            grouped[(offering_pk, tier)].append(state)
     return grouped
 
 

@@ -173,7 +173,7 @@ WHERE 1 = 1{source_filter}
 ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id, live.tier
 """
     layout, rows = _price_values(reader, sql, params)
-    attribute = Attribution(reader, layout)
+    attribute = Attribution(reader, layout, rows)
     in_force = [values for values in rows if attribute.on(values, as_of, wanted)]
     if any(values[layout["offering_pk"]] in attribute.spans for values in in_force):
         in_force.sort(key=lambda values: _ORDER(layout, values))  # a moved model sorts by its own name
@@ -193,9 +193,12 @@ class Attribution:
     """Applies attribution.py to price rows as they are read: the model a row answers for, on
     which days, and why its days are narrower than the source's."""
 
-    def __init__(self, reader: Reader, layout: dict[str, int]) -> None:
-        self.lives = load_lives(reader)
+    def __init__(self, reader: Reader, layout: dict[str, int], rows: list[list[Any]]) -> None:
         self.spans = load_spans(reader)
+        model_at = layout["model_id"]
+        models = {values[model_at] for values in rows if values[model_at]}
+        models |= {span.model_id for spans in self.spans.values() for span in spans}
+        self.lives = load_lives(reader, models)
         self.labels = model_labels(reader, {span.model_id for spans in self.spans.values() for span in spans})
         self._released = {
             model_id: life.released_at() for model_id, life in self.lives.items() if life.released
@@ -313,7 +316,7 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
          i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
 """
     layout, rows = _price_values(reader, sql, query.params)
-    attribute = Attribution(reader, layout)
+    attribute = Attribution(reader, layout, rows)
     pieces = [piece for values in rows for piece in attribute.pieces(values, query.models)]
     return [PriceRow(values) for values in pieces]
 

@@ -83,6 +83,7 @@ class Model(SQLModel, table=True):
     """A canonical model identity, shared by every source that sells or describes it."""
 
     __tablename__ = "model"
+    __table_args__ = (Index("ix_model_lower_name", func.lower(text("name"))),)  # names as people type them
     id: str = Field(primary_key=True)
     name: str
     lab: str | None = None
