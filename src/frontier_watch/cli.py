@@ -191,6 +191,7 @@ class FactFilter(NamedTuple):
     help: str
     column: str | None = None  # the column whose known values are listed when nothing matches
     kind: str = "text"  # text | day | flag
+    choices: tuple[str, ...] = ()  # the only values accepted (argparse refuses the rest)
 
 
 class FactListing(NamedTuple):
@@ -231,14 +232,30 @@ FACT_LISTINGS = (
     ),
     FactListing(
         "releases",
-        "model releases with licence and openness",
+        "model releases with licence, openness, lineage and downloads",
         "releases",
         "RELEASES",
         "release_record",
         (
+            FactFilter(
+                "--org", "org", "organisation", "only this Hugging Face organisation", column="release.org"
+            ),
             FactFilter("--lab", "lab", "lab", "only labs containing this text", column="release.lab"),
             FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
+            FactFilter(
+                "--license",
+                "license_class",
+                "licence class",
+                "only this licence class: permissive, restricted, proprietary or unknown",
+                choices=("permissive", "restricted", "proprietary", "unknown"),
+            ),
             FactFilter("--open-weights", "open_weights", "", "only open-weight releases", kind="flag"),
+            FactFilter(
+                "--derived-from",
+                "derived_from",
+                "base repository",
+                "only releases built on this repository, directly or not (e.g. deepseek-ai/DeepSeek-R1)",
+            ),
         ),
     ),
 )
@@ -501,6 +518,15 @@ def build_parser() -> argparse.ArgumentParser:
             elif item.kind == "day":
                 sub.add_argument(
                     item.flag, dest=item.keyword, type=_parse_day, metavar="DATE", help=item.help
+                )
+            elif item.choices:
+                sub.add_argument(
+                    item.flag,
+                    dest=item.keyword,
+                    metavar=item.label.split()[-1].upper(),
+                    type=str.lower,
+                    choices=item.choices,
+                    help=item.help,
                 )
             else:
                 sub.add_argument(item.flag, dest=item.keyword, metavar="TEXT", help=item.help)
