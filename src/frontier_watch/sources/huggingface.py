@@ -264,6 +264,9 @@ def parse(response: Response, spec: SourceSpec) -> Batch:
             f"{org_of_url(response.url)}: the Link header names a next page that cannot be "
             "followed; stopped paging there"
         )
+    if not document and "cursor" not in parse_qs(urlsplit(response.url).query):
+        # The Hub answers an unknown author with an empty list, not an error.
+        batch.notes.append(f"{org_of_url(response.url)} lists no repositories: is the name right?")
     hub = urljoin(response.url, "/")
     for index, item in enumerate(document):
         label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
@@ -308,7 +311,7 @@ def _release(item: Any, hub: str) -> tuple[ReleaseFact, RepoStat | None]:
         raise _Skip("a private repository: not stored")
     created = _time(item.get("createdAt"))
     if created is None:
-        raise _Skip(f"createdAt is {describe(item.get('createdAt'))}, not a time")
+        raise _Skip(f"createdAt is missing or not a time ({describe(item.get('createdAt'))})")
     org, name = repo_id.split("/")
     author = item.get("author")
     org = author if isinstance(author, str) and author.lower() == org.lower() else org
