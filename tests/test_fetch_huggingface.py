@@ -130,14 +130,17 @@ def test_fetch_huggingface_end_to_end(hub, capsys):
     vl2 = repos["deepseek-ai/deepseek-vl2"]  # no safetensors block
     assert vl2["params"] is None and vl2["total_params_b"] is None and vl2["downloads"] == 12001
 
+    teacher = {"repo_id": "deepseek-ai/DeepSeek-R1", "relation": "distill", "stated_in": "name"}
     qwen = repos["deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"]
-    assert {"repo_id": "Qwen/Qwen2.5-32B", "relation": "finetune", "stated_in": "tag"} in qwen["base_models"]
+    assert qwen["base_models"] == [
+        {"repo_id": "Qwen/Qwen2.5-32B", "relation": "finetune", "stated_in": "tag"},
+        teacher,
+    ]
     llama = repos["deepseek-ai/DeepSeek-R1-Distill-Llama-70B"]
-    assert {
-        "repo_id": "meta-llama/Llama-3.3-70B-Instruct",
-        "relation": "finetune",
-        "stated_in": "tag",
-    } in llama["base_models"]
+    assert llama["base_models"] == [
+        {"repo_id": "meta-llama/Llama-3.3-70B-Instruct", "relation": "finetune", "stated_in": "tag"},
+        teacher,
+    ]
     assert qwen["model_id"] == "deepseek-r1-distill-qwen-32b"
 
     children = run_json(

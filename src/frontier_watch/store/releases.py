@@ -103,7 +103,9 @@ def _linked(connection: Connection, context: WriteContext, items: Sequence[Relea
 
 def _write_lineage(connection: Connection, source_id: str, items: Sequence[ReleaseFact]) -> None:
     """Make each release's stored lineage what the source states now (add and remove, never churn)."""
-    wanted = {fact.identity(): set(fact.base_models) for fact in items}
+    wanted = {
+        fact.identity(): tuple(dict.fromkeys(fact.base_models)) for fact in items
+    }  # as stated, in order
     ids: dict[str, int] = {}
     for chunk in chunks(list(wanted)):
         result = connection.execute(
@@ -130,7 +132,7 @@ def _write_lineage(connection: Connection, source_id: str, items: Sequence[Relea
                 "relation": entry.relation,
                 "stated_in": entry.stated_in,
             }
-            for entry in sorted(stated, key=lambda entry: (entry.repo_id, entry.relation or ""))
+            for entry in stated
             if entry not in have
         )
     for chunk in chunks(gone):
