@@ -21,6 +21,7 @@ from frontier_watch.config import ConfigError, load_settings
 from frontier_watch.fetching import FetchOptions, fetch_source, run_fetch
 from frontier_watch.http import RetryPolicy
 from frontier_watch.identity import Identity, load_identity
+from frontier_watch.public_rows import release_record
 from frontier_watch.sources.openrouter import parse as parse_openrouter
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
@@ -488,3 +489,53 @@ def test_an_old_database_gets_licence_classes_and_date_kinds_for_its_curated_rel
 def test_the_hub_url_is_never_reached_by_the_suite():
     """Every test above points the source at 127.0.0.1: the catalogue's own URL is the Hub."""
     assert httpx.URL(load_catalogue()["huggingface"].url).host == "huggingface.co"
+
+
+def test_a_model_only_an_api_lists_is_a_release_dated_by_its_listing(seeded_database):
+    """Closed models have no repository: OpenRouter's ``created`` dates them, as api-listed."""
+    body = (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
+    batch = parse_openrouter(body, url="https://openrouter.ai/api/v1/models")
+    with seeded_database.engine.begin() as connection:
+        record_offerings(
+            connection,
+            batch.offerings,
+            Provenance(
+                "openrouter", Basis.OBSERVED, "https://openrouter.ai/api/v1/models", "official-announcement"
+            ),
+            observed_at=utc_now(),
+            identity=load_identity(),
+        )
+        reader = Reader.from_sqlalchemy(connection)
+        rows = queries.releases(reader)
+        by_model = {(row["model_id"], row["date_kind"]): row for row in rows}
+        sonnet = by_model[("claude-sonnet-4.6", "api-listed")]
+        assert sonnet["date"].isoformat() == "2026-02-17" and sonnet["api_listed_at"] == datetime(
+            2026, 2, 17, 15, 43, 10
+        )
+        assert sonnet["source_id"] == "openrouter" and sonnet["evidence"] == "official-announcement"
+        assert sonnet["source_url"] == "https://openrouter.ai/api/v1/models" and sonnet["id"] is None
+        gpt5 = by_model[("gpt-5", "announced")]  # a curated release keeps its own date beside the listing
+        assert gpt5["date"].isoformat() == "2025-08-07" and gpt5["api_listed_at"] == datetime(
+            2025, 8, 7, 17, 23, 33
+        )
+        assert ("gpt-5", "api-listed") not in by_model
+        # A model OpenRouter ties to a Hugging Face repository is not listed this way.
+        assert not [row for row in rows if row["date_kind"] == "api-listed" and "qwen3.5" in row["model_id"]]
+        assert all(row["date_kind"] != "api-listed" for row in queries.releases(reader, open_weights=True))
+        assert all(
+            row["date_kind"] != "api-listed" for row in queries.releases(reader, license_class="permissive")
+        )
+        since = queries.releases(reader, since=datetime(2026, 2, 1).date(), lab="anthropic")
+        assert [(row["model_id"], row["date_kind"]) for row in since] == [
+            ("claude-sonnet-4.6", "api-listed"),
+            ("claude-opus-4.6", "api-listed"),
+        ]
+    record = release_record(sonnet)
+    assert record["openness"] == {
+        "weights": "unknown",
+        "license": "unknown",
+        "paper": "unknown",
+        "code": "unknown",
+        "data": "unknown",
+    }
+    assert record["repo_id"] is None and record["date_kind"] == "api-listed"

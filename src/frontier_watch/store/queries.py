@@ -307,7 +307,72 @@ def releases(
         f"{derived}SELECT r.* FROM release r {where} ORDER BY r.date DESC, r.lab, r.id", params
     )
     _attach_repository_facts(reader, rows)
+    if not (org or derived_from or open_weights) and license_class in (None, "unknown"):
+        listed = api_listed_models(reader, lab=lab, since=since)
+        if listed:
+            rows = sorted(
+                rows + listed, key=lambda row: (-row["date"].toordinal(), row["lab"] or "", row["id"] or 0)
+            )
     return rows
+
+
+def api_listed_models(
+    reader: Reader, *, lab: str | None = None, since: date | None = None
+) -> list[dict[str, Any]]:
+    """Models an API lists that no release names and no source ties to a repository (closed
+    models, mostly), each dated by its first listing (``date_kind`` api-listed).
+
+    Nothing is known of their weights or licence: those layers say "unknown".
+    """
+    params: dict[str, Any] = {}
+    narrow = ""
+    if lab:
+        narrow += " AND lower(coalesce(m.lab, o.lab, '')) LIKE :lab"
+        params["lab"] = f"%{lab.lower()}%"
+    if since:
+        narrow += " AND o.listed_at >= :since"
+        params["since"] = datetime.combine(since, datetime.min.time())
+    found = reader.rows(
+        f"""
+SELECT o.model_id, o.source_id, o.offering_id, o.listed_at, o.first_seen_at, o.last_seen_at,
+       coalesce(m.name, o.name) AS model, coalesce(m.lab, o.lab) AS lab,
+       (SELECT i.source_url FROM price_interval i WHERE i.offering_pk = o.id
+        ORDER BY i.first_seen_at DESC, i.id DESC LIMIT 1) AS source_url,
+       (SELECT i.evidence FROM price_interval i WHERE i.offering_pk = o.id
+        ORDER BY i.first_seen_at DESC, i.id DESC LIMIT 1) AS evidence
+FROM offering o LEFT JOIN model m ON m.id = o.model_id
+WHERE o.listed_at IS NOT NULL AND o.model_id IS NOT NULL{narrow}
+  AND o.model_id NOT IN (SELECT model_id FROM release WHERE model_id IS NOT NULL)
+  AND o.model_id NOT IN (SELECT model_id FROM offering WHERE hf_repo IS NOT NULL AND model_id IS NOT NULL)
+ORDER BY o.model_id, o.listed_at, o.id
+""",
+        params,
+    )
+    first: dict[str, dict[str, Any]] = {}
+    for offering in found:
+        first.setdefault(offering["model_id"], offering)  # the earliest listing of each model
+    return [
+        {
+            "id": None,
+            "date": offering["listed_at"].date(),
+            "date_precision": "day",
+            "date_kind": "api-listed",
+            "lab": offering["lab"],
+            "model": offering["model"],
+            "model_id": offering["model_id"],
+            "open_weights": "unknown",
+            "license_class": "unknown",
+            "api_listed_at": offering["listed_at"],
+            "source_id": offering["source_id"],
+            "source_url": offering["source_url"],
+            "evidence": offering["evidence"],
+            "notes": f"listed as {offering['offering_id']}",
+            "first_seen_at": offering["first_seen_at"],
+            "last_seen_at": offering["last_seen_at"],
+            "base_models": [],
+        }
+        for offering in first.values()
+    ]
 
 
 # Every release built on :parent, then on those, and so on (UNION stops at a cycle).
