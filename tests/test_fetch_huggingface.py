@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import httpx
 import pytest
 from conftest import FIXTURES
 from fixture_server import Route, fixture_server, recorded, route_key
@@ -484,11 +483,6 @@ def test_an_old_database_gets_licence_classes_and_date_kinds_for_its_curated_rel
         assert upgraded.execute("SELECT name FROM schema_migration WHERE version = 5").fetchone() == (
             "reserved (issue 9)",
         )
-
-
-def test_the_hub_url_is_never_reached_by_the_suite():
-    """Every test above points the source at 127.0.0.1: the catalogue's own URL is the Hub."""
-    assert httpx.URL(load_catalogue()["huggingface"].url).host == "huggingface.co"
 
 
 def test_a_model_only_an_api_lists_is_a_release_dated_by_its_listing(seeded_database):
