@@ -490,13 +490,14 @@ def test_ctrl_c_with_several_slow_sources_exits_130_promptly_and_writes_nothing(
         while time.monotonic() < deadline:  # both downloads under way
             if db.exists():
                 with sqlite3.connect(db) as connection:
-                    if (
-                        connection.execute(
+                    try:  # the file exists a moment before its tables do
+                        running = connection.execute(
                             "SELECT count(*) FROM fetch_run WHERE status = 'running'"
                         ).fetchone()[0]
-                        == 2
-                    ):
-                        break
+                    except sqlite3.OperationalError:
+                        running = 0
+                if running == 2:
+                    break
             time.sleep(0.1)
         time.sleep(0.5)
         started = time.monotonic()

@@ -53,6 +53,10 @@ url = "{server.url("/genai/data.json")}"
 [sources.llm-prices]
 url = "{server.url("/llm-prices/{vendor}.json")}"
 options = {{ vendors = ["openai", "anthropic", "deepseek"] }}
+
+# Releases have their own end-to-end test (test_source_huggingface.py); never the real Hub.
+[sources.huggingface]
+enabled = false
 """,
             encoding="utf-8",
         )

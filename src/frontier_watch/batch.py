@@ -69,6 +69,7 @@ class PricedOffering:
     lab: str | None = None  # who made the model, when the source says (canonical spelling)
     deprecation_date: date | None = None
     hf_repo: str | None = None
+    listed_at: datetime | None = None  # when the source first listed it (OpenRouter's ``created``)
     source_url: str | None = None  # overrides the source's URL for this offering
     evidence: str | None = None  # overrides the source's evidence class
     confidence: str | None = None
@@ -99,6 +100,20 @@ class SourcedFields:
     notes: str | None = None
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """A repository a release was built from, and how: its relation as the source states it.
+
+    ``relation`` is finetune, quantized, adapter, merge or distill (None: not stated);
+    ``stated_in`` says where: a ``base_model:`` tag, the model card, or the repo's name
+    ("X-Distill-Y" names X as the model distilled from).
+    """
+
+    repo_id: str
+    relation: str | None = None
+    stated_in: str = "tag"  # tag | card | name
+
+
 @dataclass
 class ReleaseFact(SourcedFields):
     """A model release: when, by whom, how large and how open. ``key`` identifies it at its source."""
@@ -106,6 +121,7 @@ class ReleaseFact(SourcedFields):
     key: str = ""  # a Hugging Face repo id, or "lab|model|date" for curated rows
     date: date | None = None
     date_precision: str = "day"
+    date_kind: str = "announced"  # vocabulary.DateKind: what ``date`` is
     lab: str = ""
     model: str = ""
     model_id: str | None = None
@@ -122,6 +138,17 @@ class ReleaseFact(SourcedFields):
     hf_repo_id: str | None = None
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
+    # What a repository says of itself (Hugging Face); None for curated rows.
+    org: str | None = None
+    created_at: datetime | None = None  # the repository's creation time
+    last_modified_at: datetime | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    license_class: str | None = None  # permissive | restricted | proprietary | unknown
+    params: int | None = None  # the exact parameter count (safetensors total)
+    gated: str | None = None  # no | auto | manual | yes
+    arxiv_ids: tuple[str, ...] = ()
+    base_models: tuple[Lineage, ...] = ()
 
     def __post_init__(self) -> None:
         self.lab = canonical_organisation(self.lab) or self.lab

@@ -203,6 +203,8 @@ class FactFilter(NamedTuple):
     help: str
     column: str | None = None  # the column whose known values are listed when nothing matches
     kind: str = "text"  # text | day | flag
+    choices: tuple[str, ...] = ()  # the only values accepted (argparse refuses the rest)
+    metavar: str = "TEXT"
 
 
 class FactListing(NamedTuple):
@@ -243,14 +245,37 @@ FACT_LISTINGS = (
     ),
     FactListing(
         "releases",
-        "model releases with licence and openness",
+        "model releases with licence, openness, lineage and downloads",
         "releases",
         "RELEASES",
         "release_record",
         (
+            FactFilter(
+                "--org",
+                "org",
+                "organisation",
+                "only this Hugging Face organisation",
+                column="release.org",
+                metavar="ORG",
+            ),
             FactFilter("--lab", "lab", "lab", "only labs containing this text", column="release.lab"),
             FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
+            FactFilter(
+                "--license",
+                "license_class",
+                "licence class",
+                "only this licence class: permissive, restricted, proprietary or unknown",
+                choices=("permissive", "restricted", "proprietary", "unknown"),
+                metavar="CLASS",
+            ),
             FactFilter("--open-weights", "open_weights", "", "only open-weight releases", kind="flag"),
+            FactFilter(
+                "--derived-from",
+                "derived_from",
+                "base repository",
+                "only releases built on this repository, directly or not (e.g. deepseek-ai/DeepSeek-R1)",
+                metavar="REPO",
+            ),
         ),
     ),
 )
@@ -567,8 +592,17 @@ def build_parser() -> argparse.ArgumentParser:
                 sub.add_argument(
                     item.flag, dest=item.keyword, type=_parse_day, metavar="DATE", help=item.help
                 )
+            elif item.choices:
+                sub.add_argument(
+                    item.flag,
+                    dest=item.keyword,
+                    metavar=item.metavar,
+                    type=str.lower,
+                    choices=item.choices,
+                    help=item.help,
+                )
             else:
-                sub.add_argument(item.flag, dest=item.keyword, metavar="TEXT", help=item.help)
+                sub.add_argument(item.flag, dest=item.keyword, metavar=item.metavar, help=item.help)
 
     fetch = command("fetch", cmd_fetch, "fetch sources now and store only what changed")
     fetch.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all enabled)")

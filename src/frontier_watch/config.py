@@ -259,8 +259,12 @@ def _apply_source_overrides(
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: {key}: expected a table, got {_type_name(body)}")
         changes: dict[str, Any] = {}
+        shorthand: dict[str, Any] = {}  # kind options written beside url ("orgs = [...]")
         for name, value in body.items():
             if name not in _SOURCE_KEYS:
+                if name in _kind_options(catalogue[source_id]):
+                    shorthand[name] = value
+                    continue
                 warnings.append(f"{where}: unknown key '{key}.{name}' (ignored)")
                 continue
             types, description = _SOURCE_KEYS[name]
@@ -279,13 +283,21 @@ def _apply_source_overrides(
                 if reason:
                     raise ConfigError(f"{where}: {key}.schedule: bad cron string {value!r}: {reason}")
             changes[name] = value
-        if "options" in changes:
-            changes["options"] = {**catalogue[source_id].options, **changes["options"]}
+        if "options" in changes or shorthand:
+            changes["options"] = {**catalogue[source_id].options, **shorthand, **changes.get("options", {})}
         sources[source_id] = replace(catalogue[source_id], **changes)
         problem = spec_problem(sources[source_id])
         if problem:
             raise ConfigError(f"{where}: {key}.{problem}")
     return sources
+
+
+def _kind_options(spec: SourceSpec) -> frozenset[str]:
+    """The options a source's kind declares, which its config table may also name directly."""
+    from frontier_watch.sources import get_kind
+
+    kind = get_kind(spec.kind)
+    return frozenset(kind.all_options()) if kind else frozenset()
 
 
 def cron_error(expression: str) -> str | None:

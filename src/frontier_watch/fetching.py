@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 
 import httpx
 from sqlalchemy import Engine
@@ -29,15 +30,23 @@ from frontier_watch.config import Settings
 from frontier_watch.errors import DatabaseError, first_line
 from frontier_watch.fetch_lock import fetch_lock, lock_path_for
 from frontier_watch.gc_pause import collector_paused
-from frontier_watch.http import FetchError, RetryPolicy, bearer_headers, download, make_client
+from frontier_watch.http import (
+    FetchError,
+    RetryPolicy,
+    bearer_headers,
+    download,
+    make_client,
+    rate_limit_wait,
+)
 from frontier_watch.identity import Identity, load_identity
 from frontier_watch.money import PriceError
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.sources.kind import Response, SourceKind
+from frontier_watch.sources.kind import Response, SourceKind, StoredState
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.store.database import Database
 from frontier_watch.store.fetch_runs import RunOutcome, finish_run, mark_interrupted_runs, start_run
+from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
 
@@ -83,6 +92,7 @@ class FetchOptions:
     max_workers: int = 4
     accept_shrink: frozenset[str] = frozenset()  # sources whose smaller list is accepted on purpose
     cancelled: threading.Event | None = None  # set to stop every download and write nothing more
+    clock: Callable[[], datetime] = utc_now  # when a fetch observes (tests move it to another day)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides) -> FetchOptions:
@@ -229,7 +239,7 @@ def fetch_source(
     ``client`` is the fetch's shared HTTP client; without one, the source gets its own.
     """
     started = time.perf_counter()
-    started_at = utc_now()
+    started_at = options.clock()
     with _WRITE_LOCK, engine.begin() as connection:
         run_id = start_run(connection, spec.id, started_at)
     summary = RunSummary(source_id=spec.id, status="failed", run_id=run_id)
@@ -246,11 +256,15 @@ def _fetch_and_store(
         kind = get_kind(spec.kind)
         if kind is None:
             raise FetchError(f"sources of kind {spec.kind!r} cannot be fetched by this version")
+        stored = None
+        if kind.stop_paging is not None:
+            with engine.connect() as connection:
+                stored = stored_state(connection, spec.id, started_at.date())
         if client is None:
             with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as own:
-                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own)
+                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own, stored)
         else:
-            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client)
+            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client, stored)
         summary.records, summary.skipped = batch.count(), len(batch.skipped)
         context = WriteContext(
             source_id=spec.id,
@@ -318,50 +332,116 @@ def _download_and_parse(
     summary: RunSummary,
     digest,
     client: httpx.Client,
+    stored: StoredState | None = None,
 ) -> tuple[Batch, list[str]]:
-    batch = Batch()
-    identities: dict[str, dict] = {}
-    retries: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
-    token_env = spec.options.get("token_env")
-    auth = bearer_headers(token_env if isinstance(token_env, str) else None)
-    template = spec.url
-    for placeholder in kind.url_placeholders:
-        template = template.replace(placeholder, "x")
-    own_origin = _origin(template)
-    for start_url in kind.start_urls(spec):
+    """Every page of every start URL, merged into one batch; notes for the run on the side.
+
+    A kind whose start URLs are lists of their own (``label_start``) loses only the list
+    the server refuses or that cannot be read; the source fails when every list does.
+    """
+    pages = _Pages(spec, kind, options, summary, digest, client, stored)
+    starts = kind.start_urls(spec)
+    failures: list[tuple[str, FetchError | SourceFormatError]] = []
+    for start_url in starts:
+        try:
+            pages.follow(start_url)
+        except (FetchError, SourceFormatError) as exc:
+            if kind.label_start is None or not _fails_only_its_list(exc):
+                raise
+            failures.append((kind.label_start(start_url), exc))
+    failed = [f"{label} failed: {_list_error(exc)}" for label, exc in failures]
+    if failures and len(failures) == len(starts):
+        raise FetchError("; ".join(failed), getattr(failures[0][1], "http_status", None))
+    if pages.stopped_early:
+        pages.notes.append(f"nothing new after: {', '.join(pages.stopped_early)}")
+    return pages.batch, [*failed, *pages.notes]
+
+
+def _fails_only_its_list(exc: FetchError | SourceFormatError) -> bool:
+    """A refusal of one list (no such organisation: 404) or an unreadable page, not an outage."""
+    if isinstance(exc, SourceFormatError):
+        return True
+    status = exc.http_status
+    return status is not None and 400 <= status < 500 and status != 429
+
+
+def _list_error(exc: Exception) -> str:
+    if getattr(exc, "http_status", None) == 404:
+        return f"{exc} (no such list at the source: is the name right?)"
+    return str(exc)
+
+
+class _Pages:
+    """Follows one start URL's pages into the fetch's batch: tokens, rate limits, early stops."""
+
+    def __init__(self, spec, kind, options, summary, digest, client, stored) -> None:
+        self.spec, self.kind, self.options = spec, kind, options
+        self.summary, self.digest, self.client, self.stored = summary, digest, client, stored
+        self.batch = Batch()
+        self.identities: dict[str, dict] = {}
+        self.notes: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
+        self.stopped_early: list[str] = []
+        self.pause = 0.0  # seconds to wait before the next request (a spent rate limit)
+        token_env = spec.options.get("token_env")
+        self.auth = bearer_headers(token_env if isinstance(token_env, str) else None)
+        template = spec.url
+        for placeholder in kind.url_placeholders:
+            template = template.replace(placeholder, "x")
+        self.own_origin = _origin(template)
+
+    def follow(self, start_url: str) -> None:
+        kind, options = self.kind, self.options
         url: str | None = start_url
         seen_pages: set[str] = set()
         while url:
             if url in seen_pages or len(seen_pages) >= MAX_PAGES:
                 raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
             seen_pages.add(url)
+            self._wait_for_rate_limit()
             # A token goes only to the exact origin (scheme, host, port) the spec names.
             page = download(
-                client,
+                self.client,
                 url,
                 max_bytes=options.max_bytes,
                 retry=options.retry,
                 sleep=options.sleep,
-                headers=auth if auth and _origin(url) == own_origin else None,
+                headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
                 cancelled=options.cancelled,
             )
-            summary.http_status = page.status
-            summary.bytes += len(page.body)
-            retries.extend(page.notes)
-            digest.update(page.body)
-            parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), spec)
+            self.summary.http_status = page.status
+            self.summary.bytes += len(page.body)
+            self.notes.extend(page.notes)
+            self.digest.update(page.body)
+            wait = rate_limit_wait(page.headers)
+            self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
+            parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
             undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
             if undeclared:
                 raise SourceFormatError(
                     f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
                 )
-            _check_duplicates(parsed, identities)
+            _check_duplicates(parsed, self.identities)
             for offering in parsed.offerings:
-                if offering.source_url is None and page.url != spec.url:
+                if offering.source_url is None and page.url != self.spec.url:
                     offering.source_url = page.url
-            batch.extend(parsed)
+            self.batch.extend(parsed)
             url = parsed.next_url
-    return batch, retries
+            if url and kind.stop_paging and self.stored is not None and kind.stop_paging(parsed, self.stored):
+                label = kind.label_start(start_url) if kind.label_start else start_url
+                self.stopped_early.append(f"{label} (page {len(seen_pages)})")
+                url = None
+
+    def _wait_for_rate_limit(self) -> None:
+        """The last response said no request is left: wait for the window (capped) first."""
+        if self.pause <= 0:
+            return
+        seconds, self.pause = self.pause, 0.0
+        cancelled = self.options.cancelled
+        if cancelled is None:
+            self.options.sleep(seconds)
+        elif cancelled.wait(seconds):
+            raise FetchError("interrupted while waiting for the rate limit")
+        self.notes.append(f"rate limit spent, paused {seconds:.1f}s")
 
 
 def _check_duplicates(page: Batch, seen: dict[str, dict]) -> None:

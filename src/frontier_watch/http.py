@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import math
 import os
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -269,6 +270,69 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or utc_now().replace(tzinfo=UTC))).total_seconds())
+
+
+def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait before the next request when a rate-limit header says none are left.
+
+    Reads the IETF draft's forms: ``RateLimit: "api";r=0;t=212`` (each quota by name, ``r``
+    requests remaining, ``t`` seconds until the window resets; the Hugging Face Hub sends
+    this), the earlier ``RateLimit: limit=500, remaining=0, reset=212``, and the separate
+    ``RateLimit-Remaining`` / ``RateLimit-Reset`` headers. None when requests are left or a
+    header cannot be read: a 429 with Retry-After still stops us overrunning the server.
+    """
+    waits: list[float] = []
+    header = headers.get("ratelimit")
+    if header:
+        loose: dict[str, str] = {}
+        for member in _list_members(header):
+            name, _, rest = member.partition(";")
+            if "=" in name and not name.lstrip().startswith('"'):  # the earlier "key=value" list
+                key, _, value = name.partition("=")
+                loose[key.strip().lower()] = value.strip()
+                continue
+            params = _parameters(rest)
+            waits.extend(_wait_if_spent(params.get("r"), params.get("t")))
+        waits.extend(_wait_if_spent(loose.get("remaining"), loose.get("reset")))
+    waits.extend(_wait_if_spent(headers.get("ratelimit-remaining"), headers.get("ratelimit-reset")))
+    return max(waits) if waits else None
+
+
+def _list_members(header: str) -> list[str]:
+    """The members of a structured-field list, split at commas outside quoted strings."""
+    members: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        if char == "," and not quoted:
+            members.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    members.append("".join(current).strip())
+    return [member for member in members if member]
+
+
+def _parameters(text: str) -> dict[str, str]:
+    params = {}
+    for part in text.split(";"):
+        key, equals, value = part.partition("=")
+        if equals:
+            params[key.strip().lower()] = value.strip().strip('"')
+    return params
+
+
+def _wait_if_spent(remaining: str | None, reset: str | None) -> list[float]:
+    """[seconds to the reset] when no request is left, else []."""
+    try:
+        if remaining is None or reset is None or int(remaining.strip()) > 0:
+            return []
+        seconds = float(reset.strip())
+    except ValueError:
+        return []
+    return [seconds] if math.isfinite(seconds) and seconds > 0 else []
 
 
 def _status_message(response: httpx.Response) -> str:

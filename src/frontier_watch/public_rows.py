@@ -6,6 +6,7 @@ JSON carries every key of a row; a table shows the listing's columns.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple, Protocol
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
@@ -160,6 +161,28 @@ RELEASE_RECORD_FIELDS = {
         "training_compute_claim",
     )
 } | _FACT_EVIDENCE
+# What a release says of its repository, and what its date is. Curated releases have no
+# repository facts (repo_id null unless the curated row names one).
+RELEASE_RECORD_FIELDS |= {
+    "date_kind": "date_kind",  # announced | repo-created | api-listed: what "date" is
+    "repo_id": "hf_repo_id",
+    "org": "org",
+    "created_at": "created_at",  # the repository's creation time
+    "last_modified": "last_modified_at",
+    "api_listed_at": "api_listed_at",  # when an API (OpenRouter) first listed the model
+    "pipeline_tag": "pipeline_tag",
+    "library": "library_name",
+    "license_class": "license_class",
+    "params": "params",  # exact parameter count (safetensors total)
+    "gated": "gated",
+    "arxiv_ids": "arxiv_ids",
+    "base_models": "base_models",
+    "openness": "openness",
+    "downloads": "downloads",  # the latest day's figures
+    "likes": "likes",
+    "stats_day": "stats_day",
+}
+_PAPER = re.compile(r"paper|report|arxiv", re.IGNORECASE)
 
 
 def signal_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -169,7 +192,59 @@ def signal_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def release_record(row: dict[str, Any]) -> dict[str, Any]:
     """A stored release in the public shape of ``releases --json``."""
-    return _record(RELEASE_RECORD_FIELDS, row)
+    record = _record(RELEASE_RECORD_FIELDS, row)
+    record["arxiv_ids"] = (row.get("arxiv_ids") or "").split()
+    record["base_models"] = list(row.get("base_models") or [])
+    record["openness"] = openness(row)
+    if record["license_class"] is None:
+        record["license_class"] = "unknown"
+    return record
+
+
+def openness(row: dict[str, Any]) -> dict[str, str]:
+    """The layers of a release's openness, each on its own: weights, licence, paper, code, data.
+
+    weights: open | gated | none | unknown; license: the licence class; paper, data:
+    yes | no | unknown; code: yes | inference (inference code only) | no | unknown. A
+    repository's paper is its arXiv tags; code and data (and a paper without a tag) come
+    from a curated release of the same repository or model, where there is one.
+    """
+    weights_text = (row.get("weights_released") or "").lower()
+    open_weights = row.get("open_weights")
+    if weights_text in ("open", "gated", "none"):
+        weights = weights_text
+    elif open_weights == "no":
+        weights = "none"
+    elif open_weights == "restricted" or "gated" in weights_text:
+        weights = "gated"
+    elif open_weights == "yes":
+        weights = "open"
+    else:
+        weights = "unknown"
+    paper_text = (row.get("curated_paper_or_report") or "").strip().lower()
+    if row.get("arxiv_ids") or (_PAPER.search(paper_text) and not paper_text.startswith(("no", "none"))):
+        paper = "yes"
+    else:
+        paper = "no" if paper_text else "unknown"
+    return {
+        "weights": weights,
+        "license": row.get("license_class") or "unknown",
+        "paper": paper,
+        "code": _layer(row.get("curated_code_released"), partial=("inference", "reference", "kernel")),
+        "data": _layer(row.get("curated_data_released")),
+    }
+
+
+def _layer(text: str | None, partial: tuple[str, ...] = ()) -> str:
+    """yes | no | unknown from a curated cell ("yes (Dolma)", "no"); "inference" for inference code only."""
+    value = (text or "").strip().lower()
+    if value.startswith("yes"):
+        return "yes"
+    if value.startswith("no"):
+        return "no"
+    if any(word in value for word in partial):
+        return "inference"
+    return "unknown"
 
 
 def _money(key: str, heading: str, priority: int = 1) -> Column:
@@ -263,13 +338,16 @@ SIGNALS = Listing(
 RELEASES = Listing(
     (
         _day("date", "date"),
+        Column("date_kind", "date is", priority=3),
         Column("lab", "lab"),
         Column("model", "model"),
         Column("open_weights", "open weights", priority=2),
         Column("license", "licence", priority=2),
+        Column("license_class", "class", priority=3),
         Column("total_params_b", "params (B)", numeric=True, priority=3),
-        Column("evidence", "evidence", priority=3),
-        Column("source_url", "source", priority=4),
+        Column("downloads", "downloads", numeric=True, priority=4),
+        Column("evidence", "evidence", priority=4),
+        Column("source_url", "source", priority=5),
     ),
     "no releases match",
 )

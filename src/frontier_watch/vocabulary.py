@@ -32,6 +32,14 @@ class Evidence(StrEnum):
 EVIDENCE_CLASSES = frozenset(str(evidence) for evidence in Evidence)
 
 
+class DateKind(StrEnum):
+    """What a release's date is: never one kind of date shown as another."""
+
+    ANNOUNCED = "announced"  # the lab announced or released it (curated facts)
+    REPO_CREATED = "repo-created"  # its weights repository was created (Hugging Face)
+    API_LISTED = "api-listed"  # an API first listed it (OpenRouter's ``created``)
+
+
 class Tier(StrEnum):
     """Named price tiers. Long-context tiers are spelt ``long-context>N``."""
 

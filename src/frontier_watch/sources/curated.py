@@ -29,6 +29,7 @@ from frontier_watch.batch import (
 )
 from frontier_watch.clock import parse_day, parse_when
 from frontier_watch.errors import DataError
+from frontier_watch.sources.huggingface import licence_class
 from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 
 PRICE_COLUMNS = (
@@ -290,7 +291,10 @@ def parse_fact_file(text: str, where: str, spec: FactFile) -> list[Any]:
         if key in keys:
             raise CuratedDataError(f"{at}: duplicate of line {keys[key]} ({', '.join(spec.key)})")
         keys[key] = line
-        facts.append(spec.fact(**values))
+        fact = spec.fact(**values)
+        if isinstance(fact, ReleaseFact) and fact.license_class is None:
+            fact.license_class = licence_class(fact.license, fact.open_weights)
+        facts.append(fact)
     return facts
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -60,6 +61,18 @@ COMMON_OPTIONS: Mapping[str, Option] = {
 }
 
 
+@dataclass(frozen=True)
+class StoredState:
+    """What the store already holds of a source, for a kind that stops paging early.
+
+    ``releases`` maps each stored release key to the source's last-modified time for it;
+    ``stats_today`` holds the repositories whose statistics were already recorded today.
+    """
+
+    releases: Mapping[str, datetime | None] = field(default_factory=dict)
+    stats_today: frozenset[str] = frozenset()
+
+
 def single_url(spec: SourceSpec) -> list[str]:
     """The spec's URL as it is: one request (then whatever pages the kind follows)."""
     return [spec.url]
@@ -83,6 +96,13 @@ class SourceKind:
     withdraw_by_provider: bool = False
     # URL placeholders that start_urls fills in ("{vendor}"), stripped when checking the URL.
     url_placeholders: tuple[str, ...] = ()
+    # Each start URL is a list of its own (a Hugging Face organisation), named by this: one
+    # that the server refuses (a 4xx other than 429) or that cannot be read is noted in the
+    # run, and the others are still stored. None: any failure fails the whole source.
+    label_start: Callable[[str], str] | None = None
+    # Given a parsed page and what is stored, True when the pages after it hold nothing
+    # new (the fetch then stops paging that list). None: always follow every page.
+    stop_paging: Callable[[Batch, StoredState], bool] | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.produces) - set(PARTS))

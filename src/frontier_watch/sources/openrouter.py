@@ -9,7 +9,7 @@ model it picks: it is skipped, not stored.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -140,6 +140,7 @@ def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
         lab=lab if slash and lab else None,
         deprecation_date=_date_or_none(item.get("expiration_date")),
         hf_repo=hf_repo.strip() if isinstance(hf_repo, str) and hf_repo.strip() else None,
+        listed_at=_listed_at(item.get("created")),
     )
 
 
@@ -154,6 +155,16 @@ def _is_router(pricing: dict[str, Any]) -> bool:
         except PriceError:
             continue
     return False
+
+
+def _listed_at(value: Any) -> datetime | None:
+    """``created``, when OpenRouter first listed the model (Unix seconds): its API availability date."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _date_or_none(value: Any) -> date | None:

@@ -50,7 +50,7 @@ def _run(connection: Connection, ddl: str) -> None:
 
 
 _SERIAL_KEY = re.compile(r"(^|\n)\s*id INTEGER NOT NULL")
-_WIDE_INTEGER = re.compile(r"\b(\w+_nusd|downloads|likes|bytes) INTEGER")
+_WIDE_INTEGER = re.compile(r"\b(\w+_nusd|downloads|likes|bytes|params) INTEGER")
 
 SCHEMA_MIGRATION_DDL = """
 CREATE TABLE IF NOT EXISTS schema_migration (
@@ -565,6 +565,40 @@ def _one_spelling_per_organisation(connection: Connection) -> None:
         connection.execute(text("UPDATE release SET lab = :lab, release_key = :key WHERE id = :pk"), values)
 
 
+# Releases from Hugging Face: what each repository says of itself, what its date is (a
+# repository's creation is not an announcement), the repositories it was built from, and
+# when an API first listed a model. The curated releases load again so each gets its
+# licence class and date kind.
+HUGGINGFACE_RELEASES_DDL = """
+ALTER TABLE release ADD COLUMN date_kind VARCHAR;
+ALTER TABLE release ADD COLUMN org VARCHAR;
+ALTER TABLE release ADD COLUMN created_at DATETIME;
+ALTER TABLE release ADD COLUMN last_modified_at DATETIME;
+ALTER TABLE release ADD COLUMN pipeline_tag VARCHAR;
+ALTER TABLE release ADD COLUMN library_name VARCHAR;
+ALTER TABLE release ADD COLUMN license_class VARCHAR;
+ALTER TABLE release ADD COLUMN params INTEGER;
+ALTER TABLE release ADD COLUMN gated VARCHAR;
+ALTER TABLE release ADD COLUMN arxiv_ids VARCHAR;
+UPDATE release SET date_kind = 'announced';
+CREATE INDEX ix_release_hf_repo_id ON release (hf_repo_id);
+CREATE TABLE release_base_model (
+    id INTEGER NOT NULL,
+    release_id INTEGER NOT NULL,
+    base_repo_id VARCHAR NOT NULL,
+    relation VARCHAR,
+    stated_in VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(release_id) REFERENCES release (id)
+);
+CREATE INDEX ix_release_base_model_release_id ON release_base_model (release_id);
+CREATE INDEX ix_release_base_model_base_repo_id ON release_base_model (base_repo_id);
+ALTER TABLE offering ADD COLUMN listed_at DATETIME;
+DELETE FROM curated_load WHERE name = 'releases.csv';
+DELETE FROM meta WHERE key = 'curated_stamp'
+"""
+
+
 def _ddl(ddl: str) -> Callable[[Connection], None]:
     return lambda connection: _run(connection, ddl)
 
@@ -586,6 +620,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "releases and signals from sources, feed items, data version", _next_wave),
     Migration(4, "indexes for open intervals and interval ends", _ddl(INTERVAL_HISTORY_INDEXES_DDL)),
     Migration(5, "dated identities, model lives, price flags, one spelling per organisation", _data_fidelity),
+    Migration(
+        6, "releases from Hugging Face: repository facts, lineage, date kinds", _ddl(HUGGINGFACE_RELEASES_DDL)
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 assert HEAD == SCHEMA_HEAD, "store/readiness.py's SCHEMA_HEAD must name the newest migration"

@@ -442,7 +442,17 @@ def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, s
     return {(row.provider, row.offering_id): dict(row._mapping) for row in result}
 
 
-_OFFERING_FACTS = ("name", "model_id", "lab", "deprecation_date", "hf_repo", "platform", "withdrawn_at")
+# withdrawn_at last: a source that is not a full sheet leaves it alone (see _record).
+_OFFERING_FACTS = (
+    "name",
+    "model_id",
+    "lab",
+    "deprecation_date",
+    "hf_repo",
+    "platform",
+    "listed_at",
+    "withdrawn_at",
+)
 
 
 def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, fact_names):
@@ -467,6 +477,7 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
             "deprecation_date": record.deprecation_date,
             "hf_repo": record.hf_repo,
             "platform": record.platform,
+            "listed_at": record.listed_at,
             "withdrawn_at": None,
         }
         row = existing.get(key)

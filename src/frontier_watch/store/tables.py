@@ -166,6 +166,7 @@ class Offering(SQLModel, table=True):
     last_seen_at: datetime = _time()
     withdrawn_at: datetime | None = _time(default=None)
     platform: str | None = None  # what the provider sells it through: "Vertex AI", "Bedrock"
+    listed_at: datetime | None = _time(default=None)  # when the source first listed it (API availability)
 
 
 class PriceInterval(SQLModel, table=True):
@@ -229,7 +230,10 @@ class SourcedFact(SQLModel):
 
 class Release(SourcedFact, table=True):
     __tablename__ = "release"
-    __table_args__ = (Index("ux_release_source_key", "source_id", "release_key", unique=True),)
+    __table_args__ = (
+        Index("ux_release_source_key", "source_id", "release_key", unique=True),
+        Index("ix_release_hf_repo_id", "hf_repo_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     origin: str  # curated | user | the id of the source that fetched it
     date: date
@@ -255,6 +259,28 @@ class Release(SourcedFact, table=True):
     release_key: str | None = None  # the release at its source: a repo id, or lab|model|date
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
     last_seen_at: datetime | None = _time(default=None)
+    date_kind: str | None = None  # what ``date`` is: announced | repo-created | api-listed
+    # What a repository says of itself (Hugging Face); None for curated rows.
+    org: str | None = None
+    created_at: datetime | None = _time(default=None)  # the repository's creation time
+    last_modified_at: datetime | None = _time(default=None)
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    license_class: str | None = None  # permissive | restricted | proprietary | unknown
+    params: int | None = _wide()  # the exact parameter count (safetensors total)
+    gated: str | None = None  # no | auto | manual | yes
+    arxiv_ids: str | None = None  # space-separated
+
+
+class ReleaseBaseModel(SQLModel, table=True):
+    """A repository a release was built from: its relation, and where the source states it."""
+
+    __tablename__ = "release_base_model"
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True)
+    base_repo_id: str = Field(index=True)
+    relation: str | None = None  # finetune | quantized | adapter | merge | distill (None: not stated)
+    stated_in: str  # tag | card | name
 
 
 class ReleaseStat(SQLModel, table=True):
