@@ -103,6 +103,7 @@ class ReleaseFact(SourcedFields):
     hf_repo_id: str | None = None
     training_tokens_t: float | None = None
     training_compute_claim: str | None = None
+    training_compute_flop: float | None = None  # a number, where the source gives one
 
     def identity(self) -> str:
         """The release at its source: its key, or lab|model|date when the source gives none."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from frontier_watch.paths import data_dir
 
-SCHEMA_HEAD = 4
+SCHEMA_HEAD = 7
 CURATED_STAMP_KEY = "curated_stamp"
 
 
