@@ -110,7 +110,10 @@ def select_sources(settings: Settings, source_ids: Sequence[str] = ()) -> list[S
     if unknown:
         known = ", ".join(sorted(settings.sources))
         raise UnknownSourceError(f"unknown source {', '.join(map(repr, unknown))} (known: {known})")
-    specs = [settings.sources[name] for name in source_ids] or settings.enabled_sources()
+    # A source with no URL (curated, using its shipped copy) has nothing to fetch unless named.
+    specs = [settings.sources[name] for name in source_ids] or [
+        spec for spec in settings.enabled_sources() if spec.url
+    ]
     if not specs:
         raise UnknownSourceError("no sources enabled; enable one in the config or name it")
     return specs
@@ -322,6 +325,9 @@ def _download_and_parse(
     batch = Batch()
     identities: dict[str, dict] = {}
     retries: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
+    if not spec.url:
+        batch.notes.append("no url is set, so there is nothing to download: the shipped copy is used")
+        return batch, retries
     token_env = spec.options.get("token_env")
     auth = bearer_headers(token_env if isinstance(token_env, str) else None)
     template = spec.url

@@ -37,6 +37,7 @@ class Option:
     kind: type
     description: str
     item: type | None = None
+    choices: frozenset[str] | None = None  # the values a string (or each item of a list) may take
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this option, or None."""
@@ -48,6 +49,12 @@ class Option:
         items: list[Any] = list(value) if self.item is not None else []  # type: ignore[call-overload]
         if not all(isinstance(item, self.item or object) and item != "" for item in items):
             return wrong
+        if self.choices is not None:
+            unknown = [
+                item for item in (items if self.item is not None else [value]) if item not in self.choices
+            ]
+            if unknown:
+                return f"{', '.join(map(repr, unknown))} is not one of {', '.join(sorted(self.choices))}"
         return None
 
 
@@ -83,6 +90,9 @@ class SourceKind:
     withdraw_by_provider: bool = False
     # URL placeholders that start_urls fills in ("{vendor}"), stripped when checking the URL.
     url_placeholders: tuple[str, ...] = ()
+    # A kind whose data also ships with the tool (curated) may have no URL: then there is
+    # nothing to download, and start_urls returns no URL.
+    url_optional: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.produces) - set(PARTS))
