@@ -352,8 +352,12 @@ def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
     from frontier_watch import public_rows
     from frontier_watch.store import queries
 
-    for keyword, flag in (("category", "--category"), ("evidence", "--evidence"), ("history", "--history")):
-        if keyword in filters or (keyword == "history" and args.history):
+    for flag, given in (
+        ("--category", args.category),
+        ("--evidence", args.evidence),
+        ("--history", args.history),
+    ):
+        if given:
             raise UsageError(
                 f"{flag} does not apply to --unreviewed: a feed item has no category, evidence class "
                 "or history until it is reviewed"

@@ -124,6 +124,7 @@ RELEASE_RECORD_FIELDS = {
         "hf_repo_id",
         "training_tokens_t",
         "training_compute_claim",
+        "training_compute_flop",
     )
 } | _FACT_EVIDENCE
 

@@ -93,7 +93,7 @@ def _safe_root(body: bytes) -> Element:
 
     if len(body) > MAX_FEED_BYTES:
         raise SourceFormatError(
-            f"{WHAT}: {len(body):,} bytes, over the {MAX_FEED_BYTES // (1024 * 1024)} MB cap for feeds"
+            f"{WHAT}: {len(body):,} bytes, over the {MAX_FEED_BYTES:,}-byte cap for feeds"
         )
     if not body.strip():
         raise SourceFormatError(f"{WHAT}: empty body, expected RSS or Atom")
