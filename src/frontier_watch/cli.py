@@ -692,8 +692,7 @@ def _number(text: str) -> float:
 
 def _signal_options(parser: argparse.ArgumentParser, *, review: bool) -> None:
     """The options that describe a signal, shared by ``signals add`` and ``signals review``."""
-    from frontier_watch.signal_entry import CONFIDENCES
-    from frontier_watch.vocabulary import DATE_PRECISIONS, SIGNAL_CATEGORIES
+    from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, SIGNAL_CATEGORIES
 
     from_item = " (default: the item's)" if review else ""
     parser.add_argument("--date", type=_parse_day, metavar="DATE", help=f"when it was announced{from_item}")

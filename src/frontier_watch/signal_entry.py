@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from frontier_watch.batch import SignalFact
-from frontier_watch.vocabulary import DATE_PRECISIONS, EVIDENCE_CLASSES, SIGNAL_CATEGORIES
+from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, EVIDENCE_CLASSES, SIGNAL_CATEGORIES
 
-CONFIDENCES = ("high", "medium", "low")
 MAX_TEXT = 500
 
 

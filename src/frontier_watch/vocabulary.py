@@ -50,6 +50,9 @@ SIGNAL_CATEGORIES = frozenset(
 # How precisely a fact's date is known.
 DATE_PRECISIONS = ("day", "approx", "month", "quarter", "year")
 
+# How sure a curated or entered number is.
+CONFIDENCES = ("high", "medium", "low")
+
 
 class Tier(StrEnum):
     """Named price tiers. Long-context tiers are spelt ``long-context>N``."""
