@@ -8,12 +8,21 @@ from conftest import FIXTURES
 from fixture_server import fixture_server
 from sqlalchemy import func, select
 
+from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
 from frontier_watch.clock import utc_now
 from frontier_watch.store import queries
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.store.tables import FetchRun, PriceInterval
+
+PRICE_SOURCES = {"openrouter", "litellm", "genai-prices", "llm-prices"}
+# These tests fetch the price sources; every other shipped source (feeds, Epoch) is off,
+# so "fetch" with no names reaches only the fixture server.
+OTHER_SOURCES_OFF = "".join(
+    f"\n[sources.{source_id}]\nenabled = false\n"
+    for source_id in sorted(set(load_catalogue()) - PRICE_SOURCES)
+)
 
 
 @pytest.fixture
@@ -53,10 +62,7 @@ url = "{server.url("/genai/data.json")}"
 [sources.llm-prices]
 url = "{server.url("/llm-prices/{vendor}.json")}"
 options = {{ vendors = ["openai", "anthropic", "deepseek"] }}
-
-# Releases have their own end-to-end test (test_source_huggingface.py); never the real Hub.
-[sources.huggingface]
-enabled = false
+{OTHER_SOURCES_OFF}
 """,
             encoding="utf-8",
         )

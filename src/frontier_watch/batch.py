@@ -153,6 +153,8 @@ class ReleaseFact(SourcedFields):
     def __post_init__(self) -> None:
         self.lab = canonical_organisation(self.lab) or self.lab
 
+    training_compute_flop: float | None = None  # a number, where the source gives one
+
     def identity(self) -> str:
         """The release at its source: its key, or lab|model|date when the source gives none."""
         return self.key or f"{self.lab}|{self.model}|{self.date}"

@@ -54,7 +54,11 @@ def read_spec(path: Path) -> SourceSpec:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CatalogueError(f"{path}: {exc}") from None
-    missing = [key for key in _REQUIRED if not isinstance(raw.get(key), str) or not raw[key]]
+    # A url may be empty (or absent) only for kinds that allow it: spec_problem checks that.
+    raw.setdefault("url", "")
+    missing = [
+        key for key in _REQUIRED if not isinstance(raw.get(key), str) or (not raw[key] and key != "url")
+    ]
     if missing:
         raise CatalogueError(f"{path}: missing or empty {', '.join(missing)}")
     known = set(SourceSpec.__dataclass_fields__) - {"path"}
@@ -86,7 +90,9 @@ def spec_problem(spec: SourceSpec) -> str | None:
         return f"kind: {spec.kind!r} is not one of {', '.join(sorted(registered))}"
     from frontier_watch.sources.spec import url_problem
 
-    reason = url_problem(spec.url)
+    if not spec.url and not kind.url_optional:
+        return "url: missing or empty"
+    reason = url_problem(spec.url) if spec.url else None
     if reason:
         return f"url: {reason}"
     for name, reason in kind.option_problems(spec.options):

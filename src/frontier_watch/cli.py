@@ -202,7 +202,7 @@ class FactFilter(NamedTuple):
     label: str  # what the value names ("category"), for the known-values hint
     help: str
     column: str | None = None  # the column whose known values are listed when nothing matches
-    kind: str = "text"  # text | day | flag
+    kind: str = "text"  # text | day | flag | evidence (one of the evidence classes)
     choices: tuple[str, ...] = ()  # the only values accepted (argparse refuses the rest)
     metavar: str = "TEXT"
 
@@ -241,6 +241,27 @@ FACT_LISTINGS = (
                 column="signal.entity",
             ),
             FactFilter("--since", "since", "date", "only on or after this day (YYYY-MM-DD)", kind="day"),
+            FactFilter(
+                "--evidence",
+                "evidence",
+                "evidence class",
+                "only this evidence class (vendor-claim, independent-estimate, ...)",
+                kind="evidence",
+            ),
+            FactFilter(
+                "--unreviewed",
+                "unreviewed",
+                "",
+                "list feed items waiting for review (signals review ID) instead of signals",
+                kind="flag",
+            ),
+            FactFilter(
+                "--history",
+                "history",
+                "",
+                "only signals a source changed, each with what it said before",
+                kind="flag",
+            ),
         ),
     ),
     FactListing(
@@ -281,28 +302,228 @@ FACT_LISTINGS = (
 )
 
 
+def _explain_no_fact(reader, spec: FactListing, filters: dict[str, Any]) -> None:
+    """Nothing listed: name each text filter whose value matches no stored value (stderr)."""
+    from frontier_watch.store import queries
+
+    for item in spec.filters:
+        value = filters.get(item.keyword)
+        if item.column and isinstance(value, str):
+            known = queries.known_values(reader, item.column)
+            if not any(value.lower() in candidate.lower() for candidate in known):
+                _explain_no_match(item.label, value, known)
+
+
+def _filters(spec: FactListing, args: argparse.Namespace) -> dict[str, Any]:
+    filters = {item.keyword: getattr(args, item.keyword) for item in spec.filters}
+    return {key: value for key, value in filters.items() if value not in (None, False)}
+
+
 def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         from frontier_watch import public_rows
         from frontier_watch.store import queries
 
         _, reader = _reader(args)
-        filters = {item.keyword: getattr(args, item.keyword) for item in spec.filters}
-        filters = {key: value for key, value in filters.items() if value not in (None, False)}
+        filters = _filters(spec, args)
         with reader:
             rows = getattr(queries, spec.query)(reader, **filters)
             if not rows:
-                for item in spec.filters:
-                    value = filters.get(item.keyword)
-                    if item.column and isinstance(value, str):
-                        known = queries.known_values(reader, item.column)
-                        if not any(value.lower() in candidate.lower() for candidate in known):
-                            _explain_no_match(item.label, value, known)
+                _explain_no_fact(reader, spec, filters)
         record = getattr(public_rows, spec.record)
         _emit(args, [record(row) for row in rows], getattr(public_rows, spec.listing))
         return EXIT_OK
 
     return handler
+
+
+# ---------------------------------------------------------------- signals
+
+
+def cmd_signals(args: argparse.Namespace) -> int:
+    """``signals``: signals with their evidence and history, or feed items waiting for review."""
+    from frontier_watch import public_rows
+    from frontier_watch.store import queries
+
+    spec = next(listing for listing in FACT_LISTINGS if listing.name == "signals")
+    filters = _filters(spec, args)
+    unreviewed, history = filters.pop("unreviewed", False), filters.pop("history", False)
+    if unreviewed:
+        return _list_unreviewed(args, filters)
+    _, reader = _reader(args)
+    with reader:
+        rows = queries.signals(reader, changed=history, **filters)
+        if not rows and not history:
+            _explain_no_fact(reader, spec, filters)
+        versions = queries.signal_history(reader, [row["id"] for row in rows])
+        waiting = len(queries.feed_items(reader)) if sys.stdout.isatty() and not args.json else 0
+    records = [public_rows.signal_record(row, versions.get(row["id"])) for row in rows]
+    if history and not args.json:
+        _emit(args, _version_rows(records), public_rows.SIGNAL_VERSIONS)
+    elif args.json:
+        _emit(args, records, public_rows.SIGNALS)
+    else:
+        _emit(
+            args,
+            [{key: value for key, value in record.items() if key != "history"} for record in records],
+            public_rows.SIGNALS,
+        )
+    if waiting:
+        _warn(f"{waiting} feed items wait for review: frontier-watch signals --unreviewed")
+    return EXIT_OK
+
+
+def _version_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Table rows for ``signals --history``: each signal as it is now, then its earlier versions."""
+    rows = []
+    for record in records:
+        rows.append({**record, "version": "now"})
+        for version in reversed(record["history"]):
+            rows.append(
+                {"id": record["id"], **version, "version": f"until {version['replaced_at']:%Y-%m-%d}"}
+            )
+    return rows
+
+
+def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
+    from frontier_watch import public_rows
+    from frontier_watch.store import queries
+
+    for flag, given in (
+        ("--category", args.category),
+        ("--evidence", args.evidence),
+        ("--history", args.history),
+    ):
+        if given:
+            raise UsageError(
+                f"{flag} does not apply to --unreviewed: a feed item has no category, evidence class "
+                "or history until it is reviewed"
+            )
+    _, reader = _reader(args)
+    with reader:
+        rows = queries.feed_items(reader, since=filters.get("since"), text=filters.get("entity"))
+    records = [public_rows.feed_item_record(row) for row in rows]
+    if not args.json:
+        records = [{**record, "matched": ", ".join(record["matched"])} for record in records]
+    _emit(args, records, public_rows.FEED_ITEMS)
+    return EXIT_OK
+
+
+def _signal_entry(args: argparse.Namespace, **defaults: Any):
+    from frontier_watch.signal_entry import SignalEntry
+
+    given = {
+        name: getattr(args, name)
+        for name in (
+            "date",
+            "entity",
+            "category",
+            "item",
+            "metric",
+            "value",
+            "value_high",
+            "unit",
+            "source_url",
+            "evidence",
+            "confidence",
+            "notes",
+        )
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    return SignalEntry(**{**defaults, **given, "date_precision": args.date_precision})
+
+
+def _report_signal(args: argparse.Namespace, database, signal_id: int, counts, verb: str) -> None:
+    from frontier_watch import public_rows
+    from frontier_watch.output import safe_text
+    from frontier_watch.store import queries
+    from frontier_watch.store.reading import reader_for
+
+    with reader_for(database) as reader:
+        row = queries.signal(reader, signal_id)
+        versions = queries.signal_history(reader, [signal_id])
+    assert row is not None  # just written
+    record = public_rows.signal_record(row, versions.get(signal_id))
+    if args.json:
+        from frontier_watch import output
+
+        output.write_json([record])
+        return
+    if counts.changed:
+        verb = "updated (what it said before is kept: signals --history)"
+    elif not counts.new:
+        verb = "already stored with these values; nothing changed"
+    print(
+        f"signal {signal_id} {verb}: {safe_text(record['date'])} {safe_text(record['entity'])}: "
+        f"{safe_text(record['item'])} = {safe_text(record['value'])} {safe_text(record['unit'])} "
+        f"[{record['evidence']}, {safe_text(record['source_url'])}]"
+    )
+
+
+def cmd_signals_add(args: argparse.Namespace) -> int:
+    from frontier_watch.clock import utc_now
+    from frontier_watch.signal_entry import SignalEntryError, checked_signal
+    from frontier_watch.store.signals import add_user_signal
+
+    now = utc_now()
+    try:
+        fact = checked_signal(_signal_entry(args), today=now.date())
+    except SignalEntryError as exc:
+        raise UsageError(f"signals add: {exc}") from None
+    _, database = _database(args)
+    signal_id, counts = add_user_signal(database.engine, fact, now=now)
+    _report_signal(args, database, signal_id, counts, "added")
+    return EXIT_OK
+
+
+def cmd_signals_review(args: argparse.Namespace) -> int:
+    from frontier_watch.clock import utc_now
+    from frontier_watch.signal_entry import SignalEntryError, checked_signal
+    from frontier_watch.store.feed_items import NotReviewable, review_feed_item
+
+    now = utc_now()
+    given = [
+        flag
+        for flag in ("category", "evidence", "entity", "metric", "value", "unit")
+        if getattr(args, flag) is not None
+    ]
+    if args.dismiss and given:
+        raise UsageError(f"signals review: --dismiss takes no signal options (got --{', --'.join(given)})")
+    if not args.dismiss and (args.evidence is None or args.category is None):
+        raise UsageError(
+            "signals review: give --evidence and --category to promote the item into a signal, "
+            "or --dismiss to mark it reviewed without one"
+        )
+    settings, database = _database(args)
+
+    def make_signal(item: dict[str, Any]):
+        spec = settings.sources.get(item["source_id"])
+        published = item["published_at"]
+        entry = _signal_entry(
+            args,
+            date=published.date() if published else None,
+            entity=spec.options.get("entity") if spec else None,
+            item=item["title"],
+            source_url=item["link"],
+        )
+        return checked_signal(entry, today=now.date(), key=item["entry_key"], measured=False)
+
+    try:
+        review = review_feed_item(
+            database.engine, args.item_id, None if args.dismiss else make_signal, now=now
+        )
+    except (NotReviewable, SignalEntryError) as exc:
+        raise UsageError(f"signals review: {exc}") from None
+    if review.signal_id is None:
+        if not args.json:
+            print(f"feed item {args.item_id} dismissed (reviewed, no signal)")
+        else:
+            from frontier_watch import output
+
+            output.write_json([])
+        return EXIT_OK
+    _report_signal(args, database, review.signal_id, review.counts, f"made from feed item {args.item_id}")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- fetching
@@ -381,7 +602,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 "id": spec.id,
                 "kind": spec.kind,
                 "enabled": spec.enabled,
-                "url": spec.url,
+                "url": spec.url or None,  # None: the shipped copy (curated)
                 "schedule": spec.schedule,
                 "evidence": spec.evidence,
                 "attribution": spec.attribution,
@@ -391,8 +612,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 "last_error_at": facts.get("last_error_at"),
                 "offerings": facts.get("offerings", 0),
                 "price_rows": facts.get("price_rows", 0),
+                "signals": facts.get("signals", 0),
+                "releases": facts.get("releases", 0),
+                "feed_items": facts.get("feed_items", 0),
             }
         )
+        rows[-1]["rows"] = sum(rows[-1][key] for key in ("price_rows", "signals", "releases", "feed_items"))
     _emit(args, rows, public_rows.SOURCES)
     return EXIT_OK
 
@@ -517,6 +742,86 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _evidence_classes() -> list[str]:
+    from frontier_watch.vocabulary import EVIDENCE_CLASSES
+
+    return sorted(EVIDENCE_CLASSES)
+
+
+def _number(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _signal_options(parser: argparse.ArgumentParser, *, review: bool) -> None:
+    """The options that describe a signal, shared by ``signals add`` and ``signals review``."""
+    from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, SIGNAL_CATEGORIES
+
+    from_item = " (default: the item's)" if review else ""
+    parser.add_argument("--date", type=_parse_day, metavar="DATE", help=f"when it was announced{from_item}")
+    parser.add_argument(
+        "--date-precision",
+        choices=DATE_PRECISIONS,
+        default="day",
+        help="how exact the date is (default: day)",
+    )
+    parser.add_argument(
+        "--entity",
+        metavar="TEXT",
+        help="who it is about (e.g. xAI)" + (" (default: the feed's publisher)" if review else ""),
+    )
+    parser.add_argument(
+        "--category", metavar="CATEGORY", help=f"one of {', '.join(sorted(SIGNAL_CATEGORIES))}"
+    )
+    parser.add_argument(
+        "--item",
+        metavar="TEXT",
+        help="what it is (default: " + ("the item's title)" if review else "the metric)"),
+    )
+    parser.add_argument("--metric", metavar="TEXT", help="what was measured (e.g. GPUs, power capacity)")
+    parser.add_argument("--value", type=_number, metavar="NUMBER", help="the number")
+    parser.add_argument("--value-high", type=_number, metavar="NUMBER", help="the top of a range")
+    parser.add_argument("--unit", metavar="TEXT", help="the unit (e.g. GW, NVIDIA H100 GPUs, billion USD)")
+    parser.add_argument("--source-url", metavar="URL", help=f"where it comes from{from_item}")
+    parser.add_argument("--evidence", metavar="CLASS", help=f"one of {', '.join(_evidence_classes())}")
+    parser.add_argument("--confidence", choices=CONFIDENCES, help="how sure the number is")
+    parser.add_argument("--notes", metavar="TEXT", help="caveats, the quote, what was not confirmed")
+
+
+def _signal_actions(signals: argparse.ArgumentParser) -> None:
+    actions = signals.add_subparsers(dest="signals_action", metavar="ACTION", title="actions")
+    add = actions.add_parser(
+        "add",
+        help="log a signal by hand (origin user)",
+        description="Log an announcement by hand. Required: --date, --entity, --category, --metric, "
+        "--value, --unit, --source-url and --evidence.",
+    )
+    add.set_defaults(handler=cmd_signals_add)
+    _global_options(add, top=False)
+    add.add_argument("--json", action="store_true", help="print the stored signal as JSON")
+    _signal_options(add, review=False)
+    review = actions.add_parser(
+        "review",
+        help="promote a feed item into a signal (or --dismiss it)",
+        description="Promote a feed item (signals --unreviewed) into a signal with an evidence class "
+        "and category, or mark it reviewed without one (--dismiss). Metric, value and unit are optional "
+        "together.",
+    )
+    review.set_defaults(handler=cmd_signals_review)
+    _global_options(review, top=False)
+    review.add_argument("item_id", type=int, metavar="ID", help="the feed item's id")
+    review.add_argument("--dismiss", action="store_true", help="mark it reviewed without making a signal")
+    review.add_argument("--json", action="store_true", help="print the stored signal as JSON")
+    _signal_options(review, review=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from frontier_watch import __version__
 
@@ -584,7 +889,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     for spec in FACT_LISTINGS:
-        sub = command(spec.name, _fact_command(spec), spec.help)
+        sub = command(spec.name, cmd_signals if spec.name == "signals" else _fact_command(spec), spec.help)
         for item in spec.filters:
             if item.kind == "flag":
                 sub.add_argument(item.flag, dest=item.keyword, action="store_true", help=item.help)
@@ -601,8 +906,14 @@ def build_parser() -> argparse.ArgumentParser:
                     choices=item.choices,
                     help=item.help,
                 )
+            elif item.kind == "evidence":
+                sub.add_argument(
+                    item.flag, dest=item.keyword, choices=_evidence_classes(), metavar="CLASS", help=item.help
+                )
             else:
                 sub.add_argument(item.flag, dest=item.keyword, metavar=item.metavar, help=item.help)
+        if spec.name == "signals":
+            _signal_actions(sub)
 
     fetch = command("fetch", cmd_fetch, "fetch sources now and store only what changed")
     fetch.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all enabled)")

@@ -120,7 +120,10 @@ def select_sources(settings: Settings, source_ids: Sequence[str] = ()) -> list[S
     if unknown:
         known = ", ".join(sorted(settings.sources))
         raise UnknownSourceError(f"unknown source {', '.join(map(repr, unknown))} (known: {known})")
-    specs = [settings.sources[name] for name in source_ids] or settings.enabled_sources()
+    # A source with no URL (curated, using its shipped copy) has nothing to fetch unless named.
+    specs = [settings.sources[name] for name in source_ids] or [
+        spec for spec in settings.enabled_sources() if spec.url
+    ]
     if not specs:
         raise UnknownSourceError("no sources enabled; enable one in the config or name it")
     return specs
@@ -339,6 +342,10 @@ def _download_and_parse(
     A kind whose start URLs are lists of their own (``label_start``) loses only the list
     the server refuses or that cannot be read; the source fails when every list does.
     """
+    if not spec.url:
+        nothing = Batch()
+        nothing.notes.append("no url is set, so there is nothing to download: the shipped copy is used")
+        return nothing, []
     pages = _Pages(spec, kind, options, summary, digest, client, stored)
     starts = kind.start_urls(spec)
     failures: list[tuple[str, FetchError | SourceFormatError]] = []

@@ -56,6 +56,10 @@ def json_value(value: Any) -> Any:
         return value.isoformat() + ("Z" if value.tzinfo is None else "")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):  # nested records (a signal's history)
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
     return value
 
 

@@ -125,6 +125,7 @@ SIGNAL_RECORD_FIELDS = {
     name: name
     for name in (
         "id",
+        "origin",
         "date",
         "date_precision",
         "category",
@@ -159,6 +160,7 @@ RELEASE_RECORD_FIELDS = {
         "hf_repo_id",
         "training_tokens_t",
         "training_compute_claim",
+        "training_compute_flop",
     )
 } | _FACT_EVIDENCE
 # What a release says of its repository, and what its date is. Curated releases have no
@@ -185,9 +187,61 @@ RELEASE_RECORD_FIELDS |= {
 _PAPER = re.compile(r"paper|report|arxiv", re.IGNORECASE)
 
 
-def signal_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored signal in the public shape of ``signals --json``."""
-    return _record(SIGNAL_RECORD_FIELDS, row)
+# An earlier version of a signal, as ``history`` in ``signals --json`` lists it.
+SIGNAL_VERSION_FIELDS = {
+    name: name
+    for name in (
+        "date",
+        "date_precision",
+        "category",
+        "entity",
+        "item",
+        "metric",
+        "value",
+        "value_high",
+        "value_text",
+        "unit",
+        "source_url",
+        "evidence",
+        "confidence",
+        "verified_via",
+        "notes",
+        "in_force_from",
+        "replaced_at",
+    )
+}
+
+
+def signal_record(row: dict[str, Any], history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A stored signal in the public shape of ``signals --json``.
+
+    ``history`` lists what the signal said before a source changed it, oldest first
+    (empty when it never changed).
+    """
+    record = _record(SIGNAL_RECORD_FIELDS, row)
+    record["history"] = [_record(SIGNAL_VERSION_FIELDS, version) for version in history or ()]
+    return record
+
+
+FEED_ITEM_RECORD_FIELDS = {
+    "id": "id",
+    "source": "source_id",
+    "published_at": "published_at",
+    "title": "title",
+    "link": "link",
+    "matched": "matched",
+    "summary": "summary",
+    "first_seen_at": "first_seen_at",
+    "reviewed_at": "reviewed_at",
+    "signal_id": "signal_id",
+}
+
+
+def feed_item_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A feed item in the public shape of ``signals --unreviewed --json``: ``matched`` is a list."""
+    record = _record(FEED_ITEM_RECORD_FIELDS, row)
+    record["matched"] = [word for word in (row.get("matched") or "").split(", ") if word]
+    return record
 
 
 def release_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -335,6 +389,34 @@ SIGNALS = Listing(
     "no signals match",
 )
 
+# ``signals --history``: each changed signal as it is now, then each earlier version.
+SIGNAL_VERSIONS = Listing(
+    (
+        Column("id", "id", numeric=True, priority=3),
+        Column("version", "version", fixed=True),
+        _day("date", "date"),
+        Column("entity", "entity", priority=2),
+        Column("item", "item"),
+        Column("value", "value", numeric=True),
+        Column("unit", "unit", priority=2),
+        Column("evidence", "evidence", priority=2),
+        Column("source_url", "source", priority=4),
+    ),
+    "no signal has changed since it was first stored",
+)
+
+FEED_ITEMS = Listing(
+    (
+        Column("id", "id", numeric=True),
+        _day("published_at", "date"),
+        Column("source", "source", priority=2),
+        Column("title", "title"),
+        Column("matched", "matched", priority=2),
+        Column("link", "link", priority=3),
+    ),
+    "no feed items wait for review",
+)
+
 RELEASES = Listing(
     (
         _day("date", "date"),
@@ -359,7 +441,7 @@ SOURCES = Listing(
         Column("enabled", "on", priority=2),
         Column("schedule", "schedule", priority=3),
         _day("last_success", "last success"),
-        Column("price_rows", "rows", numeric=True, priority=2),
+        Column("rows", "rows", numeric=True, priority=2),
         Column("last_error", "last error"),
         Column("url", "url", priority=4),
     ),

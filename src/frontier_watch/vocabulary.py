@@ -31,6 +31,28 @@ class Evidence(StrEnum):
 
 EVIDENCE_CLASSES = frozenset(str(evidence) for evidence in Evidence)
 
+# What an infrastructure or policy signal is about (the curated fact base's categories).
+SIGNAL_CATEGORIES = frozenset(
+    {
+        "cluster",  # a training cluster or a site's compute (GPUs, H100 equivalents)
+        "fleet",  # a company's GPUs across all its sites
+        "power",  # planned or installed power capacity
+        "capex",  # capital spending, guidance or actuals
+        "investment",
+        "export_control",
+        "chip_launch",  # an accelerator and its specifications
+        "fab",
+        "funding",
+        "policy",
+    }
+)
+
+# How precisely a fact's date is known.
+DATE_PRECISIONS = ("day", "approx", "month", "quarter", "year")
+
+# How sure a curated or entered number is.
+CONFIDENCES = ("high", "medium", "low")
+
 
 class DateKind(StrEnum):
     """What a release's date is: never one kind of date shown as another."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from frontier_watch import money
 from frontier_watch.batch import (
+    Batch,
     BenchmarkFact,
     ModelDateFact,
     PricedOffering,
@@ -29,7 +30,10 @@ from frontier_watch.batch import (
 )
 from frontier_watch.clock import parse_day, parse_when
 from frontier_watch.errors import DataError
+from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.huggingface import licence_class
+from frontier_watch.sources.kind import Option, Response, SourceKind
+from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 
 PRICE_COLUMNS = (
@@ -316,3 +320,66 @@ def _base_type(annotation: Any) -> Any:
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         return members[0] if members else str
     return annotation
+
+
+# ---------------------------------------------------------------- the curated source
+
+# The files a team can publish at its own URL: the facts a fetch writes (signals and
+# releases). Prices, benchmarks and trend claims ship with the tool only.
+FETCHABLE_FILES = {spec.name: spec for spec in FACT_FILES if spec.name in ("signals.csv", "releases.csv")}
+DEFAULT_FILES = ("signals.csv",)
+
+
+def curated_urls(spec: SourceSpec) -> list[str]:
+    """What the curated source downloads: nothing when its URL is unset (the shipped copy is
+    used), the file itself when the URL names a ``.csv``, else each of ``options.files``
+    under the URL taken as a folder (``https://team.example/fw/`` + ``signals.csv``)."""
+    from urllib.parse import urlsplit
+
+    if not spec.url:
+        return []
+    if urlsplit(spec.url).path.lower().endswith(".csv"):
+        return [spec.url]
+    base = spec.url if spec.url.endswith("/") else spec.url + "/"
+    return [base + name for name in spec.options.get("files", DEFAULT_FILES)]
+
+
+def parse_published_file(response: Response, spec: SourceSpec) -> Batch:
+    """A curated file fetched from a team's URL, validated exactly as the shipped copy is."""
+    from urllib.parse import unquote, urlsplit
+
+    name = unquote(urlsplit(response.url).path.rsplit("/", 1)[-1])
+    fact_file = FETCHABLE_FILES.get(name)
+    if fact_file is None:
+        raise SourceFormatError(
+            f"{response.url}: the curated source reads {' and '.join(FETCHABLE_FILES)}, "
+            f"not {name or 'a folder'!r}"
+        )
+    try:
+        text = bytes(response.body).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceFormatError(f"{response.url}: not UTF-8 text (offset {error.start})") from None
+    facts = parse_fact_file(text, response.url, fact_file)
+    batch = Batch()
+    if fact_file.fact is SignalFact:
+        batch.signals = facts
+    else:
+        batch.releases = facts
+    return batch
+
+
+KIND = SourceKind(
+    name="curated",
+    parse=parse_published_file,
+    produces=frozenset({"signals", "releases"}),
+    options={
+        "files": Option(
+            list,
+            f"a list of curated file names to fetch under the url ({', '.join(FETCHABLE_FILES)})",
+            item=str,
+            choices=frozenset(FETCHABLE_FILES),
+        )
+    },
+    start_urls=curated_urls,
+    url_optional=True,
+)

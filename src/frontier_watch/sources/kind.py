@@ -38,6 +38,7 @@ class Option:
     kind: type
     description: str
     item: type | None = None
+    choices: frozenset[str] | None = None  # the values a string (or each item of a list) may take
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this option, or None."""
@@ -49,6 +50,12 @@ class Option:
         items: list[Any] = list(value) if self.item is not None else []  # type: ignore[call-overload]
         if not all(isinstance(item, self.item or object) and item != "" for item in items):
             return wrong
+        if self.choices is not None:
+            unknown = [
+                item for item in (items if self.item is not None else [value]) if item not in self.choices
+            ]
+            if unknown:
+                return f"{', '.join(map(repr, unknown))} is not one of {', '.join(sorted(self.choices))}"
         return None
 
 
@@ -103,6 +110,9 @@ class SourceKind:
     # Given a parsed page and what is stored, True when the pages after it hold nothing
     # new (the fetch then stops paging that list). None: always follow every page.
     stop_paging: Callable[[Batch, StoredState], bool] | None = None
+    # A kind whose data also ships with the tool (curated) may have no URL: then there is
+    # nothing to download, and start_urls returns no URL.
+    url_optional: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.produces) - set(PARTS))

@@ -30,3 +30,28 @@ def price_frame(records: Sequence[dict[str, Any]]) -> pl.DataFrame:
             data[key].append(float(value) if isinstance(value, Decimal) else value)
     schema_overrides = {key: pl.Float64 for key in PRICE_COLUMNS if key in data}
     return pl.DataFrame(data, schema_overrides=schema_overrides, strict=False)
+
+
+SIGNAL_SERIES_COLUMNS = (
+    "date",
+    "item",
+    "entity",
+    "metric",
+    "value",
+    "unit",
+    "source",
+    "evidence",
+    "source_url",
+)
+
+
+def signal_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
+    """Dated signal values (queries.signal_series, site_power, cluster_sizes) as a frame for analytics."""
+    import polars as pl
+
+    columns = list(rows[0]) if rows else list(SIGNAL_SERIES_COLUMNS)
+    data = {key: [row.get(key) for row in rows] for key in columns}
+    schema_overrides = {"date": pl.Date, "value": pl.Float64}
+    return pl.DataFrame(
+        data, schema_overrides={k: v for k, v in schema_overrides.items() if k in data}, strict=False
+    )

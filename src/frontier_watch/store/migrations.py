@@ -598,6 +598,40 @@ DELETE FROM curated_load WHERE name = 'releases.csv';
 DELETE FROM meta WHERE key = 'curated_stamp'
 """
 
+# Signals keep what they said before a source changed them; releases can carry a training
+# compute figure as a number (Epoch's notable models), beside the text claim.
+SIGNAL_HISTORY_DDL = """
+CREATE TABLE signal_history (
+    id INTEGER NOT NULL,
+    signal_id INTEGER NOT NULL,
+    date DATE NOT NULL,
+    date_precision VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    metric VARCHAR,
+    value FLOAT,
+    value_high FLOAT,
+    value_text VARCHAR,
+    unit VARCHAR,
+    source_url VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    verified_via VARCHAR,
+    confidence VARCHAR,
+    notes VARCHAR,
+    last_seen_at DATETIME,
+    fetch_run_id INTEGER,
+    replaced_at DATETIME NOT NULL,
+    replaced_by_run_id INTEGER,
+    PRIMARY KEY (id),
+    FOREIGN KEY(signal_id) REFERENCES signal (id),
+    FOREIGN KEY(fetch_run_id) REFERENCES fetch_run (id),
+    FOREIGN KEY(replaced_by_run_id) REFERENCES fetch_run (id)
+);
+CREATE INDEX ix_signal_history_signal_id ON signal_history (signal_id);
+ALTER TABLE release ADD COLUMN training_compute_flop FLOAT
+"""
+
 
 def _ddl(ddl: str) -> Callable[[Connection], None]:
     return lambda connection: _run(connection, ddl)
@@ -623,6 +657,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6, "releases from Hugging Face: repository facts, lineage, date kinds", _ddl(HUGGINGFACE_RELEASES_DDL)
     ),
+    Migration(7, "signal history, training compute of releases", _ddl(SIGNAL_HISTORY_DDL)),
 )
 HEAD = MIGRATIONS[-1].version
 assert HEAD == SCHEMA_HEAD, "store/readiness.py's SCHEMA_HEAD must name the newest migration"

@@ -12,7 +12,7 @@ from pathlib import Path
 from frontier_watch.identity import IDENTITY_RULES_VERSION
 from frontier_watch.paths import data_dir
 
-SCHEMA_HEAD = 6
+SCHEMA_HEAD = 7
 CURATED_STAMP_KEY = "curated_stamp"
 
 

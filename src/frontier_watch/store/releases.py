@@ -34,6 +34,8 @@ def release_row(fact: ReleaseFact, context: WriteContext) -> dict[str, Any]:
     for name in ("key", "base_models"):
         row.pop(name)
     row["arxiv_ids"] = " ".join(fact.arxiv_ids) or None
+    if not fact.model_id:
+        row["model_id"] = known_model_id(fact, context)
     row["release_key"] = fact.identity()
     row["source_url"] = fact.source_url or context.source_url
     row["evidence"] = fact.evidence or context.evidence
@@ -56,6 +58,16 @@ def linked_model_id(identity: Identity, source_id: str, repo_id: str, known_mode
     return candidate if candidate in known_models else None
 
 
+def known_model_id(fact: ReleaseFact, context: WriteContext) -> str | None:
+    """The canonical id of a release's model when the crosswalk knows the model, else None.
+
+    Only a crosswalk entry counts: a model no entry names keeps no id rather than one
+    made up by the normalisation rules, so a release never claims a model it is not.
+    """
+    entry = context.identity.resolve(context.source_id, fact.model) if fact.model else None
+    return entry.model_id if entry else None
+
+
 class ReleaseWriter:
     """Releases have no health rule of their own: a quiet week lists none."""
 
@@ -66,11 +78,14 @@ class ReleaseWriter:
         self, connection: Connection, context: WriteContext, items: Sequence[ReleaseFact]
     ) -> ChangeCounts:
         items = _linked(connection, context, items)
-        ensure_models(connection, ((fact.model_id, fact.model, fact.lab) for fact in items if fact.model_id))
+        rows = [release_row(fact, context) for fact in items]
+        ensure_models(
+            connection, ((row["model_id"], row["model"], row["lab"]) for row in rows if row["model_id"])
+        )
         counts = write_keyed_rows(
             connection,
             _release,
-            [release_row(fact, context) for fact in items],
+            rows,
             source_column="source_id",
             key_column="release_key",
             observed_at=context.observed_at,

@@ -270,6 +270,7 @@ class Release(SourcedFact, table=True):
     params: int | None = _wide()  # the exact parameter count (safetensors total)
     gated: str | None = None  # no | auto | manual | yes
     arxiv_ids: str | None = None  # space-separated
+    training_compute_flop: float | None = None  # a number, where the source gives one
 
 
 class ReleaseBaseModel(SQLModel, table=True):
@@ -319,6 +320,38 @@ class Signal(SourcedFact, table=True):
     signal_key: str | None = None  # the row at its source, or date|entity|item|metric
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
     last_seen_at: datetime | None = _time(default=None)
+
+
+class SignalHistory(SQLModel, table=True):
+    """What a signal said before its source changed it: a fetch updates, it never overwrites.
+
+    One row per earlier version, holding that version's values and evidence. The version
+    was in force from the previous version's ``replaced_at`` (or the signal's
+    ``first_seen_at``) until ``replaced_at``.
+    """
+
+    __tablename__ = "signal_history"
+    id: int | None = Field(default=None, primary_key=True)
+    signal_id: int = Field(foreign_key="signal.id", index=True)
+    date: date
+    date_precision: str
+    category: str
+    entity: str
+    item: str
+    metric: str | None = None
+    value: float | None = None
+    value_high: float | None = None
+    value_text: str | None = None
+    unit: str | None = None
+    source_url: str
+    evidence: str
+    verified_via: str | None = None
+    confidence: str | None = None
+    notes: str | None = None
+    last_seen_at: datetime | None = _time(default=None)  # the last time a fetch confirmed it
+    fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")  # the run that wrote it
+    replaced_at: datetime = _time()
+    replaced_by_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
 
 
 class FeedItem(SQLModel, table=True):
