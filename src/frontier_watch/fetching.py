@@ -28,7 +28,7 @@ from frontier_watch.batch import PARTS, Batch
 from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
 from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+from frontier_watch.fetch_lock import database_fetch_lock
 from frontier_watch.gc_pause import collector_paused
 from frontier_watch.http import (
     FetchError,
@@ -145,12 +145,15 @@ def run_fetch(
     """
     specs = select_sources(settings, source_ids)
     options = options or FetchOptions.from_settings(settings)
-    lock_path = lock_path_for(database)
     with ExitStack() as held:
         try:
-            notes = held.enter_context(fetch_lock(lock_path))
+            notes = held.enter_context(database_fetch_lock(database))
         except OSError as exc:
-            raise DatabaseError(f"cannot take the fetch lock {lock_path}: {exc.strerror or exc}") from None
+            raise DatabaseError(f"cannot take the fetch lock: {exc}") from None
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"{database.describe()}: cannot take the fetch lock ({first_line(exc)})"
+            ) from None
         try:
             mark_interrupted_runs(database.engine)
         except SQLAlchemyError as exc:
