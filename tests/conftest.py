@@ -114,3 +114,27 @@ def storage_engine(request, tmp_path):
         engine = make_engine(request.getfixturevalue("postgres_migrated_url"))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def openrouter_served(tmp_path):
+    """A real HTTP server on 127.0.0.1 with OpenRouter's recorded sheet, and a config that
+    points openrouter at it and turns every other fetchable source off: (server, config path)."""
+    from fixture_server import fixture_server
+
+    from frontier_watch.catalogue import load_catalogue
+
+    others = "".join(
+        f"\n[sources.{name}]\nenabled = false\n" for name in sorted(set(load_catalogue()) - {"openrouter"})
+    )
+    with fixture_server() as server:
+        url = server.serve(
+            "/api/v1/models", (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
+        )
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[fetch]\nbackoff_seconds = 0.01\n\n[sources.openrouter]\nurl = "{url}"\n'
+            f"options = {{ shrink_floor = 10 }}\n{others}",
+            encoding="utf-8",
+        )
+        yield server, config
