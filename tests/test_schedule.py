@@ -177,3 +177,32 @@ def test_no_enabled_source_is_a_usage_error(tmp_path, capsys):
     config.write_text("".join(f"[sources.{name}]\nenabled = false\n" for name in load_catalogue()))
     assert main(["--config", str(config), "--db", str(tmp_path / "fw.db"), "schedule"]) == 2
     assert "no sources enabled" in capsys.readouterr().err
+
+
+def test_sigterm_during_a_stalled_download_stops_at_once_and_records_the_run_interrupted(
+    openrouter_served, tmp_path
+):
+    from fixture_server import Route
+
+    server, config = openrouter_served
+    body = server.routes[("/api/v1/models", ())][0].body
+    server.serve_routes("/api/v1/models", Route(body, delay=60))
+    db = tmp_path / "fw.db"
+    process = start_schedule(datetime.now(UTC).replace(tzinfo=None), "--config", str(config), "--db", str(db))
+    try:
+        read_until(process, "overdue, fetching now: openrouter")
+        deadline = time.monotonic() + 30
+        while not server.requests:  # the download has begun, and the server sits on it
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        code, out, err, seconds = stop(process)
+    assert code == 0, err
+    assert seconds < 5, f"took {seconds:.1f}s to stop"
+    assert "openrouter failed" in err and "interrupted" in err
+    assert out.rstrip().endswith("scheduler stopped")
+    database = open_seeded_database(str(db))
+    with database.engine.connect() as connection:
+        [run] = connection.execute(select(FetchRun.status, FetchRun.error, FetchRun.finished_at)).all()
+    database.engine.dispose()
+    assert run.status == "failed" and run.error.startswith("interrupted") and run.finished_at is not None

@@ -45,7 +45,13 @@ from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response, SourceKind, StoredState
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.store.database import Database
-from frontier_watch.store.fetch_runs import RunOutcome, finish_run, mark_interrupted_runs, start_run
+from frontier_watch.store.fetch_runs import (
+    INTERRUPTED,
+    RunOutcome,
+    finish_run,
+    mark_interrupted_runs,
+    start_run,
+)
 from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
@@ -219,17 +225,39 @@ def fetch_sources(
         for worker in workers:
             while worker.is_alive():
                 worker.join(0.1)
-    except KeyboardInterrupt:
-        cancelled.set()
-        client.close()  # aborts downloads blocked on a socket
-        deadline = time.monotonic() + 2.0
-        for worker in workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
-        mark_interrupted_runs(engine)  # the sources that did not get to say so themselves
-        raise
+                if cancelled.is_set():  # a stop asked from outside (the scheduler's SIGTERM)
+                    raise _Stopped
+    except (KeyboardInterrupt, _Stopped) as stop:
+        _stop_workers(engine, workers, cancelled, client)
+        if isinstance(stop, KeyboardInterrupt):
+            raise
+        for index, spec in enumerate(specs):  # the sources that did not get to say so themselves
+            if summaries[index] is None:
+                summaries[index] = RunSummary(source_id=spec.id, status="failed", error=INTERRUPTED)
+                if on_done:
+                    on_done(summaries[index])  # type: ignore[arg-type]
     finally:
         client.close()
     return [summary for summary in summaries if summary is not None]
+
+
+class _Stopped(Exception):
+    """The fetch's ``cancelled`` event was set from outside while it ran."""
+
+
+def _stop_workers(
+    engine: Engine, workers: list[threading.Thread], cancelled: threading.Event, client
+) -> None:
+    """Stop every download; a write already under way finishes its transaction, then the
+    runs left open are marked interrupted. Workers stuck on a stalled server are left behind
+    (daemon threads): they write nothing more."""
+    cancelled.set()
+    client.close()  # aborts the downloads it can
+    deadline = time.monotonic() + 2.0
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    with _WRITE_LOCK:  # waits for a write in progress, and keeps any other from starting now
+        mark_interrupted_runs(engine)
 
 
 def fetch_source(
@@ -309,6 +337,8 @@ def _fetch_and_store(
     except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
         detail = f": {first_line(exc)}" if str(exc).strip() else ""
         summary.error = f"unexpected error: {type(exc).__name__}{detail}"
+    if options.cancelled is not None and options.cancelled.is_set():
+        summary.error = INTERRUPTED  # whatever the aborted download raised, the reason is the stop
     summary.new = summary.changed = summary.unchanged = summary.withdrawn = 0
     with _WRITE_LOCK, engine.begin() as connection:
         _finish(connection, summary, started, digest)
