@@ -162,3 +162,19 @@ def test_doctor_goes_from_0_to_1_when_the_last_success_is_old_enough(
         "disk": "ok",
         "data": "ok",
     }
+
+
+def test_a_database_behind_this_versions_schema_fails_and_is_not_migrated(tmp_path):
+    from frontier_watch.config import load_settings
+    from frontier_watch.store import migrations
+    from frontier_watch.store.database import make_engine
+
+    path = tmp_path / "old.db"
+    engine = make_engine(str(path))
+    migrations.upgrade(engine, target=migrations.HEAD - 1)
+    diagnosis = diagnose(load_settings(db=str(path)), NOW)
+    [database] = [check for check in diagnosis.checks if check.name == "database"]
+    assert database.status == "failed" and "run frontier-watch db upgrade" in database.detail
+    assert not diagnosis.healthy
+    assert migrations.current_version(engine) == migrations.HEAD - 1  # doctor only looks
+    engine.dispose()
