@@ -36,6 +36,9 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     log_scale: bool = False
     y_label: str = ""
+    # Off where the legend would cover the data (a falling price starts top left, where
+    # plotext puts it); the title then names the series.
+    legend: bool = True
 
 
 def _moment(day: date) -> datetime:
@@ -79,6 +82,8 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
         drawn += 1
     if not drawn:
         raise DataError(f"nothing to draw for {chart.title!r}")
+    if not chart.legend:
+        figure.legend(active=False)
     figure.title(chart.title)
     if chart.y_label:
         figure.label(chart.y_label, axis="y")

@@ -743,9 +743,11 @@ def capability_chart(report: CapabilityReport) -> Chart:
 
     q = report.query
     points = report.points
+    fitted = f"; line: {report.fit.factor_per_year:.3g}x cheaper a year" if report.fit else ""
     chart = Chart(
-        f"Cheapest {q.benchmark} >= {q.threshold:g}, USD per M tokens ({q.blend_text()}, {q.method})",
+        f"Cheapest {q.benchmark} >= {q.threshold:g}, USD/M tokens ({q.method}){fitted}",
         log_scale=True,
+        legend=False,
     )
     dates = points.get_column("date").to_list()
     chart.series.append(
