@@ -1,0 +1,262 @@
+"""What the dashboard's screens read, as plain rows and figures (no Textual here).
+
+Every function takes a reader and runs in a worker thread; the screens only show the
+result. Source health is read in one place (``source_rows``) so a richer health check can
+replace it without touching a screen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
+
+from frontier_watch import public_rows
+from frontier_watch.config import Settings
+from frontier_watch.money import from_nano
+from frontier_watch.store import queries
+from frontier_watch.store.reading import Reader
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    """Values as a row of block characters, lowest to highest (empty for no values)."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = high - low
+    if span == 0:
+        return (SPARK_BARS[0] if high == 0 else SPARK_BARS[3]) * len(values)
+    return "".join(SPARK_BARS[round((value - low) / span * (len(SPARK_BARS) - 1))] for value in values)
+
+
+class Series(NamedTuple):
+    """One line of a chart: dated points, drawn as steps (prices, records) or a line."""
+
+    label: str
+    days: list[date]
+    values: list[float]
+    steps: bool = True
+
+
+class ChartSpec(NamedTuple):
+    """A chart as data; the Chart widget draws it with plotext at its own size."""
+
+    title: str
+    series: list[Series]
+    log_y: bool = False
+    y_label: str = ""
+    bars: bool = False  # one bar per day of the first series (counts per period)
+    empty: str = "nothing to chart"
+
+
+# ---------------------------------------------------------------- tables
+
+
+def price_rows(reader: Reader, now: datetime) -> list[Any]:
+    return list(queries.prices_as_of(reader, now))
+
+
+def release_rows(reader: Reader) -> list[dict[str, Any]]:
+    rows = queries.releases(reader)
+    for row in rows:
+        row["license_class"] = row.get("license_class") or "unknown"
+    return rows
+
+
+def signal_rows(reader: Reader) -> list[dict[str, Any]]:
+    rows = queries.signals(reader)
+    for row in rows:
+        row["source"] = row.get("source_id")
+    return rows
+
+
+def source_rows(reader: Reader, settings: Settings) -> list[dict[str, Any]]:
+    """Each catalogued source with its last success, last error and stored rows (the ``sources`` view)."""
+    status = queries.source_status(reader)
+    rows = []
+    for spec in settings.sources.values():
+        facts = status.get(spec.id, {})
+        row = {
+            "id": spec.id,
+            "kind": spec.kind,
+            "enabled": spec.enabled,
+            "url": spec.url or None,
+            "schedule": spec.schedule,
+            "evidence": spec.evidence,
+            "attribution": spec.attribution,
+            "licence": spec.licence,
+            "last_success": facts.get("last_success"),
+            "last_error": facts.get("last_error"),
+            "last_error_at": facts.get("last_error_at"),
+        }
+        row["rows"] = sum(facts.get(key, 0) for key in ("price_rows", "signals", "releases", "feed_items"))
+        row["health"] = source_health(row)
+        rows.append(row)
+    return rows
+
+
+def source_health(row: dict[str, Any]) -> str:
+    """ok | failing (its latest run failed) | stored (rows, but never fetched here: the shipped
+    data) | never (no run has succeeded, nothing stored) | off (disabled, nothing stored)."""
+    if row.get("last_error"):
+        return "failing"
+    if row.get("last_success") is not None:
+        return "ok"
+    if row.get("rows"):
+        return "stored"
+    return "never" if row.get("enabled") else "off"
+
+
+# ---------------------------------------------------------------- details
+
+
+def price_detail(reader: Reader, row: Any) -> dict[str, Any]:
+    """Every interval of the row's offering and tier, oldest first, and the chart of its prices."""
+    wanted = (row["source"], row["provider"], row["offering_id"], row["tier"])
+    model = row["model_id"] or row["offering_id"]
+    try:
+        history = queries.price_history(reader, model)
+    except LookupError:
+        history = []
+    intervals = [
+        public_rows.price_record(item)
+        for item in history
+        if (item["source"], item["provider"], item["offering_id"], item["tier"]) == wanted
+    ]
+    return {"intervals": intervals, "chart": price_chart(intervals, row["model_name"])}
+
+
+def price_chart(intervals: list[dict[str, Any]], name: str) -> ChartSpec:
+    series = []
+    for key, label in (("input_usd_per_mtok", "input $/M"), ("output_usd_per_mtok", "output $/M")):
+        days: list[date] = []
+        values: list[float] = []
+        for interval in intervals:
+            start, value = interval["answers_from"] or interval["effective_from"], interval[key]
+            if start is None or value is None or interval.get("superseded_at") is not None:
+                continue
+            days.append(start.date() if isinstance(start, datetime) else start)
+            values.append(float(value))
+        if days:
+            series.append(Series(label, days, values))
+    return ChartSpec(f"{name}: price history", series, y_label="$/M tokens", empty="no dated prices")
+
+
+def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
+    """A release's downloads over time, openness stack and the releases built on it."""
+    repo = row.get("hf_repo_id")
+    stats = queries.release_downloads(reader, repo) if repo else []
+    derived = queries.releases(reader, derived_from=repo) if repo else []
+    chart = ChartSpec(
+        f"{row.get('model') or repo}: downloads",
+        [Series("downloads", [s["day"] for s in stats], [float(s["downloads"] or 0) for s in stats], False)]
+        if stats
+        else [],
+        y_label="downloads",
+        empty="no downloads recorded (not a Hugging Face repository, or never fetched)",
+    )
+    return {
+        "openness": public_rows.openness(row),
+        "derived": [(item.get("hf_repo_id") or item.get("model"), item.get("lab")) for item in derived],
+        "chart": chart,
+    }
+
+
+def signal_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
+    return {"history": queries.signal_history(reader, [row["id"]]).get(row["id"], [])}
+
+
+# ---------------------------------------------------------------- trends and the overview
+
+
+def cluster_growth(reader: Reader) -> ChartSpec:
+    """The largest operational cluster known at each date (H100 equivalents, log scale)."""
+    from frontier_watch.analytics.compute import largest_to_date
+    from frontier_watch.store.frames import signal_frame
+
+    records = largest_to_date(signal_frame(queries.cluster_sizes(reader)))
+    days = records["date"].to_list()
+    values = [float(value) for value in records["value"].to_list()]
+    series = [Series("largest cluster", days, values)] if days else []
+    return ChartSpec(
+        "largest GPU cluster to date (H100e)", series, log_y=True, empty="no cluster data (fetch Epoch AI)"
+    )
+
+
+def release_cadence(reader: Reader, now: datetime, quarters: int = 12) -> ChartSpec:
+    """Releases per quarter over the last ``quarters`` quarters."""
+    starts = _quarter_starts(now.date(), quarters)
+    counts = Counter(_quarter_of(row["date"]) for row in queries.releases(reader) if row.get("date"))
+    values = [float(counts.get(start, 0)) for start in starts]
+    series = [Series("releases", starts, values, False)] if any(values) else []
+    return ChartSpec("releases per quarter", series, bars=True, empty="no releases stored")
+
+
+def _quarter_of(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _quarter_starts(today: date, count: int) -> list[date]:
+    starts = [_quarter_of(today)]
+    while len(starts) < count:
+        first = starts[-1]
+        month = first.month - 3
+        starts.append(date(first.year + (month <= 0) * -1, (month - 1) % 12 + 1, 1))
+    return starts[::-1]
+
+
+def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
+    """The headline figures: recent price changes, newest releases, largest clusters, source health."""
+    today = now.date()
+    weeks = 26
+    since = now - timedelta(weeks=weeks)
+    starts = reader.column(
+        "SELECT effective_from FROM price_interval WHERE superseded_at IS NULL "
+        "AND effective_from > :since AND effective_from <= :now",
+        {"since": since, "now": now},
+    )
+    per_week = Counter(min((now - _as_datetime(start)).days // 7, weeks - 1) for start in starts)
+    recent_prices = reader.rows(
+        "SELECT coalesce(m.name, o.name) AS model, o.provider, i.effective_from, "
+        "i.input_nusd, i.output_nusd, o.source_id AS source "
+        "FROM price_interval i JOIN offering o ON o.id = i.offering_pk "
+        "LEFT JOIN model m ON m.id = o.model_id "
+        "WHERE i.superseded_at IS NULL AND i.effective_from <= :now "
+        "ORDER BY i.effective_from DESC, i.id DESC LIMIT 200",
+        {"now": now},
+    )
+    newest: dict[str, dict[str, Any]] = {}  # one line per model: its newest price
+    for row in recent_prices:
+        newest.setdefault(row["model"], row)
+    recent_prices = list(newest.values())[:5]
+    for row in recent_prices:
+        row["input"], row["output"] = from_nano(row.pop("input_nusd")), from_nano(row.pop("output_nusd"))
+    releases = [row for row in queries.releases(reader) if row.get("date") and row["date"] <= today]
+    per_month = Counter(
+        (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases
+    )
+    clusters = sorted(queries.cluster_sizes(reader), key=lambda row: (-(row["value"] or 0), str(row["item"])))
+    growth = cluster_growth(reader)
+    sources = source_rows(reader, settings)
+    return {
+        "price_changes_30d": sum(per_week.get(week, 0) for week in range(5)),
+        "price_spark": sparkline([float(per_week.get(week, 0)) for week in range(weeks - 1, -1, -1)]),
+        "recent_prices": recent_prices,
+        "releases_90d": sum(per_month.get(month, 0) for month in range(3)),
+        "release_spark": sparkline([float(per_month.get(month, 0)) for month in range(11, -1, -1)]),
+        "newest_releases": releases[:5],
+        "largest_clusters": clusters[:3],
+        "cluster_spark": sparkline(growth.series[0].values[-24:]) if growth.series else "",
+        "sources": sources,
+        "health": Counter(row["health"] for row in sources),
+    }
+
+
+def _as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return datetime.fromisoformat(str(value))
