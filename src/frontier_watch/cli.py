@@ -717,6 +717,315 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- trends, compare, changes, import
+
+
+def _today(args: argparse.Namespace) -> date:
+    from frontier_watch.clock import utc_now
+
+    return utc_now().date()
+
+
+def _blend(text: str) -> tuple[float, float]:
+    import math
+
+    parts = text.split(":")
+    try:
+        weights = tuple(float(part) for part in parts)
+    except ValueError:
+        weights = ()
+    if len(weights) != 2 or not all(math.isfinite(w) and w >= 0 for w in weights) or sum(weights) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give input:output weights such as 3:1 or 1:1")
+    return weights[0], weights[1]
+
+
+def _threshold(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a score such as 83 or 35.7")
+    return value
+
+
+def _show_chart(args: argparse.Namespace, chart) -> None:
+    """--chart draws it here (colour only on a terminal); --save-chart writes it to a file."""
+    import shutil
+
+    from frontier_watch import charts
+
+    if getattr(args, "save_chart", None):
+        charts.save(chart, args.save_chart)
+        _warn(f"chart written to {args.save_chart}")
+    if getattr(args, "chart", False):
+        size = shutil.get_terminal_size((100, 30))
+        text = charts.render(
+            chart, min(size.columns, 140), max(min(size.lines - 4, 30), 12), colour=sys.stdout.isatty()
+        )
+        sys.stdout.write(text + "\n")
+
+
+def _print_json(value: Any) -> None:
+    import json
+
+    from frontier_watch.output import json_value
+
+    print(json.dumps(json_value(value), indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
+
+
+def _fmt_factor(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}x"
+
+
+def _fmt_usd(value: float | None) -> str:
+    return "-" if value is None else f"${value:.4g}"
+
+
+def cmd_trends_capability(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.analytics.capability import CapabilityQuery
+    from frontier_watch.output import safe_text
+
+    settings, reader = _reader(args)
+    blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
+    query = CapabilityQuery(
+        benchmark=args.benchmark.lower(),
+        threshold=args.threshold,
+        method=args.method,
+        input_weight=blend[0],
+        output_weight=blend[1],
+        exclude_reasoning=args.exclude_reasoning,
+        include_flagged=args.include_flagged,
+        include_free=args.include_free,
+        since=args.since,
+        until=args.until,
+    )
+    with reader:
+        report = reports.capability_report(reader, query, _today(args))
+    if args.json:
+        _print_json(report.as_json())
+        return EXIT_OK
+    data = report.as_json()
+    print(
+        f"Price of {query.benchmark} >= {query.threshold:g} "
+        f"({query.method} method, blend {query.blend_text()})"
+    )
+    if report.message:
+        print(f"  {safe_text(report.message)}")
+    else:
+        fit = report.fit
+        assert fit is not None
+        interval = (
+            f" (90% interval {_fmt_factor(fit.ci_low)} - {_fmt_factor(fit.ci_high)})"
+            if fit.ci_low
+            else " (two points: no interval)"
+        )
+        print(f"  ours: {fit.factor_per_year:.3g}x cheaper a year{interval}")
+        print(f"  {fit.start} .. {fit.end}: {fit.total_factor:.3g}x in all, {fit.points} points fitted")
+        for point in data["points"]:
+            print(
+                f"    {point['date']}  {safe_text(point['model_id']):<32} "
+                f"{_fmt_usd(point['blended_usd_per_mtok']):>10}  score {point['score']:g}  "
+                f"{safe_text(point['price_basis'])} ({safe_text(point['source'])})"
+            )
+    for claim in data["published"]:
+        high = f"-{claim['value_high']:g}" if claim["value_high"] else ""
+        print(
+            f"  published: {safe_text(claim['source'])} {claim['value']:g}{high} {safe_text(claim['unit'])}"
+            f" [{safe_text(claim['applies'])}] {safe_text(claim['source_url'])}"
+        )
+        print(f"    how ours differs: {safe_text(claim['how_ours_differs'])}")
+    print(f"  method: {safe_text(report.method_note)}")
+    if report.fit is not None:
+        _show_chart(args, reports.capability_chart(report))
+    return EXIT_OK
+
+
+def cmd_trends_model(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.output import safe_text
+
+    settings, reader = _reader(args)
+    blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
+    with reader:
+        report = reports.model_trend_report(reader, args.model, _today(args), blend)
+    data = report.as_json()
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    first, latest = data["first"], data["latest"]
+    print(
+        f"{safe_text(report.model_id)}: blended price "
+        f"({blend[0]:g}:{blend[1]:g} input:output), USD per M tokens"
+    )
+    if first and latest:
+        print(f"  first  {first['date']}  {_fmt_usd(first['blended_usd_per_mtok'])}")
+        print(f"  latest {latest['date']}  {_fmt_usd(latest['blended_usd_per_mtok'])}")
+        print(
+            f"  total: {_fmt_factor(data['total_factor'])} cheaper; "
+            f"per year: {_fmt_factor(data['factor_per_year'])}"
+        )
+    if report.message:
+        print(f"  {safe_text(report.message)}")
+    for change in data["changes"]:
+        print(
+            f"    {change['date']}  in {_fmt_usd(change['input_usd_per_mtok'])}  "
+            f"out {_fmt_usd(change['output_usd_per_mtok'])}"
+            f"  blended {_fmt_usd(change['blended_usd_per_mtok'])}  {safe_text(change['price_basis'])}"
+            f" ({safe_text(change['source'])})"
+        )
+    if report.changes.height > 1:
+        _show_chart(args, reports.model_trend_chart(report))
+    return EXIT_OK
+
+
+def cmd_trends_releases(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.output import safe_text
+
+    _, reader = _reader(args)
+    with reader:
+        report = reports.release_trends_report(reader, args.since)
+    data = report.as_json()
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    print(f"{report.releases} releases (a model listed by several sources counts once)")
+    print("  quarter     releases  open weights  share")
+    for row in data["open_weight_share"]:
+        print(
+            f"  {row['quarter']}  {row['releases']:>8}  {row['open_weights']:>12}  {row['open_share']:>5.0%}"
+        )
+    print("  busiest labs per quarter:")
+    shown: dict[str, int] = {}
+    for row in data["per_lab_quarter"]:
+        if shown.get(row["quarter"], 0) < 3:
+            shown[row["quarter"]] = shown.get(row["quarter"], 0) + 1
+            print(f"    {row['quarter']}  {safe_text(row['lab']):<24} {row['releases']}")
+    print(
+        "  licence mix per year: "
+        + "; ".join(
+            f"{row['year']} {safe_text(row['license_class'])} {row['releases']}"
+            for row in data["licence_mix"]
+        )
+    )
+    if report.open_share.height:
+        _show_chart(args, reports.release_chart(report))
+    return EXIT_OK
+
+
+def cmd_trends_compute(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.output import safe_text
+
+    _, reader = _reader(args)
+    with reader:
+        report = reports.compute_trends_report(reader)
+    data = report.as_json()
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    for item in data["largest"]:
+        print(f"Largest known: {item['measure']}")
+        if item["message"]:
+            print(f"  {safe_text(item['message'])}")
+        else:
+            halving = item.get("doubling_years")
+            doubling = f", doubling every {halving * 12:.1f} months" if halving else ""
+            print(
+                f"  grows {_fmt_factor(item['factor_per_year'])} a year{doubling} "
+                f"({item['start']} .. {item['end']})"
+            )
+        for record in item["records"]:
+            print(
+                f"    {record['date']}  {record['value']:>12,.0f}  {safe_text(record.get('item'))[:60]}"
+                f"  [{safe_text(record.get('evidence'))}]"
+            )
+    if data["capex_per_company_year"]:
+        print("Capex per company and year (latest figure given, billion USD):")
+        for row in data["capex_per_company_year"]:
+            print(
+                f"    {row['year']}  {safe_text(row['entity']):<28} "
+                f"{safe_text(row['metric']):<28} {row['value']:>8g}"
+            )
+    for claim in data["published"]:
+        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
+        print(
+            f"  published: {safe_text(claim['source_org'])} {safe_text(claim['metric'])} "
+            f"{claim['value']:g}{high} {safe_text(claim['unit'])} {safe_text(claim['source_url'])}"
+        )
+    if any(not item.records.is_empty() for item in report.series):
+        _show_chart(args, reports.compute_chart(report))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.output import safe_text
+
+    settings, reader = _reader(args)
+    blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
+    day = args.as_of or _today(args)
+    with reader:
+        comparison = reports.compare_report(reader, args.a, args.b, day, blend)
+    data = comparison.as_json()
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    print(f"Prices in force on {day.isoformat()}, USD per million tokens")
+    for key in ("a", "b"):
+        side = data[key]
+        print(
+            f"  {key.upper()} {safe_text(side['model_id']):<28} in {_fmt_usd(side['input_usd_per_mtok']):>9}"
+            f"  out {_fmt_usd(side['output_usd_per_mtok']):>9}  "
+            f"blended {_fmt_usd(side['blended_usd_per_mtok']):>9}"
+            f"  {safe_text(side['price_basis'])} ({safe_text(side['source'])})"
+        )
+    ratios = data["ratio_b_over_a"]
+    print(
+        f"  B / A: input {_fmt_factor(ratios['input'])}, output {_fmt_factor(ratios['output'])},"
+        f" blended {_fmt_factor(ratios['blended'])} ({data['blend']})"
+    )
+    return EXIT_OK
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from frontier_watch import reports
+    from frontier_watch.changes_text import render_changes
+    from frontier_watch.clock import utc_now
+
+    _, reader = _reader(args)
+    now = utc_now().replace(tzinfo=None)
+    since = reports.parse_since(args.since, now)
+    with reader:
+        digest = reports.changes_report(reader, since, now)
+    if args.json:
+        _print_json(digest.as_json())
+        return EXIT_OK
+    sys.stdout.write(render_changes(digest.as_json(), markdown=args.format == "md"))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from frontier_watch.importing import import_file
+    from frontier_watch.output import safe_text
+
+    _, database = _database(args)
+    result = import_file(database.engine, Path(args.file))
+    print(
+        f"imported {result.rows} {result.kind} row{'s' if result.rows != 1 else ''} "
+        f"from {safe_text(result.path)} (source user)"
+    )
+    return EXIT_OK
+
+
 def _not_available(args: argparse.Namespace) -> int:
     raise UsageError(f"'{args.command}' is not available in this version yet")
 
@@ -820,6 +1129,117 @@ def _signal_actions(signals: argparse.ArgumentParser) -> None:
     review.add_argument("--dismiss", action="store_true", help="mark it reviewed without making a signal")
     review.add_argument("--json", action="store_true", help="print the stored signal as JSON")
     _signal_options(review, review=True)
+
+
+def _chart_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--chart", action="store_true", help="draw the series in the terminal (plain text in a pipe)"
+    )
+    sub.add_argument(
+        "--save-chart",
+        metavar="FILE",
+        type=_path,
+        help="write the chart to FILE (.txt plain, .ansi colour, .html page)",
+    )
+
+
+def _path(text: str):
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _analysis_commands(command) -> None:
+    """trends (capability, model, releases, compute), compare, changes and import."""
+    trends = command(
+        "trends", lambda args: EXIT_USAGE, "rates over time, next to the published figures", tabular=False
+    )
+    kinds = trends.add_subparsers(dest="trend", metavar="TREND", required=True)
+
+    def trend(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = kinds.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler, command="trends")
+        _global_options(sub, top=False)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        return sub
+
+    capability = trend(
+        "capability",
+        cmd_trends_capability,
+        "the price of a fixed capability: the cheapest model at or above a benchmark score, over time",
+    )
+    capability.add_argument(
+        "--benchmark", required=True, metavar="NAME", help="mmlu, gpqa_diamond, math or mmlu_pro"
+    )
+    capability.add_argument(
+        "--threshold", required=True, type=_threshold, metavar="SCORE", help="the score (percent)"
+    )
+    capability.add_argument("--since", type=_parse_day, metavar="DATE", help="first day (YYYY-MM-DD)")
+    capability.add_argument("--until", type=_parse_day, metavar="DATE", help="last day (default: today)")
+    capability.add_argument(
+        "--blend",
+        type=_blend,
+        metavar="IN:OUT",
+        help="input:output weights (default: [analytics] in the config, 3:1)",
+    )
+    capability.add_argument(
+        "--method",
+        choices=("epoch", "a16z"),
+        default="epoch",
+        help="epoch: models at release, the frontier of new lows (default); "
+        "a16z: the cheapest in force each day, 1:1",
+    )
+    capability.add_argument("--exclude-reasoning", action="store_true", help="leave reasoning models out")
+    capability.add_argument("--include-flagged", action="store_true", help="keep prices flagged as suspect")
+    capability.add_argument("--include-free", action="store_true", help="keep free tiers")
+    _chart_options(capability)
+
+    model = trend(
+        "model", cmd_trends_model, "one model's price over its life: every change, the rate per year"
+    )
+    model.add_argument("model", metavar="MODEL", help="a model id, name or alias")
+    model.add_argument("--blend", type=_blend, metavar="IN:OUT", help="input:output weights (default 3:1)")
+    _chart_options(model)
+
+    releases = trend(
+        "releases", cmd_trends_releases, "releases per lab per quarter, open-weight share, licence mix"
+    )
+    releases.add_argument("--since", type=_parse_day, metavar="DATE", help="only releases from this day")
+    _chart_options(releases)
+
+    compute = trend(
+        "compute", cmd_trends_compute, "largest known cluster and site over time; capex per company"
+    )
+    _chart_options(compute)
+
+    compare = command("compare", cmd_compare, "two models' prices on one day and their ratio", tabular=False)
+    compare.add_argument("a", metavar="A", help="the first model (id, name or alias)")
+    compare.add_argument("b", metavar="B", help="the second model")
+    compare.add_argument("--as-of", type=_parse_day, metavar="DATE", help="the day (default: today)")
+    compare.add_argument("--blend", type=_blend, metavar="IN:OUT", help="input:output weights (default 3:1)")
+    compare.add_argument("--json", action="store_true", help="print JSON")
+
+    changes = command(
+        "changes", cmd_changes, "what changed: prices, offerings, releases, signals", tabular=False
+    )
+    changes.add_argument("--since", default="7d", metavar="7d|DATE", help="start of the window (default 7d)")
+    output = changes.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument(
+        "--format", choices=("text", "md"), default="text", help="md: Markdown for a newsletter"
+    )
+
+    imported = command(
+        "import",
+        cmd_import,
+        "load your own prices, signals or benchmark scores (curated CSV format)",
+        tabular=False,
+    )
+    imported.add_argument(
+        "file",
+        metavar="FILE.csv",
+        help="a CSV in the format of data/prices/*.csv, signals.csv or benchmarks.csv",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -947,10 +1367,9 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(check, top=False)
     check.add_argument("--json", action="store_true", help="print JSON: ok, counts and every violation")
 
+    _analysis_commands(command)
+
     for name, help_text in (
-        ("changes", "recent price changes"),
-        ("trends", "price-of-capability trends next to published figures"),
-        ("compare", "compare two models' prices"),
         ("export", "write CSV snapshots"),
         ("schedule", "run fetches on their cron schedules"),
         ("doctor", "check config, database and sources"),

@@ -61,3 +61,22 @@ def value_as_of(series: pl.DataFrame, dates: Sequence[date], by: str = "item") -
         )
         .sort(["date", by])
     )
+
+
+def record_points(series: pl.DataFrame) -> pl.DataFrame:
+    """The dates a new record was set (the points a growth rate is fitted through), oldest first."""
+    records = largest_to_date(series)
+    return records.filter(pl.col("date") == pl.col("record_since"))
+
+
+def latest_per_year(series: pl.DataFrame, by: Sequence[str] = ("entity", "metric")) -> pl.DataFrame:
+    """Per group and calendar year of the value's date, the latest value given (a capex guidance
+    revised during the year is its last figure, not a sum of its revisions)."""
+    return (
+        series.filter(pl.col("value").is_not_null())
+        .with_columns(pl.col("date").dt.year().alias("year"))
+        .sort("date")
+        .group_by(*by, "year", maintain_order=True)
+        .last()
+        .sort(["year", *by])
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -55,3 +55,93 @@ def signal_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(
         data, schema_overrides={k: v for k, v in schema_overrides.items() if k in data}, strict=False
     )
+
+
+PIECE_COLUMNS = (
+    "model_id",
+    "model_name",
+    "lab",
+    "provider",
+    "platform",
+    "source",
+    "offering_id",
+    "tier",
+    "answers_from",
+    "answers_to",
+    "input",
+    "output",
+    "flag",
+    "basis",
+    "source_url",
+    "evidence",
+)
+
+
+def piece_frame(rows: Sequence[Any]) -> pl.DataFrame:
+    """Attributed price pieces (queries.price_pieces) as the frame analytics.capability reads.
+
+    Days are calendar days: a piece answers from the day it starts and up to, not including,
+    the day it ends. Prices are USD per million tokens as Float64.
+    """
+    import polars as pl
+
+    data: dict[str, list[Any]] = {key: [] for key in PIECE_COLUMNS}
+    for row in rows:
+        for key in PIECE_COLUMNS:
+            data[key].append(row[key])
+    for key in ("input", "output"):
+        data[key] = [None if value is None else float(value) for value in data[key]]
+    for key in ("answers_from", "answers_to"):
+        data[key] = [value.date() if hasattr(value, "date") else value for value in data[key]]
+    schema: dict[str, Any] = {key: pl.String for key in PIECE_COLUMNS}
+    schema.update({"answers_from": pl.Date, "answers_to": pl.Date, "input": pl.Float64, "output": pl.Float64})
+    frame = pl.DataFrame(data, schema=schema)
+    return frame.rename({"input": "input_usd_per_mtok", "output": "output_usd_per_mtok"})
+
+
+def score_frame(rows: Sequence[dict[str, Any]], reasoning: Callable[[str], bool]) -> pl.DataFrame:
+    """Benchmark scores (queries.benchmark_scores) with ``reasoning`` from the given rule."""
+    import polars as pl
+
+    columns = ("model_id", "model", "benchmark", "score", "counts_from", "evidence", "source_url")
+    data: dict[str, list[Any]] = {key: [row.get(key) for row in rows] for key in columns}
+    data["reasoning"] = [bool(row.get("model_id")) and reasoning(row["model_id"]) for row in rows]
+    schema: dict[str, Any] = {key: pl.String for key in columns}
+    schema.update({"score": pl.Float64, "counts_from": pl.Date, "reasoning": pl.Boolean})
+    return pl.DataFrame(data, schema=schema)
+
+
+INTERVAL_COLUMNS = {
+    "offering_pk": "Int64",
+    "tier": "String",
+    "model_id": "String",
+    "model_name": "String",
+    "source": "String",
+    "provider": "String",
+    "offering_id": "String",
+    "effective_from": "Datetime",
+    "effective_to": "Datetime",
+    "first_seen_at": "Datetime",
+    "withdrawn_at": "Datetime",
+    "input_usd_per_mtok": "Float64",
+    "output_usd_per_mtok": "Float64",
+    "source_url": "String",
+    "flag": "String",
+}
+
+
+def interval_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
+    """Stored price intervals (queries.intervals_changed_since) as the frame analytics.changes reads."""
+    import polars as pl
+
+    data = {
+        key: [
+            float(value) if isinstance(value, Decimal) else value for value in (row.get(key) for row in rows)
+        ]
+        for key in INTERVAL_COLUMNS
+    }
+    schema = {
+        key: getattr(pl, kind)() if kind != "Datetime" else pl.Datetime("us")
+        for key, kind in INTERVAL_COLUMNS.items()
+    }
+    return pl.DataFrame(data, schema=schema)

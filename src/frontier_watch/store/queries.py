@@ -322,6 +322,64 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     return [PriceRow(values) for values in pieces]
 
 
+def price_pieces(reader: Reader, model_ids: Sequence[str] | None = None) -> list[PriceRow]:
+    """The current (not restated) price history of these models (all models: None), each
+    interval split into the pieces it answers for: the input of trends and comparisons.
+
+    Offerings are read when their own model is asked for or a moving alias of theirs served
+    one; each piece keeps only the days it answers for the model it is attributed to.
+    """
+    params: dict[str, Any] = {}
+    narrow = ""
+    wanted = None
+    if model_ids is not None:
+        wanted = frozenset(model_ids)
+        if not wanted:
+            return []
+        spans = load_spans(reader)
+        moved = sorted(pk for pk, items in spans.items() if any(span.model_id in wanted for span in items))
+        narrow = (
+            f" AND (o.model_id IN ({_in_list(sorted(wanted), 'pm', params)})"
+            + (f" OR o.id IN ({_in_list(moved, 'po', params)})" if moved else "")
+            + ")"
+        )
+    sql = f"""
+{_price_select("i")}
+{_price_from("i", "price_interval")}
+WHERE i.superseded_at IS NULL{narrow}
+ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
+         i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
+"""
+    layout, rows = _price_values(reader, sql, params)
+    attribute = Attribution(reader, layout, rows)
+    pieces = [piece for values in rows for piece in attribute.pieces(values, wanted)]
+    return [PriceRow(values) for values in pieces]
+
+
+def intervals_changed_since(reader: Reader, since: datetime) -> list[dict[str, Any]]:
+    """Every current interval of the offerings that changed since ``since`` (a price began, the
+    offering appeared or was withdrawn), earlier ones included so a change has its old price."""
+    prices = ", ".join(f"i.{name}_nusd" for name in ("input", "output"))
+    rows = reader.rows(
+        f"""
+SELECT o.id AS offering_pk, i.tier, o.model_id, coalesce(m.name, o.name) AS model_name, o.source_id AS source,
+       o.provider, o.offering_id, i.effective_from, i.effective_to, i.first_seen_at, o.withdrawn_at,
+       {prices}, i.source_url, pf.flag
+FROM price_interval i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
+LEFT JOIN price_flag pf ON pf.interval_id = i.id
+WHERE i.superseded_at IS NULL AND i.offering_pk IN (
+    SELECT offering_pk FROM price_interval WHERE superseded_at IS NULL AND effective_from >= :since
+    UNION SELECT id FROM offering WHERE first_seen_at >= :since OR withdrawn_at >= :since)
+ORDER BY o.id, i.tier, i.effective_from
+""",
+        {"since": since},
+    )
+    for row in rows:
+        for name in ("input", "output"):
+            row[f"{name}_usd_per_mtok"] = money.from_nano(row.pop(f"{name}_nusd"))
+    return rows
+
+
 def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:
     """Offerings whose model is none of the canonical models (the crosswalk's own entries)."""
     sql = f"""
