@@ -64,7 +64,8 @@ async def test_opens_on_the_overview_with_headline_figures(seeded_database):
         assert "new or changed prices in the last 30 days" in prices
         health = text_of(app.query_one("#headline-health", Static))
         assert "ok" in health and "never succeeded" in health
-        assert "not available" in text_of(app.query_one("#headline-trend", Static))
+        trend = text_of(app.query_one("#headline-trend", Static))
+        assert "cheaper a year for gpqa_diamond >= 50" in trend and "published: Epoch AI" in trend
         # The other screens are read only when shown: first paint reads the Overview alone.
         assert app.view("prices").loaded_version is None
 
@@ -82,11 +83,27 @@ async def test_number_keys_move_between_the_screens_and_each_shows_its_rows(seed
         assert counts["prices"] > 100 and counts["releases"] > 10 and counts["compute"] > 10
         assert counts["sources"] >= 8
         changes = await open_screen(pilot, app, "6", "changes")
-        assert "trend analytics not available" in text_of(app.query_one("#changes-line", Static))
-        assert changes.table.row_count == 0
+        assert "no changes in the last 30 days" in text_of(app.query_one("#changes-line", Static))
+        await pilot.press("plus", "plus")  # 30 -> 90 -> 365 days
+        await settle(pilot, app, lambda: changes.table.row_count > 0)
+        assert changes.days == 365 and "last 365 days" in app.sub_title
+        kinds = {row["kind"] for row in changes.table.shown_rows()}
+        assert "new offering" in kinds and "release" in kinds
+        assert all(row["source_url"] for row in changes.table.shown_rows() if row["kind"] != "signal")
         await open_screen(pilot, app, "5", "trends")
-        cadence = text_of(app.query_one("#cadence-chart", Chart))
-        assert "releases per quarter" in cadence and "26Q" in cadence
+        caption = text_of(app.query_one("#capability-caption", Static))
+        assert "gpqa_diamond >= 50" in caption and "cheaper a year" in caption
+        assert "published: Epoch AI" in caption and "https://epoch.ai/" in caption
+        assert "Cheapest gpqa_diamond >= 50" in text_of(app.query_one("#capability-chart", Chart))
+        assert "Releases per quarter" in text_of(app.query_one("#cadence-chart", Chart))
+        assert "GPUs in one cluster" in text_of(app.query_one("#cluster-chart", Chart))
+        trends = app.view("trends")
+        await pilot.press("plus")  # the threshold, from the keyboard
+        caption_widget = app.query_one("#capability-caption", Static)
+        await settle(pilot, app, lambda: "gpqa_diamond >= 55" in text_of(caption_widget))
+        await pilot.press("b")  # the next benchmark, at its own default threshold
+        await settle(pilot, app, lambda: trends.benchmark != "gpqa_diamond")
+        assert f"{trends.benchmark} >=" in text_of(caption_widget)
         await pilot.press("1")
         await pilot.pause()
         assert app.active_name == "overview"
@@ -388,8 +405,10 @@ async def test_an_empty_database_says_what_to_do(empty_engine):
         assert "never succeeded" in text_of(app.query_one("#headline-health", Static))
         await open_screen(pilot, app, "2", "prices")
         assert "no prices stored yet: press f to fetch" in text_of(app.query_one("#prices-line", Static))
+        assert "no benchmark scores stored" in text_of(app.query_one("#headline-trend", Static))
         await open_screen(pilot, app, "5", "trends")
-        assert "no cluster data" in text_of(app.query_one("#cluster-chart", Chart))
+        assert "no cluster or site figures" in text_of(app.query_one("#cluster-chart", Chart))
+        assert "no benchmark scores stored" in text_of(app.query_one("#capability-caption", Static))
         sources = await open_screen(pilot, app, "7", "sources")
         assert {row["health"] for row in sources.table.shown_rows()} <= {"never", "off"}
         assert "no run has succeeded yet" in text_of(app.query_one("#sources-line", Static))

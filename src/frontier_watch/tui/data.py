@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from frontier_watch import public_rows
 from frontier_watch.config import Settings
 from frontier_watch.money import from_nano
 from frontier_watch.store import queries
 from frontier_watch.store.reading import Reader
+
+if TYPE_CHECKING:
+    from frontier_watch.charts import Chart
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -29,26 +32,6 @@ def sparkline(values: list[float]) -> str:
     if span == 0:
         return (SPARK_BARS[0] if high == 0 else SPARK_BARS[3]) * len(values)
     return "".join(SPARK_BARS[round((value - low) / span * (len(SPARK_BARS) - 1))] for value in values)
-
-
-class Series(NamedTuple):
-    """One line of a chart: dated points, drawn as steps (prices, records) or a line."""
-
-    label: str
-    days: list[date]
-    values: list[float]
-    steps: bool = True
-
-
-class ChartSpec(NamedTuple):
-    """A chart as data; the Chart widget draws it with plotext at its own size."""
-
-    title: str
-    series: list[Series]
-    log_y: bool = False
-    y_label: str = ""
-    bars: bool = False  # one bar per day of the first series (counts per period)
-    empty: str = "nothing to chart"
 
 
 # ---------------------------------------------------------------- tables
@@ -128,7 +111,10 @@ def price_detail(reader: Reader, row: Any) -> dict[str, Any]:
     return {"intervals": intervals, "chart": price_chart(intervals, row["model_name"])}
 
 
-def price_chart(intervals: list[dict[str, Any]], name: str) -> ChartSpec:
+def price_chart(intervals: list[dict[str, Any]], name: str) -> Chart | None:
+    """The offering's input and output prices as steps over time (log scale), None without dated prices."""
+    from frontier_watch.charts import Chart, Series
+
     series = []
     for key, label in (("input_usd_per_mtok", "input $/M"), ("output_usd_per_mtok", "output $/M")):
         days: list[date] = []
@@ -140,8 +126,8 @@ def price_chart(intervals: list[dict[str, Any]], name: str) -> ChartSpec:
             days.append(start.date() if isinstance(start, datetime) else start)
             values.append(float(value))
         if days:
-            series.append(Series(label, days, values))
-    return ChartSpec(f"{name}: price history", series, y_label="$/M tokens", empty="no dated prices")
+            series.append(Series(label, days, values, step=True))
+    return Chart(f"{name}: price history, USD per M tokens", series, log_scale=True) if series else None
 
 
 def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
@@ -149,13 +135,15 @@ def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
     repo = row.get("hf_repo_id")
     stats = queries.release_downloads(reader, repo) if repo else []
     derived = queries.releases(reader, derived_from=repo) if repo else []
-    chart = ChartSpec(
-        f"{row.get('model') or repo}: downloads",
-        [Series("downloads", [s["day"] for s in stats], [float(s["downloads"] or 0) for s in stats], False)]
+    from frontier_watch.charts import Chart, Series
+
+    chart = (
+        Chart(
+            f"{row.get('model') or repo}: downloads",
+            [Series("downloads", [s["day"] for s in stats], [float(s["downloads"] or 0) for s in stats])],
+        )
         if stats
-        else [],
-        y_label="downloads",
-        empty="no downloads recorded (not a Hugging Face repository, or never fetched)",
+        else None
     )
     return {
         "openness": public_rows.openness(row),
@@ -169,42 +157,6 @@ def signal_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- trends and the overview
-
-
-def cluster_growth(reader: Reader) -> ChartSpec:
-    """The largest operational cluster known at each date (H100 equivalents, log scale)."""
-    from frontier_watch.analytics.compute import largest_to_date
-    from frontier_watch.store.frames import signal_frame
-
-    records = largest_to_date(signal_frame(queries.cluster_sizes(reader)))
-    days = records["date"].to_list()
-    values = [float(value) for value in records["value"].to_list()]
-    series = [Series("largest cluster", days, values)] if days else []
-    return ChartSpec(
-        "largest GPU cluster to date (H100e)", series, log_y=True, empty="no cluster data (fetch Epoch AI)"
-    )
-
-
-def release_cadence(reader: Reader, now: datetime, quarters: int = 12) -> ChartSpec:
-    """Releases per quarter over the last ``quarters`` quarters."""
-    starts = _quarter_starts(now.date(), quarters)
-    counts = Counter(_quarter_of(row["date"]) for row in queries.releases(reader) if row.get("date"))
-    values = [float(counts.get(start, 0)) for start in starts]
-    series = [Series("releases", starts, values, False)] if any(values) else []
-    return ChartSpec("releases per quarter", series, bars=True, empty="no releases stored")
-
-
-def _quarter_of(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def _quarter_starts(today: date, count: int) -> list[date]:
-    starts = [_quarter_of(today)]
-    while len(starts) < count:
-        first = starts[-1]
-        month = first.month - 3
-        starts.append(date(first.year + (month <= 0) * -1, (month - 1) % 12 + 1, 1))
-    return starts[::-1]
 
 
 def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -237,8 +189,9 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     per_month = Counter(
         (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases
     )
-    clusters = sorted(queries.cluster_sizes(reader), key=lambda row: (-(row["value"] or 0), str(row["item"])))
-    growth = cluster_growth(reader)
+    from frontier_watch.tui import trend_reports
+
+    _, growth = trend_reports.compute_growth(reader)
     sources = source_rows(reader, settings)
     return {
         "price_changes_30d": sum(per_week.get(week, 0) for week in range(5)),
@@ -247,8 +200,7 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
         "releases_90d": sum(per_month.get(month, 0) for month in range(3)),
         "release_spark": sparkline([float(per_month.get(month, 0)) for month in range(11, -1, -1)]),
         "newest_releases": releases[:5],
-        "largest_clusters": clusters[:3],
-        "cluster_spark": sparkline(growth.series[0].values[-24:]) if growth.series else "",
+        "growth": [dict(record, spark=sparkline(record["values"][-24:])) for record in growth],
         "sources": sources,
         "health": Counter(row["health"] for row in sources),
     }

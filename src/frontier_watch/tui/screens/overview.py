@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.widgets import Static
 
 from frontier_watch.output import safe_text
@@ -17,11 +18,12 @@ from frontier_watch.tui import data, trend_reports
 if TYPE_CHECKING:
     from frontier_watch.tui.app import FrontierWatchApp
 
+NARROW = 110  # below this width the headlines stack in one column
 PANELS = (
     ("trend", "Capability-price trend", "trends"),
     ("prices", "Recent price changes", "prices"),
     ("releases", "Newest releases", "releases"),
-    ("clusters", "Largest clusters", "compute"),
+    ("clusters", "Largest clusters and sites", "trends"),
     ("health", "Source health", "sources"),
 )
 
@@ -56,6 +58,9 @@ class OverviewView(VerticalScroll):
         with Horizontal(classes="headline-row"):
             yield Headline(*PANELS[4])
 
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     @property
     def fw_app(self) -> FrontierWatchApp:
         return self.app  # type: ignore[return-value]
@@ -84,11 +89,24 @@ class OverviewView(VerticalScroll):
         self.fw_app.view_status(self)
 
 
-def trend_text(trend: Any) -> Text:
-    if trend is None:
-        note = "(release cadence and cluster growth: Trends, key 5)"
-        return Text(f"{trend_reports.UNAVAILABLE}\n{note}", "dim")
-    return Text(safe_text(getattr(trend, "headline", trend)))
+def trend_text(trend: trend_reports.CapabilityView) -> Text:
+    text = Text()
+    report = trend.report
+    if report is None or report.fit is None:
+        text.append(f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(trend.message)}", "dim")
+        return text
+    fit = report.fit
+    text.append(f"{fit.factor_per_year:.3g}x", style="bold")
+    text.append(f" cheaper a year for {trend.benchmark} >= {trend.threshold:g}\n")
+    text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
+    text.append(f"  cheapest qualifying price, {fit.start}..{fit.end}\n")
+    if fit.ci_low and fit.ci_high:
+        text.append(f"90% interval {fit.ci_low:.3g}x-{fit.ci_high:.3g}x · {fit.points} points\n")
+    for claim in report.published_json()[:2]:
+        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
+        value = f"{claim['value']:g}{high}" if claim.get("value") is not None else "?"
+        text.append(f"published: {safe_text(claim['source'])} {value} {safe_text(claim['unit'])}\n", "dim")
+    return text
 
 
 def prices_text(figures: dict[str, Any], now: datetime) -> Text:
@@ -124,16 +142,19 @@ def releases_text(figures: dict[str, Any]) -> Text:
 
 
 def clusters_text(figures: dict[str, Any]) -> Text:
+    growth = figures["growth"]
+    if not growth:
+        return Text("no cluster or site figures yet: fetch the Epoch AI sources (f)", style="dim")
     text = Text()
-    clusters = figures["largest_clusters"]
-    if not clusters:
-        return Text("no cluster data yet: fetch epoch-gpu-clusters (f)", style="dim")
-    text.append(figures["cluster_spark"] or "", style="green")
-    text.append("  largest to date\n")
-    for row in clusters:
-        text.append(f"{row['value']:>12,.0f} H100e  ", style="bold")
+    for record in growth:
+        text.append(f"{record['measure']}: ", style="bold")
+        text.append(f"{record['value']:,.0f}", style="bold")
+        rate = record["factor_per_year"]
+        text.append(f"  {record['spark']}", style="green")
+        text.append(f"  {rate:.3g}x a year\n" if rate else "\n")
         text.append(
-            f"{safe_text(row['item'])[:34]} ({safe_text(row['date'])[:4]}, {safe_text(row['evidence'])})\n"
+            f"  {safe_text(record['entity'])}: {safe_text(record['item'])[:40]} "
+            f"({safe_text(record['date'])[:7]}, {safe_text(record['evidence'])})\n"
         )
     return text
 

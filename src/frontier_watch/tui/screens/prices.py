@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -11,8 +11,10 @@ from frontier_watch.output import safe_text
 from frontier_watch.public_rows import Column, Listing, price_record
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
-from frontier_watch.tui.data import ChartSpec
 from frontier_watch.tui.screens.table_view import TableView
+
+if TYPE_CHECKING:
+    from frontier_watch.charts import Chart
 
 # At 80 columns the model, provider and prices stay, the rest give way (highest priority
 # number first) and remain in the line under the table and the detail pane.
@@ -45,6 +47,7 @@ class PricesView(TableView):
     title = "Prices"
     listing = PRICE_LISTING
     search_keys = SEARCHED
+    chart_empty = "no dated prices to chart"
     placeholder = "filter by model, provider, offering or source  (Down for the table, Esc clears)"
 
     def read_rows(self, reader: Reader) -> list[Any]:
@@ -105,8 +108,8 @@ class PricesView(TableView):
             )
         return text
 
-    def detail_chart(self, row: Any, detail: Any) -> ChartSpec | None:
-        return detail["chart"] if detail else None
+    def detail_chart(self, row: Any, detail: Any) -> tuple[Chart | None, str]:
+        return (detail["chart"] if detail else None), self.chart_empty
 
     def export_rows(self) -> list[dict[str, Any]]:
         return [price_record(row) for row in self.table.shown_rows()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -10,8 +10,10 @@ from frontier_watch.output import safe_text
 from frontier_watch.public_rows import RELEASES, Listing, release_record
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
-from frontier_watch.tui.data import ChartSpec
 from frontier_watch.tui.screens.table_view import TableView
+
+if TYPE_CHECKING:
+    from frontier_watch.charts import Chart
 
 RELEASE_LISTING = Listing(RELEASES.columns, "no releases stored yet: press f to fetch Hugging Face")
 
@@ -20,6 +22,7 @@ class ReleasesView(TableView):
     name_ = "releases"
     title = "Releases"
     listing = RELEASE_LISTING
+    chart_empty = "no downloads recorded (not a Hugging Face repository, or not fetched yet)"
     search_keys = ("model", "lab", "org", "hf_repo_id", "license", "license_class", "architecture")
 
     def read_rows(self, reader: Reader) -> list[dict[str, Any]]:
@@ -72,8 +75,8 @@ class ReleasesView(TableView):
             text.append(f"  … and {len(derived) - 20} more\n")
         return text
 
-    def detail_chart(self, row: Any, detail: Any) -> ChartSpec | None:
-        return detail["chart"] if detail else None
+    def detail_chart(self, row: Any, detail: Any) -> tuple[Chart | None, str]:
+        return (detail["chart"] if detail else None), self.chart_empty
 
     def export_rows(self) -> list[dict[str, Any]]:
         return [release_record(row) for row in self.table.shown_rows()]

@@ -22,10 +22,10 @@ from textual.widgets import Input, Static
 
 from frontier_watch.public_rows import Listing
 from frontier_watch.store.reading import Reader
-from frontier_watch.tui.data import ChartSpec
 from frontier_watch.tui.widgets import Chart, RowTable
 
 if TYPE_CHECKING:
+    from frontier_watch.charts import Chart as ChartData
     from frontier_watch.tui.app import FrontierWatchApp
 
 FILTER_DEBOUNCE_SECONDS = 0.05  # type a word without redrawing on every letter
@@ -88,8 +88,9 @@ class TableView(Vertical):
     def detail_text(self, row: Any, detail: Any) -> Text:
         return self.row_line(row)
 
-    def detail_chart(self, row: Any, detail: Any) -> ChartSpec | None:
-        return None
+    def detail_chart(self, row: Any, detail: Any) -> tuple[ChartData | None, str]:
+        """The detail pane's chart, and what to say when there is none."""
+        return None, ""
 
     def export_rows(self) -> list[dict[str, Any]]:
         """The rows shown, filtered and sorted as on screen, in their public shape."""
@@ -281,4 +282,4 @@ class TableView(Vertical):
         if row is not self._detail_row:
             return  # the cursor has moved on; its own detail is on the way
         self.query_one(".detail-text", Static).update(self.detail_text(row, detail))
-        self.query_one(".detail-chart", Chart).show(self.detail_chart(row, detail))
+        self.query_one(".detail-chart", Chart).show(*self.detail_chart(row, detail))

@@ -7,21 +7,28 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.widgets import Static
 
 from frontier_watch.output import safe_text
 from frontier_watch.store.reading import Reader
-from frontier_watch.tui import data, trend_reports
+from frontier_watch.tui import trend_reports
 from frontier_watch.tui.widgets import Chart
+
+WIDE = 150  # from this width the published figures carry their URLs
+
+
+def safe_text_lines(text: str) -> str:
+    """Each line made safe on its own (safe_text turns newlines into spaces)."""
+    return "\n".join(safe_text(line) for line in text.split("\n"))
+
 
 if TYPE_CHECKING:
     from frontier_watch.tui.app import FrontierWatchApp
 
-THRESHOLD_STEP = 5.0
 
-
-class TrendsView(Vertical):
+class TrendsView(VerticalScroll):
     """Three charts; ``b`` changes the benchmark, ``+``/``-`` the threshold."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,6 +46,7 @@ class TrendsView(Vertical):
         self.benchmarks: list[str] = []
         self.benchmark: str | None = None
         self.threshold: float | None = None
+        self.capability: trend_reports.CapabilityView | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="capability-panel", classes="trend-panel"):
@@ -60,11 +68,12 @@ class TrendsView(Vertical):
         def read(reader: Reader) -> dict[str, Any]:
             from frontier_watch.store import queries
 
+            clusters, _ = trend_reports.compute_growth(reader)
             return {
                 "benchmarks": trend_reports.benchmarks(reader),
                 "capability": trend_reports.capability(reader, now, benchmark, threshold),
-                "cadence": data.release_cadence(reader, now),
-                "clusters": data.cluster_growth(reader),
+                "cadence": trend_reports.release_chart(reader),
+                "clusters": clusters,
                 "version": queries.data_version(reader),
             }
 
@@ -73,30 +82,28 @@ class TrendsView(Vertical):
     def _show(self, result: dict[str, Any]) -> None:
         self.loaded_version = result["version"]
         self.benchmarks = result["benchmarks"]
-        if self.benchmark is None and self.benchmarks:
-            self.benchmark = self.benchmarks[0]
-        capability = result["capability"]
-        caption = self.query_one("#capability-caption", Static)
-        chart = self.query_one("#capability-chart", Chart)
-        if capability is None:
-            caption.update(
-                Text.assemble(
-                    ("Capability-price trend: ", "bold"),
-                    (f"{trend_reports.UNAVAILABLE}.\n", ""),
-                    (
-                        f"benchmark {safe_text(self.benchmark)} (b changes it; +/- the threshold) · "
-                        f"{len(self.benchmarks)} benchmarks with scores",
-                        "dim",
-                    ),
-                )
-            )
-            chart.show(None)
-        else:
-            caption.update(Text(safe_text(trend_reports.capability_caption(capability))))
-            chart.show(trend_reports.capability_chart(capability))
-        self.query_one("#cadence-chart", Chart).show(result["cadence"])
-        self.query_one("#cluster-chart", Chart).show(result["clusters"])
+        capability: trend_reports.CapabilityView = result["capability"]
+        self.benchmark, self.threshold = capability.benchmark, capability.threshold
+        self.capability = capability
+        self._show_caption()
+        self.query_one("#capability-chart", Chart).show(
+            trend_reports.capability_chart(capability), "no fitted trend to chart at this threshold"
+        )
+        self.query_one("#cadence-chart", Chart).show(result["cadence"], "no releases stored")
+        self.query_one("#cluster-chart", Chart).show(
+            result["clusters"], "no cluster or site figures (fetch the Epoch AI sources)"
+        )
         self.fw_app.view_status(self)
+
+    def _show_caption(self) -> None:
+        if self.capability is None:
+            return
+        wide = self.size.width >= WIDE
+        caption = trend_reports.capability_caption(self.capability, wide=wide)
+        self.query_one("#capability-caption", Static).update(Text(safe_text_lines(caption)))
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_caption()
 
     def action_next_benchmark(self) -> None:
         if not self.benchmarks:
@@ -108,5 +115,6 @@ class TrendsView(Vertical):
         self.reload()
 
     def action_threshold(self, direction: int) -> None:
-        self.threshold = max(0.0, (self.threshold or 50.0) + direction * THRESHOLD_STEP)
+        current = self.threshold if self.threshold is not None else 50.0
+        self.threshold = min(100.0, max(0.0, current + direction * trend_reports.THRESHOLD_STEP))
         self.reload()

@@ -1,73 +1,33 @@
-"""Chart: a plotext chart drawn to text at the widget's own size.
+"""Chart: a plotext chart (``frontier_watch.charts``) drawn to text at the widget's own size.
 
-The chart arrives as data (``data.ChartSpec``); plotext's global state is only touched
-here, on the UI thread, when the chart or the widget's size changes.
+The chart arrives as data; it is drawn here, on the UI thread, when the chart or the
+widget's size changes (plotext keeps global state: never from a worker).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.events import Resize
 from textual.widgets import Static
 
-from frontier_watch.tui.data import ChartSpec
+from frontier_watch.errors import DataError
 
-DATE_FORM = "%Y-%m-%d"
-
-
-def _steps(days: list[date], values: list[float], until: date | None) -> tuple[list[str], list[float]]:
-    """A step line: each value holds until the next day (and the last until ``until``)."""
-    xs: list[str] = []
-    ys: list[float] = []
-    for index, (day, value) in enumerate(zip(days, values, strict=True)):
-        xs.append(day.isoformat())
-        ys.append(value)
-        end = days[index + 1] if index + 1 < len(days) else until
-        if end is not None and end > day:
-            xs.append(end.isoformat())
-            ys.append(value)
-    return xs, ys
+if TYPE_CHECKING:
+    from frontier_watch.charts import Chart as ChartData
 
 
-def render_chart(spec: ChartSpec, width: int, height: int) -> Text:
-    """The chart as styled text ``width`` x ``height`` cells (a plain note when there is nothing to draw)."""
-    if not spec.series:
-        return Text(f"{spec.title}: {spec.empty}", style="dim")
-    if width < 20 or height < 5:
-        return Text(spec.title, style="dim")
-    import plotext as plt
+def render_chart(chart: ChartData | None, width: int, height: int, empty: str = "") -> Text:
+    """The chart as styled text of ``width`` x ``height`` cells, or the note for an empty one."""
+    if chart is None:
+        return Text(empty, style="dim")
+    from frontier_watch.charts import render
 
-    figure = plt.figure
-    figure.clear()
-    plt.terminal.limit(False, False)  # the widget's size, not the terminal's
-    figure.theme("clear")
-    figure.plot_size(width, height)
-    figure.title(spec.title)
-    if spec.bars:
-        series = spec.series[0]
-        figure.draw(figure.bar([_quarter(day) for day in series.days], series.values))
-        return Text.from_ansi(figure.build().string())
-    figure.date("x").activate(form=DATE_FORM)
-    last = max(max(series.days) for series in spec.series)
-    for series in spec.series:
-        if series.steps:
-            xs, ys = _steps(series.days, series.values, last)
-        else:
-            xs, ys = [day.isoformat() for day in series.days], series.values
-        signal = figure.signal(xs, ys)
-        signal.lines()
-        if len(spec.series) > 1:
-            signal.label(series.label)
-        figure.draw(signal)
-    if spec.log_y:
-        figure.ruler("y").scale("log")
-    return Text.from_ansi(figure.build().string())
-
-
-def _quarter(day: date) -> str:
-    return f"{day.year % 100:02d}Q{(day.month - 1) // 3 + 1}"
+    try:
+        return Text.from_ansi(render(chart, width, height))
+    except DataError:
+        return Text(f"{chart.title}: {empty or 'nothing to draw'}", style="dim")
 
 
 class Chart(Static):
@@ -77,26 +37,21 @@ class Chart(Static):
     Chart { height: 1fr; min-height: 8; }
     """
 
-    def __init__(
-        self,
-        spec: ChartSpec | None = None,
-        *,
-        id: str | None = None,  # noqa: A002
-        classes: str | None = None,
-    ) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__("", id=id, classes=classes)
-        self.spec = spec
+        self.chart: ChartData | None = None
+        self.empty = ""
 
-    def show(self, spec: ChartSpec | None) -> None:
-        self.spec = spec
+    def show(self, chart: ChartData | None, empty: str = "") -> None:
+        self.chart, self.empty = chart, empty
         self._draw()
 
     def on_resize(self, event: Resize) -> None:
         self._draw()
 
     def _draw(self) -> None:
-        if self.spec is None:
-            self.update("")
+        region = self.content_region
+        if region.width < 30 or region.height < 8:
+            self.update(Text(self.chart.title if self.chart else self.empty, style="dim"))
             return
-        width, height = self.content_region.width, self.content_region.height
-        self.update(render_chart(self.spec, width, height))
+        self.update(render_chart(self.chart, region.width, region.height, self.empty))
