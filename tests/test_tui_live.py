@@ -188,3 +188,25 @@ def _src():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent / "src"
+
+
+async def test_f_while_cron_holds_the_fetch_lock_says_so_and_the_dashboard_goes_on(served):  # noqa: F811
+    from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+
+    server, config, db_path = served
+    settings = load_settings(config)
+    database = open_seeded_database(settings.database_url)
+    app = create(database, settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.view("prices").table
+        await settle(pilot, app, lambda: table.row_count > 0)
+        with fetch_lock(lock_path_for(database)):
+            await pilot.press("f")
+            await settle(pilot, app, lambda: not app.fetching and bool(app._notifications))
+        [notice] = [notice for notice in app._notifications if notice.severity == "error"]
+        assert notice.title == "fetch failed" and "another fetch holds the lock" in notice.message
+        assert not server.requests  # nothing was downloaded
+        await pilot.press("f")  # the lock is free again: this one runs
+        panel = app.query_one(FetchPanel)
+        await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()), seconds=60)
+    database.engine.dispose()

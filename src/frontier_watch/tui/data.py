@@ -164,21 +164,10 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     today = now.date()
     weeks = 26
     since = now - timedelta(weeks=weeks)
-    starts = reader.column(
-        "SELECT effective_from FROM price_interval WHERE superseded_at IS NULL "
-        "AND effective_from > :since AND effective_from <= :now",
-        {"since": since, "now": now},
-    )
-    per_week = Counter(min((now - _as_datetime(start)).days // 7, weeks - 1) for start in starts)
-    recent_prices = reader.rows(
-        "SELECT coalesce(m.name, o.name) AS model, o.provider, i.effective_from, "
-        "i.input_nusd, i.output_nusd, o.source_id AS source "
-        "FROM price_interval i JOIN offering o ON o.id = i.offering_pk "
-        "LEFT JOIN model m ON m.id = o.model_id "
-        "WHERE i.superseded_at IS NULL AND i.effective_from <= :now "
-        "ORDER BY i.effective_from DESC, i.id DESC LIMIT 200",
-        {"now": now},
-    )
+    recent = recent_intervals(reader, since, now)
+    ages = [(now - _as_datetime(row["effective_from"])).days for row in recent]
+    per_week = Counter(min(age // 7, weeks - 1) for age in ages)
+    recent_prices = recent[:200]
     newest: dict[str, dict[str, Any]] = {}  # one line per model: its newest price
     for row in recent_prices:
         newest.setdefault(row["model"], row)
@@ -194,7 +183,7 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     _, growth = trend_reports.compute_growth(reader)
     sources = source_rows(reader, settings)
     return {
-        "price_changes_30d": sum(per_week.get(week, 0) for week in range(5)),
+        "price_changes_30d": sum(1 for age in ages if age < 30),
         "price_spark": sparkline([float(per_week.get(week, 0)) for week in range(weeks - 1, -1, -1)]),
         "recent_prices": recent_prices,
         "releases_90d": sum(per_month.get(month, 0) for month in range(3)),
@@ -204,6 +193,30 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
         "sources": sources,
         "health": Counter(row["health"] for row in sources),
     }
+
+
+# Intervals that began in a window are open or end after its start: the two indexed sets
+# (open intervals, intervals by end) hold them, so the read does not grow with old history.
+_RECENT_INTERVALS = """
+WITH recent AS (
+    SELECT i.id, i.offering_pk, i.effective_from, i.input_nusd, i.output_nusd FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL
+      AND i.effective_from > :since AND i.effective_from <= :now
+    UNION ALL
+    SELECT i.id, i.offering_pk, i.effective_from, i.input_nusd, i.output_nusd FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to > :since
+      AND i.effective_from > :since AND i.effective_from <= :now
+)
+SELECT coalesce(m.name, o.name) AS model, o.provider, r.effective_from, r.input_nusd, r.output_nusd,
+       o.source_id AS source
+FROM recent r JOIN offering o ON o.id = r.offering_pk LEFT JOIN model m ON m.id = o.model_id
+ORDER BY r.effective_from DESC, r.id DESC
+"""
+
+
+def recent_intervals(reader: Reader, since: datetime, now: datetime) -> list[dict[str, Any]]:
+    """Prices that began after ``since`` (and by ``now``), newest first, with their model and seller."""
+    return reader.rows(_RECENT_INTERVALS, {"since": since, "now": now})
 
 
 def _as_datetime(value: Any) -> datetime:
