@@ -19,6 +19,7 @@ import fetch_history  # noqa: E402
 import fetch_store  # noqa: E402
 import queries_at_scale  # noqa: E402
 import read_commands  # noqa: E402
+import trends_at_scale  # noqa: E402
 from goals import Goal, print_goals  # noqa: E402
 from history_db import build, interval_count  # noqa: E402
 
@@ -49,6 +50,8 @@ def main() -> None:
         goals += fetch_history.main(max(3, repeats // 2), large=str(path))
         print("\n== questions at 1M intervals (bench/queries_at_scale.py)")
         goals += queries_at_scale.main(repeats, str(path))
+        print("\n== trends at 1M intervals (bench/trends_at_scale.py)")
+        goals += trends_at_scale.main(max(3, repeats // 2))
         print("\n== dashboard (bench/dashboard.py)")
         goals += dashboard.main(max(3, repeats // 2), str(path))
     print_goals(goals)

@@ -68,10 +68,9 @@ def import_file(engine, path: Path) -> ImportResult:
     from frontier_watch.store.curated_facts import record_benchmark_scores
     from frontier_watch.store.meta import bump_data_version
     from frontier_watch.store.price_flags import review_prices
-    from frontier_watch.store.price_intervals import Provenance, record_offerings
+    from frontier_watch.store.seed import record_price_groups
     from frontier_watch.store.write_context import WriteContext
     from frontier_watch.store.writers import WRITERS
-    from frontier_watch.vocabulary import Basis
 
     text = read_text(path)
     header = next(csv.reader(io.StringIO(text)), [])
@@ -83,16 +82,8 @@ def import_file(engine, path: Path) -> ImportResult:
     where = str(path)
     if kind == "prices":
         groups = parse_price_file(text, where)
-        rows = sum(len(offering.segments) for offerings in groups.values() for offering in offerings)
         with engine.begin() as connection:
-            for (_, basis, observed), offerings in groups.items():
-                record_offerings(
-                    connection,
-                    offerings,
-                    Provenance(source_id=USER_SOURCE, basis=Basis(basis), source_url=None, evidence=None),
-                    observed_at=observed or now,
-                    identity=identity,
-                )
+            rows = record_price_groups(connection, groups, identity, now, source_id=USER_SOURCE)
             entries = (
                 identity.resolve(USER_SOURCE, offering.offering_id)
                 for offerings in groups.values()

@@ -32,6 +32,21 @@ import polars as pl
 
 METHODS = ("epoch", "a16z")
 PRICES = ("input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok")
+USED = (
+    "model_id",
+    "lab",
+    "provider",
+    "platform",
+    "source",
+    "offering_id",
+    "tier",
+    "answers_from",
+    "answers_to",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "flag",
+)
+STREAM = ("model_id", "source", "provider", "platform", "offering_id", "tier")
 FAR_FUTURE = date(9999, 12, 31)
 DEFAULT_TIER = "default"
 
@@ -66,9 +81,12 @@ def _blended(input_weight: float, output_weight: float) -> pl.Expr:
     ) / total
 
 
-def usable_prices(prices: pl.DataFrame, query: CapabilityQuery) -> pl.DataFrame:
+def usable_prices(
+    prices: pl.DataFrame, query: CapabilityQuery, models: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """The price pieces that may answer: default tier (or free, if asked), unflagged (unless
-    asked), both prices known and a start date; with the blend and whether it is first-party."""
+    asked), both prices known and a start date; with the blend and whether it is first-party.
+    With ``models`` (qualifying_models), only theirs, each with its ``counts_from``."""
     input_weight, output_weight = query.weights()
     tiers = [DEFAULT_TIER, "free"] if query.include_free else [DEFAULT_TIER]
     keep = (
@@ -80,14 +98,17 @@ def usable_prices(prices: pl.DataFrame, query: CapabilityQuery) -> pl.DataFrame:
     )
     if not query.include_flagged:
         keep &= pl.col("flag").is_null()
-    frame = prices.filter(keep).with_columns(
+    frame = prices.lazy().select(USED).filter(keep)
+    if models is not None:
+        frame = frame.join(models.lazy().select("model_id", "counts_from"), on="model_id")
+    frame = frame.with_columns(
         _blended(input_weight, output_weight).alias("blended_usd_per_mtok"),
         ((pl.col("provider") == pl.col("lab")) & pl.col("platform").is_null()).alias("first_party"),
         pl.col("answers_to").fill_null(FAR_FUTURE).alias("until_day"),
     )
     if not query.include_free:
         frame = frame.filter(pl.col("blended_usd_per_mtok") > 0)
-    return frame
+    return frame.collect()
 
 
 def qualifying_models(scores: pl.DataFrame, query: CapabilityQuery) -> pl.DataFrame:
@@ -114,16 +135,47 @@ def model_prices_on_days(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFra
     cheapest; then the lab's own price where it sells the model, else the median across
     sellers. ``prices`` must come from :func:`usable_prices`.
     """
-    in_force = prices.join_where(
-        days, pl.col("answers_from") <= pl.col("day"), pl.col("day") < pl.col("until_day")
+    # One stream per offering, tier, source and model: its pieces do not overlap, so the piece
+    # in force on a day is the stream's latest to start by then (an as-of join), if not ended.
+    keyed = (
+        prices.lazy()
+        .select(pl.struct(STREAM).hash().alias("stream"), *AGGREGATED, "answers_from", "until_day")
+        .sort("answers_from")
+        .collect()
     )
+    grid = days.lazy().select("day").unique().join(keyed.lazy().select("stream").unique(), how="cross")
+    in_force = (
+        grid.sort("day")
+        .join_asof(
+            keyed.lazy(),
+            left_on="day",
+            right_on="answers_from",
+            by="stream",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .filter(pl.col("day") < pl.col("until_day"))
+    )
+    return _model_prices(in_force)
+
+
+# The columns a day's price is made of.
+AGGREGATED = ("model_id", "provider", "platform", "offering_id", "first_party", *PRICES)
+
+
+def _model_prices(in_force: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """The rows in force on each day (a ``day`` column) made one price per day and model."""
     # A first-party row, where there is one, decides: the other rows of that model and day go.
-    in_force = in_force.filter(pl.col("first_party") | ~pl.col("first_party").any().over("day", "model_id"))
+    rows = in_force.lazy().filter(
+        pl.col("first_party") | ~pl.col("first_party").any().over("day", "model_id")
+    )
     seller = ["day", "model_id", "provider", "platform"]
-    offerings = in_force.group_by(*seller, "offering_id").agg(
+    offerings = rows.group_by(*seller, "offering_id").agg(
         pl.col(PRICES).median(), pl.col("first_party").first()
     )
-    sellers = offerings.sort("blended_usd_per_mtok").group_by(*seller).first()
+    sellers = offerings.group_by(*seller).agg(
+        pl.col(PRICES).sort_by("blended_usd_per_mtok").first(), pl.col("first_party").first()
+    )
     return (
         sellers.group_by("day", "model_id")
         .agg(pl.col(PRICES).median(), pl.col("first_party").first(), pl.len().alias("hosts"))
@@ -134,6 +186,7 @@ def model_prices_on_days(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFra
             .alias("price_basis")
         )
         .sort("day", "model_id")
+        .collect()
     )
 
 
@@ -167,7 +220,7 @@ def _daily_model_prices(
 ) -> pl.DataFrame:
     """Each qualifying model's price on each day an answer can change, from its release on."""
     models = qualifying_models(scores, query)
-    usable = usable_prices(prices, query).join(models.select("model_id", "counts_from"), on="model_id")
+    usable = usable_prices(prices, query, models)
     until = query.until or today
     days = _change_days(usable, [models.get_column("counts_from")], query.since, until)
     daily = model_prices_on_days(usable, days)
@@ -192,13 +245,22 @@ def cheapest_series(
 def release_frontier(
     prices: pl.DataFrame, scores: pl.DataFrame, query: CapabilityQuery, today: date
 ) -> pl.DataFrame:
-    """Epoch AI's method: each qualifying model at its release, priced on the first day a price
-    of it is known (``price_date``), kept when cheaper than every model released before it."""
-    daily = _daily_model_prices(prices, scores, query, today)
+    """Epoch AI's method: each qualifying model released in the period, priced on the first day
+    a price of it is known (``price_date``), kept when cheaper than every model released before it."""
+    low, high = query.since or date.min, query.until or today
+    models = qualifying_models(scores, query).filter(pl.col("counts_from").is_between(low, high))
+    usable = usable_prices(prices, query, models)
+    usable = usable.filter(pl.col("until_day") > pl.col("counts_from"))
+    # Each model's first priced day: its release, or the first day a price of it is known.
+    first_days = usable.group_by("model_id").agg(
+        pl.max_horizontal(pl.col("counts_from").first(), pl.col("answers_from").min()).alias("day")
+    )
+    in_force = usable.join(first_days.filter(pl.col("day") <= high), on="model_id").filter(
+        (pl.col("answers_from") <= pl.col("day")) & (pl.col("day") < pl.col("until_day"))
+    )
     first = (
-        daily.sort("day")
-        .group_by("model_id", maintain_order=True)
-        .first()
+        _model_prices(in_force)
+        .join(models, on="model_id")
         .sort("counts_from", "blended_usd_per_mtok", "model_id")
     )
     cheaper = pl.col("blended_usd_per_mtok") < pl.col("blended_usd_per_mtok").cum_min().shift(1)

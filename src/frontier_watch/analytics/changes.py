@@ -25,7 +25,11 @@ def price_changes(intervals: pl.DataFrame, since: datetime, until: datetime) -> 
 
     A restatement to the same prices is not a change. Newest first, then by model.
     """
-    ordered = intervals.filter(pl.col("effective_from").is_not_null()).sort(*KEY, "effective_from")
+    started = pl.col("effective_from").is_not_null()
+    in_window = (pl.col("effective_from") >= since) & (pl.col("effective_from") < until)
+    touched = intervals.filter(started & in_window).select(KEY).unique()
+    # Only the offerings and tiers with a price that began in the window need their history.
+    ordered = intervals.filter(started).join(touched, on=KEY, how="semi").sort(*KEY, "effective_from")
     with_previous = ordered.with_columns(
         pl.col("input_usd_per_mtok").shift(1).over(*KEY).alias("old_input_usd_per_mtok"),
         pl.col("output_usd_per_mtok").shift(1).over(*KEY).alias("old_output_usd_per_mtok"),
@@ -48,14 +52,16 @@ def price_changes(intervals: pl.DataFrame, since: datetime, until: datetime) -> 
 
 def new_offerings(intervals: pl.DataFrame, since: datetime, until: datetime) -> pl.DataFrame:
     """Offerings whose first price (any tier) began in [since, until): one row each, its first price."""
-    first = (
-        intervals.sort("offering_pk", "effective_from", "tier", nulls_last=True)
+    start = pl.coalesce("effective_from", "first_seen_at").alias("start")
+    firsts = intervals.group_by("offering_pk").agg(start.min().alias("first_start"))
+    new = firsts.filter((pl.col("first_start") >= since) & (pl.col("first_start") < until))
+    rows = intervals.join(new, on="offering_pk").filter(start == pl.col("first_start"))
+    return (
+        rows.sort("offering_pk", "tier")
         .group_by("offering_pk", maintain_order=True)
         .first()
-    )
-    start = pl.coalesce("effective_from", "first_seen_at")
-    return first.filter((start >= since) & (start < until)).sort(
-        ["model_name", "source", "offering_id"], nulls_last=True
+        .drop("first_start")
+        .sort(["model_name", "source", "offering_id"], nulls_last=True)
     )
 
 

@@ -30,6 +30,7 @@ from frontier_watch.sources.curated import (
     FACT_FILES,
     CuratedDataError,
     FactFile,
+    PriceGroups,
     parse_fact_file,
     parse_price_file,
 )
@@ -161,17 +162,7 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
         return count
     text = path.read_text(encoding="utf-8")
     if name.startswith("prices/"):
-        total = 0
-        for (source_id, basis, observed), offerings in parse_price_file(text, str(path)).items():
-            record_offerings(
-                connection,
-                offerings,
-                Provenance(source_id=source_id, basis=Basis(basis), source_url=None, evidence=None),
-                observed_at=observed or now,
-                identity=identity,
-            )
-            total += sum(len(offering.segments) for offering in offerings)
-        return total
+        return record_price_groups(connection, parse_price_file(text, str(path)), identity, now)
     spec: FactFile = next(spec for spec in FACT_FILES if spec.name == name)
     facts = parse_fact_file(text, str(path), spec)
     if name == "benchmarks.csv":
@@ -184,6 +175,34 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
     context = WriteContext(source_id=CURATED_SOURCE, observed_at=now, identity=identity)
     WRITERS[part].write(connection, context, facts)
     return len(facts)
+
+
+def record_price_groups(
+    connection: Connection,
+    groups: PriceGroups,
+    identity: Identity,
+    now: datetime,
+    *,
+    source_id: str | None = None,
+) -> int:
+    """Store the offerings of a curated price file (parse_price_file); returns the rows stored.
+
+    Each group keeps its own source id unless ``source_id`` is given (``import`` stores
+    a user's rows under ``user``).
+    """
+    total = 0
+    for (group_source, basis, observed), offerings in groups.items():
+        record_offerings(
+            connection,
+            offerings,
+            Provenance(
+                source_id=source_id or group_source, basis=Basis(basis), source_url=None, evidence=None
+            ),
+            observed_at=observed or now,
+            identity=identity,
+        )
+        total += sum(len(offering.segments) for offering in offerings)
+    return total
 
 
 def _crosswalk_rows(path: Path) -> list[CrosswalkRow]:
