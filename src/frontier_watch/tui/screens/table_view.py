@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from frontier_watch.tui.app import FrontierWatchApp
 
 FILTER_DEBOUNCE_SECONDS = 0.05  # type a word without redrawing on every letter
+DETAIL_DEBOUNCE_SECONDS = 0.08
 WIDE = 150  # from this width the detail pane sits beside the table
 
 
@@ -69,6 +70,7 @@ class TableView(Vertical):
         self._filter_timer: Timer | None = None
         self._last_filtered = 0.0
         self._detail_row: Any = None
+        self._detail_timer: Timer | None = None
 
     # ------------------------------------------------------------------ hooks
 
@@ -244,7 +246,11 @@ class TableView(Vertical):
         event.stop()
         self.show_status()
         if self.detail_open and event.row is not None and event.row is not self._detail_row:
-            self._load_detail(event.row)
+            # Holding a key down moves through many rows: read the detail of the one it stops on.
+            if self._detail_timer is not None:
+                self._detail_timer.stop()
+            row = event.row
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_SECONDS, lambda: self._load_detail(row))
 
     @on(RowTable.RowSelected)
     def _row_selected(self, event: RowTable.RowSelected) -> None:
