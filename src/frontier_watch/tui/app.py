@@ -151,9 +151,9 @@ class FrontierWatchApp(App[None]):
             view.focus_filter()  # "/" on the Overview: type straight into the Prices filter
         elif focused is None or view not in focused.ancestors_with_self:  # keep a focus already inside
             if isinstance(view, TableView):
-                view.table.focus()
+                self.set_focus(view.table)
             elif isinstance(view, TrendsView):
-                view.focus()
+                self.set_focus(view)
         self.view_status(view)
 
     @on(TabbedContent.TabActivated)

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from frontier_watch.public_rows import Listing
@@ -41,7 +42,7 @@ class FilterInput(Input):
     def action_to_table(self) -> None:
         for ancestor in self.ancestors:
             if isinstance(ancestor, TableView):
-                ancestor.table.focus()
+                self.app.set_focus(ancestor.table)
                 return
 
 
@@ -180,13 +181,18 @@ class TableView(Vertical):
 
     @on(Input.Submitted, ".filter")
     def _filter_submitted(self) -> None:
-        self.table.focus()
+        self.focus_now(self.table)
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move the focus before the next key is handled (``Widget.focus`` waits a turn, and a
+        key typed quickly after "/" or Enter would reach the widget it is leaving)."""
+        self.app.set_focus(widget)
 
     def focus_filter(self) -> None:
-        self.filter_input.focus()
+        self.focus_now(self.filter_input)
 
     def action_focus_table(self) -> None:
-        self.table.focus()
+        self.focus_now(self.table)
 
     def action_escape(self) -> None:
         if self.detail_open:
@@ -194,9 +200,9 @@ class TableView(Vertical):
         elif self.filter_input.value:
             self.filter_input.value = ""
             self._apply_filter()
-            self.table.focus()
+            self.focus_now(self.table)
         else:
-            self.table.focus()
+            self.focus_now(self.table)
 
     # ------------------------------------------------------------------ sorting
 
@@ -269,7 +275,7 @@ class TableView(Vertical):
         self.detail_open = False
         self._detail_row = None
         self.remove_class("-detail")
-        self.table.focus()
+        self.focus_now(self.table)
 
     def _load_detail(self, row: Any) -> None:
         if row is None:
