@@ -59,3 +59,82 @@ def seeded_database(seeded_db_path) -> Database:
     database = open_seeded_database(str(seeded_db_path))
     yield database
     database.engine.dispose()
+
+
+# ---------------------------------------------------------------- PostgreSQL as well as SQLite
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for this test process (see postgres_server.py)."""
+    import os
+
+    import postgres_server as pg
+
+    try:
+        server = pg.start()
+    except pg.Unavailable as exc:
+        if os.environ.get(pg.REQUIRE) == "1":
+            pytest.fail(f"PostgreSQL is required here ({pg.REQUIRE}=1) but: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """The URL of a new, empty PostgreSQL database of this test's own."""
+    with postgres_server.database() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_migrated_url(postgres_server):
+    """The URL of a new PostgreSQL database of this test's own, migrated and empty."""
+    with postgres_server.database(migrated=True) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each storage test runs twice: on an SQLite file and on a real PostgreSQL database (new, empty)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "fw.db")
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage_engine(request, tmp_path):
+    """A migrated database with no curated data, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = make_engine(str(tmp_path / "empty.db"))
+        migrations.upgrade(engine)
+    else:
+        engine = make_engine(request.getfixturevalue("postgres_migrated_url"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def openrouter_served(tmp_path):
+    """A real HTTP server on 127.0.0.1 with OpenRouter's recorded sheet, and a config that
+    points openrouter at it and turns every other fetchable source off: (server, config path)."""
+    from fixture_server import fixture_server
+
+    from frontier_watch.catalogue import load_catalogue
+
+    others = "".join(
+        f"\n[sources.{name}]\nenabled = false\n" for name in sorted(set(load_catalogue()) - {"openrouter"})
+    )
+    with fixture_server() as server:
+        url = server.serve(
+            "/api/v1/models", (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
+        )
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[fetch]\nbackoff_seconds = 0.01\n\n[sources.openrouter]\nurl = "{url}"\n'
+            f"options = {{ shrink_floor = 10 }}\n{others}",
+            encoding="utf-8",
+        )
+        yield server, config

@@ -10,6 +10,7 @@ served with the headers recorded beside it (``<name>.headers``: a status line, t
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Route:
     body: bytes
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+    delay: float = 0.0  # seconds to wait before answering (a stalled server)
 
 
 def route_key(path: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -93,6 +95,8 @@ def fixture_server() -> Iterator[FixtureServer]:
             route = server.next_route(self.path)
             if route is None:
                 route = Route(b'{"error": "not found"}', 404)
+            if route.delay:
+                time.sleep(route.delay)
             self.send_response(route.status)
             for name, value in route.headers.items():
                 self.send_header(name, value)

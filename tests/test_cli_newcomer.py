@@ -138,9 +138,16 @@ def test_help_never_mentions_internal_planning(capsys):
         texts += [sub.format_help() for sub in action.choices.values()]
     joined = "\n".join(texts).lower()
     assert "issue" not in joined and "later" not in joined
-    assert main(["export"]) == 2
-    error = capsys.readouterr().err
-    assert "not available in this version yet" in error and "issue" not in error
+    unbuilt = [
+        name
+        for action in parser._subparsers._group_actions
+        for name, sub in action.choices.items()
+        if "not available in this version yet" in sub.format_help()
+    ]
+    for name in unbuilt:  # whichever commands are still to come
+        assert main([name]) == 2
+        error = capsys.readouterr().err
+        assert "not available in this version yet" in error and "issue" not in error
 
 
 def test_prices_blended_mixes_input_and_output_three_to_one(capsys, db):

@@ -142,7 +142,8 @@ def test_database_path_with_a_tilde_is_the_home_folder(tmp_path, monkeypatch):
     [
         ("foo://x", "not a database path or URL we can open"),
         ("postgresql+nosuchdriver://u@h/db", "not a database path or URL we can open"),
-        ("postgresql+psycopg://u@127.0.0.1:9/db", "the database driver is not installed"),
+        ("postgresql+psycopg2://u@127.0.0.1:9/db", "the database driver is not installed"),
+        ("postgresql://u@127.0.0.1:9/db", "Connection refused"),
     ],
 )
 def test_a_database_url_that_cannot_be_opened_is_one_line_exit_2(tmp_path, db, message):

@@ -69,6 +69,17 @@ options = {{ vendors = ["openai", "anthropic", "deepseek"] }}
         yield server, config, tmp_path / "fw.db"
 
 
+@pytest.fixture
+def served_anywhere(served, database_url):
+    """``served``, writing to an SQLite file or to a real PostgreSQL database."""
+    server, config, db = served
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(f'url = "{db}"', f'url = "{database_url}"'),
+        encoding="utf-8",
+    )
+    return server, config, database_url
+
+
 def fetch(config, *extra, capsys=None):
     code = main(["--config", str(config), "fetch", "--json", *extra])
     summaries = json.loads(capsys.readouterr().out) if capsys else None
@@ -87,8 +98,8 @@ def one(rows, **wanted):
     return found[0]
 
 
-def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served, capsys):
-    server, config, db = served
+def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served_anywhere, capsys):
+    server, config, db = served_anywhere
     code, summaries = fetch(config, capsys=capsys)
     assert code == 0
     by_source = {summary["source_id"]: summary for summary in summaries}
@@ -147,8 +158,8 @@ def test_fetch_stores_prices_read_by_hand_from_the_fixtures(served, capsys):
     assert all(agent.startswith("frontier-watch/") for agent in user_agents)
 
 
-def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served, capsys):
-    _, config, db = served
+def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served_anywhere, capsys):
+    _, config, db = served_anywhere
     code, summaries = fetch(config, capsys=capsys)
     assert code == 0, summaries
     database = open_seeded_database(str(db))

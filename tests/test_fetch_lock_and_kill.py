@@ -201,3 +201,114 @@ def test_a_kill_in_the_middle_of_a_write_leaves_the_database_as_it_was(tmp_path)
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     assert after == before
     assert statuses == ["ok", "running"]  # the next fetch marks it interrupted
+
+
+# ---------------------------------------------------------------- processes, on SQLite and PostgreSQL
+
+STALLED_MID_WRITE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from frontier_watch.store import price_intervals
+    from frontier_watch.cli import main
+
+    original = price_intervals._withdraw
+
+    def stalled_mid_write(*args, **kwargs):
+        # offerings are inserted and intervals staged in this open transaction: say so, then
+        # hang here holding the lock until the test kills this process
+        original(*args, **kwargs)
+        Path(sys.argv[1]).touch()
+        time.sleep(120)
+
+    price_intervals._withdraw = stalled_mid_write
+    sys.exit(main(sys.argv[2:]))
+    """
+)
+
+
+def _wait_for(path, process, seconds=60.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "the first fetch never reached its write"
+        time.sleep(0.02)
+
+
+def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_database(
+    database_url, tmp_path
+):
+    """Two fetch processes at once, then SIGKILL in the middle of the write: on SQLite and PostgreSQL."""
+    import time
+
+    from fixture_server import fixture_server
+
+    from frontier_watch.clock import utc_now
+    from frontier_watch.store.checks import check_database
+    from frontier_watch.store.reading import reader_for
+    from frontier_watch.store.seed import open_seeded_database
+
+    others = "".join(
+        f"\n[sources.{name}]\nenabled = false\n" for name in sorted(set(load_catalogue()) - {"openrouter"})
+    )
+    with fixture_server() as server:
+        url = server.serve(
+            "/api/v1/models", (FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes()
+        )
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[sources.openrouter]\nurl = "{url}"\noptions = {{ shrink_floor = 10 }}\n{others}',
+            encoding="utf-8",
+        )
+        database = open_seeded_database(database_url)
+        with database.engine.connect() as connection:
+            before = connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
+        command = ["--config", str(config), "--db", database_url, "fetch", "openrouter"]
+        writing = tmp_path / "writing"
+        first = subprocess.Popen(
+            [sys.executable, "-c", STALLED_MID_WRITE, str(writing), *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            _wait_for(writing, first)
+            started = time.monotonic()
+            second = subprocess.run(
+                [sys.executable, "-m", "frontier_watch.cli", *command], capture_output=True, text=True
+            )
+            seconds = time.monotonic() - started
+            assert second.returncode == 3, second.stderr
+            assert "another fetch holds the lock" in second.stderr
+            # The whole process, Python's start included; it never waits for the lock.
+            print(f"second fetch gave up after {seconds:.2f}s")
+            assert seconds < 3.0, f"the second fetch took {seconds:.2f}s to give up"
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+        assert first.returncode == -signal.SIGKILL
+        with database.engine.connect() as connection:
+            after_kill = connection.execute(select(PriceInterval).order_by(PriceInterval.id)).all()
+        assert after_kill == before  # nothing of the killed write is left
+
+        third = subprocess.run(
+            [sys.executable, "-m", "frontier_watch.cli", *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert third.returncode == 0, third.stderr
+        with database.engine.connect() as connection:
+            runs = connection.execute(select(FetchRun.status, FetchRun.error).order_by(FetchRun.id)).all()
+            opened = connection.execute(
+                select(func.count()).select_from(PriceInterval).where(PriceInterval.fetch_run_id.is_not(None))
+            ).scalar_one()
+        assert [run.status for run in runs] == ["failed", "ok"]
+        assert runs[0].error.startswith("interrupted")
+        assert opened > 0  # the next fetch stored the sheet
+        with reader_for(database) as reader:
+            report = check_database(reader, utc_now())
+        assert report.ok, [violation for violation in report.violations if violation.hard]
+        database.engine.dispose()

@@ -157,3 +157,24 @@ def test_read_commands_on_a_ready_database_load_neither_the_orm_nor_sqlalchemy(t
     )
     modules = loaded_after(code, tmp_path)
     assert not {"sqlalchemy", "sqlmodel", "pydantic", "textual", "polars"} & modules
+
+
+def test_export_schedule_and_doctor_do_not_load_the_ui(tmp_path, seeded_db_path):
+    from frontier_watch.catalogue import load_catalogue
+
+    config = tmp_path / "config.toml"
+    config.write_text("".join(f"[sources.{name}]\nenabled = false\n" for name in load_catalogue()))
+    code = (
+        "import contextlib, io\n"
+        "import frontier_watch.scheduler\n"
+        "from frontier_watch.cli import main\n"
+        f"db, out, config = {str(seeded_db_path)!r}, {str(tmp_path / 'out')!r}, {str(config)!r}\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        "    assert main(['--db', db, 'export', '--out', out]) == 0\n"
+        "    assert main(['--db', db, 'doctor']) in (0, 1)\n"
+        "    assert main(['--config', config, '--db', db, 'schedule']) == 2  # no source enabled\n"
+    )
+    modules = loaded_after(code, tmp_path)
+    assert "apscheduler.schedulers.blocking" in modules  # the scheduler was built, up to its sources
+    assert "textual" not in modules
+    assert not [name for name in modules if name.startswith("frontier_watch.tui")]

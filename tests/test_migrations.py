@@ -285,3 +285,77 @@ def test_two_releases_from_one_source_may_share_lab_model_and_date(tmp_path):
     with engine.begin() as connection:
         counts = WRITER.write(connection, context, facts)
     assert counts.new == 2
+
+
+# ---------------------------------------------------------------- the same migrations on PostgreSQL
+
+
+def test_migrations_reach_the_head_on_postgresql_and_are_recorded_once(postgres_url):
+    engine = make_engine(postgres_url)
+    applied = migrations.upgrade(engine)
+    assert [m.version for m in applied] == [m.version for m in migrations.MIGRATIONS]
+    assert migrations.current_version(engine) == migrations.HEAD
+    assert migrations.upgrade(engine) == []
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("select version, name from schema_migration order by version").all()
+    assert [tuple(row) for row in rows] == [(m.version, m.name) for m in migrations.MIGRATIONS]
+    engine.dispose()
+
+
+def test_migrated_postgresql_schema_matches_the_tables_column_for_column(postgres_url):
+    engine = make_engine(postgres_url)
+    migrations.upgrade(engine)
+    migrated = migrated_schema(engine)
+    for table in migrated.values():
+        # PostgreSQL reflects FLOAT as what it is (DOUBLE PRECISION), and an index on an
+        # expression (lower(name)) with no column names: those are compared by name below.
+        table["columns"] = {
+            name: ("FLOAT" if kind == "DOUBLE PRECISION" else kind, nullable)
+            for name, (kind, nullable) in table["columns"].items()
+        }
+        table["indexes"] = {index for index in table["indexes"] if None not in index[0]}
+    assert migrated == declared_schema(engine.dialect)
+    with engine.connect() as connection:
+        made = set(
+            connection.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes "
+                "WHERE schemaname = 'public' AND indexname NOT LIKE '%%_pkey'"
+            ).scalars()
+        )
+    declared_names = {index.name for table in SQLModel.metadata.tables.values() for index in table.indexes}
+    assert declared_names <= made
+    engine.dispose()
+
+
+@pytest.mark.parametrize("version", [1, migrations.HEAD // 2, migrations.HEAD - 1])
+def test_a_postgresql_database_at_a_past_version_upgrades_to_the_head(postgres_url, version):
+    engine = make_engine(postgres_url)
+    migrations.upgrade(engine, target=version)
+    assert migrations.current_version(engine) == version
+    migrations.upgrade(engine)
+    assert migrations.current_version(engine) == migrations.HEAD
+    engine.dispose()
+
+
+def test_a_migration_that_fails_half_way_leaves_no_trace_on_postgresql(postgres_url, monkeypatch):
+    engine = make_engine(postgres_url)
+    migrations.upgrade(engine)
+
+    def half(connection):
+        connection.exec_driver_sql("CREATE TABLE half_done (a INTEGER)")
+        connection.exec_driver_sql("ALTER TABLE release ADD COLUMN half_column VARCHAR")
+        raise RuntimeError("the third statement fails")
+
+    monkeypatch.setattr(
+        migrations,
+        "MIGRATIONS",
+        (*migrations.MIGRATIONS, migrations.Migration(migrations.HEAD + 1, "half", half)),
+    )
+    monkeypatch.setattr(migrations, "HEAD", migrations.HEAD + 1)
+    with pytest.raises(RuntimeError):
+        migrations.upgrade(engine)
+    inspector = inspect(engine)
+    assert not inspector.has_table("half_done")
+    assert "half_column" not in {column["name"] for column in inspector.get_columns("release")}
+    assert migrations.current_version(engine) == migrations.HEAD - 1
+    engine.dispose()

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from frontier_watch.batch import PricedOffering, PriceSegment
@@ -14,6 +15,14 @@ from frontier_watch.store.tables import ModelEvent, Offering, PriceInterval
 from frontier_watch.vocabulary import Basis
 
 NO_CROSSWALK = Identity({}, {})
+
+
+@pytest.fixture
+def empty_engine(storage_engine):
+    """The interval writer's rules hold on SQLite and on PostgreSQL alike."""
+    return storage_engine
+
+
 LIVE = Provenance("openrouter", Basis.OBSERVED, "https://example.test/models", "official-announcement")
 DECLARED = Provenance(
     "genai-prices", Basis.DECLARED, "https://example.test/data.json", "independent-estimate"

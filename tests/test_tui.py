@@ -63,7 +63,7 @@ async def test_opens_on_the_overview_with_headline_figures(seeded_database):
         prices = text_of(app.query_one("#headline-prices", Static))
         assert "new or changed prices in the last 30 days" in prices
         health = text_of(app.query_one("#headline-health", Static))
-        assert "ok" in health and "never succeeded" in health
+        assert "ok" in health and "warning" in health and "shipped data" in health
         trend = text_of(app.query_one("#headline-trend", Static))
         assert "cheaper a year for gpqa_diamond >= 50" in trend and "published: Epoch AI" in trend
         # The other screens are read only when shown: first paint reads the Overview alone.
@@ -402,7 +402,7 @@ async def test_an_empty_database_says_what_to_do(empty_engine):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app, lambda: app.view("overview").loaded_version is not None)
         assert "press f to fetch" in text_of(app.query_one("#headline-prices", Static))
-        assert "never succeeded" in text_of(app.query_one("#headline-health", Static))
+        assert "warning: " in text_of(app.query_one("#headline-health", Static))
         await open_screen(pilot, app, "2", "prices")
         assert "no prices stored yet: press f to fetch" in text_of(app.query_one("#prices-line", Static))
         assert "no benchmark scores stored" in text_of(app.query_one("#headline-trend", Static))
@@ -410,8 +410,11 @@ async def test_an_empty_database_says_what_to_do(empty_engine):
         assert "no cluster or site figures" in text_of(app.query_one("#cluster-chart", Chart))
         assert "no benchmark scores stored" in text_of(app.query_one("#capability-caption", Static))
         sources = await open_screen(pilot, app, "7", "sources")
-        assert {row["health"] for row in sources.table.shown_rows()} <= {"never", "off"}
-        assert "no run has succeeded yet" in text_of(app.query_one("#sources-line", Static))
+        assert {row["health"] for row in sources.table.shown_rows()} <= {"warning", "not fetched", "disabled"}
+        await pilot.press("slash", *"openrouter", "enter")
+        await pilot.pause(0.2)
+        line = text_of(app.query_one("#sources-line", Static))
+        assert "openrouter: warning" in line and "never fetched successfully yet" in line
 
 
 async def test_escape_sequences_in_names_are_not_rendered_raw(empty_engine):

@@ -20,12 +20,24 @@ def test_sparkline_scales_values_to_eight_heights():
     assert data.sparkline([5, 5]) == "▄▄"
 
 
-def test_source_health_tells_failing_stored_never_and_off_apart():
-    assert data.source_health({"last_error": "HTTP 500", "last_success": NOW}) == "failing"
-    assert data.source_health({"last_success": NOW}) == "ok"
-    assert data.source_health({"rows": 12, "enabled": True}) == "stored"
-    assert data.source_health({"rows": 0, "enabled": True}) == "never"
-    assert data.source_health({"rows": 0, "enabled": False}) == "off"
+def test_sources_are_judged_against_their_schedule_as_doctor_judges_them(seeded_database):
+    from frontier_watch.config import load_settings
+    from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
+
+    with seeded_database.engine.begin() as connection:
+        for hour in (1, 2, 3):
+            run = start_run(connection, "openrouter", datetime(2026, 10, 31, hour))
+            finish_run(connection, run, RunOutcome(status="failed", error=f"HTTP 503 at {hour}"))
+        run = start_run(connection, "litellm", datetime(2026, 11, 1, 6))
+        finish_run(connection, run, RunOutcome(status="ok", records=3))
+    settings = load_settings(db=str(seeded_database.url))
+    with reader_of(seeded_database) as reader:
+        rows = {row["id"]: row for row in data.source_rows(reader, settings, NOW)}
+    assert rows["openrouter"]["health"] == "unhealthy"
+    assert "its last 3 runs failed" in rows["openrouter"]["reasons"]
+    assert rows["openrouter"]["last_error"] == "HTTP 503 at 3"
+    assert rows["litellm"]["health"] == "ok" and rows["litellm"]["last_success"] is not None
+    assert rows["curated"]["health"] == "not fetched" and rows["curated"]["rows"] > 100
 
 
 def test_recent_intervals_are_every_current_interval_that_began_in_the_window(seeded_database):

@@ -1026,8 +1026,140 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _not_available(args: argparse.Namespace) -> int:
-    raise UsageError(f"'{args.command}' is not available in this version yet")
+# ---------------------------------------------------------------- running for years
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Config, database, disk, data rules and every source's health; exit 1 when anything is unhealthy."""
+    from frontier_watch.clock import utc_now
+    from frontier_watch.errors import ConfigurationError
+    from frontier_watch.health import diagnose
+
+    settings, config_error = None, None
+    try:
+        settings = _settings(args)
+    except ConfigurationError as exc:
+        config_error = str(exc)
+    diagnosis = diagnose(settings, utc_now(), config_error=config_error)
+    if args.json:
+        import json
+
+        from frontier_watch.output import json_value
+
+        document = {
+            "healthy": diagnosis.healthy,
+            "checks": [vars(check) for check in diagnosis.checks],
+            "sources": [
+                {
+                    **{key: json_value(value) for key, value in vars(source).items() if key != "period"},
+                    "period_hours": round(source.period.total_seconds() / 3600, 2),
+                    "reasons": list(source.reasons),
+                    "latest_runs": list(source.latest_runs),
+                }
+                for source in diagnosis.sources
+            ],
+        }
+        print(json.dumps(document, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
+    else:
+        _print_diagnosis(diagnosis)
+    return EXIT_OK if diagnosis.healthy else EXIT_PARTIAL
+
+
+def _print_diagnosis(diagnosis) -> None:
+    from frontier_watch.output import safe_text
+
+    for check in diagnosis.checks:
+        print(f"{check.status:<9} {check.name:<9} {safe_text(check.detail)}")
+    if diagnosis.sources:
+        print()
+        print(f"{'source':<20} {'status':<12} {'last success':<17} {'periods':>7}  why / last error")
+    for source in diagnosis.sources:
+        periods = "-" if source.periods_since_success is None else f"{source.periods_since_success:.1f}"
+        why = "; ".join(source.reasons)
+        if source.last_error:
+            why += ("; " if why else "") + f"last error: {source.last_error}"
+        print(
+            f"{safe_text(source.source_id):<20} {source.status:<12} {safe_text(source.last_success):<17} "
+            f"{periods:>7}  {safe_text(why) if why else '-'}"
+        )
+    unhealthy = [source.source_id for source in diagnosis.sources if not source.healthy]
+    failed = [check.name for check in diagnosis.checks if check.status == "failed"]
+    if diagnosis.healthy:
+        print("\nhealthy")
+    else:
+        parts = [f"failed checks: {', '.join(failed)}"] if failed else []
+        if unhealthy:
+            parts.append(f"unhealthy sources: {', '.join(unhealthy)}")
+        print(f"\nunhealthy: {'; '.join(parts)}")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """One file per table plus manifest.json, reproducible and safe to open in a spreadsheet."""
+    from pathlib import Path
+
+    from frontier_watch import __version__
+    from frontier_watch.clock import parse_day, utc_now
+    from frontier_watch.export import ExportError, selected_tables, write_export
+
+    try:
+        tables = selected_tables(args.tables)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    now = utc_now()
+    as_of = None
+    if args.as_of is not None:
+        try:
+            as_of = parse_day(args.as_of)
+        except ValueError as exc:
+            raise UsageError(f"export --as-of: {exc}") from None
+        if as_of > now.date():
+            raise UsageError(f"export --as-of: {as_of.isoformat()} is in the future")
+    settings, reader = _reader(args)
+    folder = Path(args.out).expanduser() if args.out else settings.export_folder
+    try:
+        with reader:
+            files, manifest = write_export(
+                reader,
+                tables,
+                folder,
+                fmt=args.format,
+                as_of=as_of,
+                now=now,
+                specs=settings.sources,
+                version=__version__,
+            )
+    except ExportError as exc:
+        raise UsageError(f"export: {exc}") from None
+    from frontier_watch.output import safe_text
+
+    for item in files:
+        print(f"{safe_text(str(folder / item.name))}  {item.rows} rows  sha256 {item.sha256[:16]}")
+    print(f"{safe_text(str(manifest))}  attribution, licences and hashes")
+    return EXIT_OK
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Fetch every enabled source on its cron schedule until SIGINT or SIGTERM; one line per run."""
+    from frontier_watch.clock import utc_now
+    from frontier_watch.fetching import UnknownSourceError
+    from frontier_watch.output import safe_text
+    from frontier_watch.scheduler import ScheduleOptions, run_schedule
+
+    settings, database = _database(args)
+
+    def log(line: str) -> None:
+        print(f"{utc_now().isoformat(timespec='seconds')}Z schedule {safe_text(line)}", flush=True)
+
+    def on_run(summary) -> None:
+        stream = sys.stdout if summary.status == "ok" else sys.stderr
+        print(_summary_line(summary), file=stream, flush=True)
+
+    options = ScheduleOptions(catch_up=not args.no_catch_up, clock=utc_now)
+    try:
+        run_schedule(settings, database, options=options, on_run=on_run, log=log)
+    except UnknownSourceError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- parser
@@ -1347,6 +1479,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("sources", cmd_sources, "the catalogue of sources with their last runs")
 
+    export = command(
+        "export",
+        cmd_export,
+        "write CSV (or JSON) snapshots of the tables with a manifest of sources, licences and hashes",
+        tabular=False,
+    )
+    export.add_argument(
+        "tables",
+        nargs="*",
+        metavar="TABLE",
+        help="prices, history, releases, signals, trends or all (default: all)",
+    )
+    export.add_argument(
+        "--as-of", metavar="DATE", help="what the database says was in force on that day (YYYY-MM-DD)"
+    )
+    export.add_argument(
+        "--out", metavar="DIR", help="the folder to write (default: [export] folder in the config)"
+    )
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="file format (default: csv)")
+
+    schedule = command(
+        "schedule",
+        cmd_schedule,
+        "run each enabled source's fetch on its cron schedule, until stopped",
+        tabular=False,
+    )
+    schedule.add_argument(
+        "--no-catch-up",
+        action="store_true",
+        help="on start, do not fetch the sources whose last success is older than their schedule",
+    )
+
+    doctor = command(
+        "doctor",
+        cmd_doctor,
+        "check config, database, disk, data rules and each source's staleness; exit 1 when unhealthy",
+        tabular=False,
+    )
+    doctor.add_argument("--json", action="store_true", help="print JSON: healthy, checks and sources")
+
     db = command(
         "db", lambda args: EXIT_USAGE, "database location, schema version and migrations", tabular=False
     )
@@ -1369,13 +1541,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     _analysis_commands(command)
 
-    for name, help_text in (
-        ("export", "write CSV snapshots"),
-        ("schedule", "run fetches on their cron schedules"),
-        ("doctor", "check config, database and sources"),
-    ):
-        sub = command(name, _not_available, f"{help_text} (not available in this version yet)", tabular=False)
-        sub.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 

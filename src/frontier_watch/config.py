@@ -302,13 +302,10 @@ def _kind_options(spec: SourceSpec) -> frozenset[str]:
 
 def cron_error(expression: str) -> str | None:
     """Why a five-field cron string is invalid, or None when it is valid."""
-    fields = expression.split()
-    if len(fields) != 5:
-        return f"expected 5 fields (minute hour day month weekday), got {len(fields)}"
-    from apscheduler.triggers.cron import CronTrigger
+    from frontier_watch.cron import cron_trigger
 
     try:
-        CronTrigger.from_crontab(expression, timezone="UTC")
+        cron_trigger(expression)
     except ValueError as exc:
         return str(exc)
     return None

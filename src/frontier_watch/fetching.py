@@ -28,7 +28,7 @@ from frontier_watch.batch import PARTS, Batch
 from frontier_watch.clock import utc_now
 from frontier_watch.config import Settings
 from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+from frontier_watch.fetch_lock import database_fetch_lock
 from frontier_watch.gc_pause import collector_paused
 from frontier_watch.http import (
     FetchError,
@@ -45,7 +45,13 @@ from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response, SourceKind, StoredState
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.store.database import Database
-from frontier_watch.store.fetch_runs import RunOutcome, finish_run, mark_interrupted_runs, start_run
+from frontier_watch.store.fetch_runs import (
+    INTERRUPTED,
+    RunOutcome,
+    finish_run,
+    mark_interrupted_runs,
+    start_run,
+)
 from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
@@ -145,12 +151,15 @@ def run_fetch(
     """
     specs = select_sources(settings, source_ids)
     options = options or FetchOptions.from_settings(settings)
-    lock_path = lock_path_for(database)
     with ExitStack() as held:
         try:
-            notes = held.enter_context(fetch_lock(lock_path))
+            notes = held.enter_context(database_fetch_lock(database))
         except OSError as exc:
-            raise DatabaseError(f"cannot take the fetch lock {lock_path}: {exc.strerror or exc}") from None
+            raise DatabaseError(f"cannot take the fetch lock: {exc}") from None
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                f"{database.describe()}: cannot take the fetch lock ({first_line(exc)})"
+            ) from None
         try:
             mark_interrupted_runs(database.engine)
         except SQLAlchemyError as exc:
@@ -216,17 +225,39 @@ def fetch_sources(
         for worker in workers:
             while worker.is_alive():
                 worker.join(0.1)
-    except KeyboardInterrupt:
-        cancelled.set()
-        client.close()  # aborts downloads blocked on a socket
-        deadline = time.monotonic() + 2.0
-        for worker in workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
-        mark_interrupted_runs(engine)  # the sources that did not get to say so themselves
-        raise
+                if cancelled.is_set():  # a stop asked from outside (the scheduler's SIGTERM)
+                    raise _Stopped
+    except (KeyboardInterrupt, _Stopped) as stop:
+        _stop_workers(engine, workers, cancelled, client)
+        if isinstance(stop, KeyboardInterrupt):
+            raise
+        for index, spec in enumerate(specs):  # the sources that did not get to say so themselves
+            if summaries[index] is None:
+                summaries[index] = RunSummary(source_id=spec.id, status="failed", error=INTERRUPTED)
+                if on_done:
+                    on_done(summaries[index])  # type: ignore[arg-type]
     finally:
         client.close()
     return [summary for summary in summaries if summary is not None]
+
+
+class _Stopped(Exception):
+    """The fetch's ``cancelled`` event was set from outside while it ran."""
+
+
+def _stop_workers(
+    engine: Engine, workers: list[threading.Thread], cancelled: threading.Event, client
+) -> None:
+    """Stop every download; a write already under way finishes its transaction, then the
+    runs left open are marked interrupted. Workers stuck on a stalled server are left behind
+    (daemon threads): they write nothing more."""
+    cancelled.set()
+    client.close()  # aborts the downloads it can
+    deadline = time.monotonic() + 2.0
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    with _WRITE_LOCK:  # waits for a write in progress, and keeps any other from starting now
+        mark_interrupted_runs(engine)
 
 
 def fetch_source(
@@ -306,6 +337,8 @@ def _fetch_and_store(
     except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
         detail = f": {first_line(exc)}" if str(exc).strip() else ""
         summary.error = f"unexpected error: {type(exc).__name__}{detail}"
+    if options.cancelled is not None and options.cancelled.is_set():
+        summary.error = INTERRUPTED  # whatever the aborted download raised, the reason is the stop
     summary.new = summary.changed = summary.unchanged = summary.withdrawn = 0
     with _WRITE_LOCK, engine.begin() as connection:
         _finish(connection, summary, started, digest)

@@ -57,11 +57,25 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def _standard_trends() -> tuple[CapabilityQuery, ...]:
+    from frontier_watch.analytics.capability import CapabilityQuery
+
+    return (
+        CapabilityQuery("gpqa_diamond", 35.7),  # GPT-4's score: Epoch AI's 40x a year
+        CapabilityQuery("mmlu", 83.0),
+        CapabilityQuery("mmlu", 83.0, method="a16z"),  # a16z's LLMflation, 10x a year
+    )
+
+
 def benchmark_names(reader: Reader) -> list[str]:
     return sorted(value for value in reader.column("SELECT DISTINCT benchmark FROM benchmark_score") if value)
 
 
 # ---------------------------------------------------------------- price of a fixed capability
+
+# The capability trends the dashboard opens on and `export trends` writes: those with a
+# published figure in data/trend_claims.csv to set beside ours.
+STANDARD_TRENDS = _standard_trends()
 
 
 @dataclass

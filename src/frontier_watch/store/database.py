@@ -42,8 +42,11 @@ class Database:
 
 
 def to_sqlalchemy_url(location: str) -> str:
-    """A plain path becomes an SQLite URL; anything with a scheme is used as given."""
+    """A plain path becomes an SQLite URL; ``postgresql://`` uses psycopg 3; other URLs are used as given."""
     if "://" in location:
+        scheme, rest = location.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return location
     path = Path(location).expanduser().resolve()
     return f"sqlite:///{path}"

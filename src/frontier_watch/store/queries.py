@@ -356,6 +356,25 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     return [PriceRow(values) for values in pieces]
 
 
+def all_price_history(reader: Reader, *, started_by: datetime | None = None) -> list[PriceRow]:
+    """Every stored interval of every offering (matched or not), as ``price_history`` shows one
+    model's; ``started_by`` keeps the intervals in force by then (starting then or earlier)."""
+    started = ""
+    params: dict[str, Any] = {}
+    if started_by is not None:
+        started = " WHERE (i.effective_from IS NULL OR i.effective_from <= :started_by)"
+        params["started_by"] = started_by
+    sql = f"""
+{_price_select("i")}
+{_price_from("i", "price_interval")}{started}
+ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
+         i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
+"""
+    layout, rows = _price_values(reader, sql, params)
+    attribute = Attribution(reader, layout, rows)
+    return [PriceRow(piece) for values in rows for piece in attribute.pieces(values)]
+
+
 def intervals_changed_since(reader: Reader, since: datetime) -> list[dict[str, Any]]:
     """Every current interval of the offerings that changed since ``since`` (a price began, the
     offering appeared or was withdrawn), earlier ones included so a change has its old price."""

@@ -55,12 +55,18 @@ def signal_rows(reader: Reader) -> list[dict[str, Any]]:
     return rows
 
 
-def source_rows(reader: Reader, settings: Settings) -> list[dict[str, Any]]:
-    """Each catalogued source with its last success, last error and stored rows (the ``sources`` view)."""
+def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[str, Any]]:
+    """Each catalogued source with its health against its schedule (``health.read_source_health``,
+    as ``doctor`` judges it), last success, last error and stored rows."""
+    from frontier_watch.health import read_source_health
+
     status = queries.source_status(reader)
+    specs = list(settings.sources.values())
+    health = {item.source_id: item for item in read_source_health(reader, specs, now)}
     rows = []
-    for spec in settings.sources.values():
+    for spec in specs:
         facts = status.get(spec.id, {})
+        judged = health[spec.id]
         row = {
             "id": spec.id,
             "kind": spec.kind,
@@ -70,26 +76,16 @@ def source_rows(reader: Reader, settings: Settings) -> list[dict[str, Any]]:
             "evidence": spec.evidence,
             "attribution": spec.attribution,
             "licence": spec.licence,
-            "last_success": facts.get("last_success"),
-            "last_error": facts.get("last_error"),
-            "last_error_at": facts.get("last_error_at"),
+            "health": judged.status,
+            "reasons": "; ".join(judged.reasons) or None,
+            "last_success": judged.last_success,
+            "last_error": judged.last_error,
+            "last_error_at": judged.last_error_at,
+            "latest_runs": " ".join(judged.latest_runs) or None,
         }
         row["rows"] = sum(facts.get(key, 0) for key in ("price_rows", "signals", "releases", "feed_items"))
-        row["health"] = source_health(row)
         rows.append(row)
     return rows
-
-
-def source_health(row: dict[str, Any]) -> str:
-    """ok | failing (its latest run failed) | stored (rows, but never fetched here: the shipped
-    data) | never (no run has succeeded, nothing stored) | off (disabled, nothing stored)."""
-    if row.get("last_error"):
-        return "failing"
-    if row.get("last_success") is not None:
-        return "ok"
-    if row.get("rows"):
-        return "stored"
-    return "never" if row.get("enabled") else "off"
 
 
 # ---------------------------------------------------------------- details
@@ -181,7 +177,7 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     from frontier_watch.tui import trend_reports
 
     _, growth = trend_reports.compute_growth(reader)
-    sources = source_rows(reader, settings)
+    sources = source_rows(reader, settings, now)
     return {
         "price_changes_30d": sum(1 for age in ages if age < 30),
         "price_spark": sparkline([float(per_week.get(week, 0)) for week in range(weeks - 1, -1, -1)]),

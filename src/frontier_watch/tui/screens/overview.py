@@ -164,15 +164,16 @@ def health_text(figures: dict[str, Any]) -> Text:
     text = Text()
     text.append(f"{health.get('ok', 0)} ok", style="bold green")
     text.append(" · ")
-    text.append(f"{health.get('failing', 0)} failing", style="bold red" if health.get("failing") else "")
+    text.append(f"{health.get('warning', 0)} warning", style="bold yellow" if health.get("warning") else "")
+    text.append(" · ")
     text.append(
-        f" · {health.get('stored', 0)} shipped data only · {health.get('never', 0)} never succeeded"
-        f" · {health.get('off', 0)} off\n"
+        f"{health.get('unhealthy', 0)} unhealthy", style="bold red" if health.get("unhealthy") else ""
     )
+    text.append(f" · {health.get('not fetched', 0)} shipped data · {health.get('disabled', 0)} disabled\n")
     for row in figures["sources"]:
-        if row["health"] == "failing":
-            text.append(f"✗ {safe_text(row['id'])}: {safe_text(row['last_error'])[:60]}\n", style="red")
-    never = [safe_text(row["id"]) for row in figures["sources"] if row["health"] == "never"]
+        if row["health"] == "unhealthy":
+            text.append(f"✗ {safe_text(row['id'])}: {safe_text(row['reasons'])[:70]}\n", style="red")
+    never = [safe_text(row["id"]) for row in figures["sources"] if row["health"] == "warning"]
     if never:
-        text.append(f"never succeeded: {', '.join(never)} (press f to fetch)\n", style="dim")
+        text.append(f"warning: {', '.join(never)} (7 Sources says why; f fetches)\n", style="dim")
     return text

@@ -26,12 +26,12 @@ SOURCE_LISTING = Listing(
     ),
     "no sources in the catalogue",
 )
-HEALTH_NOTE = {
-    "ok": "its last run succeeded",
-    "failing": "its latest run failed; the rows stored before are kept",
-    "stored": "its rows come from the shipped data; it has not been fetched here yet (f fetches)",
-    "never": "no run has succeeded yet: press f to fetch (check its URL if it keeps failing)",
-    "off": "disabled in the config and never fetched",
+HEALTH_NOTE = {  # what each of health.py's judgements means to a person
+    "ok": "fetched on schedule",
+    "warning": "late, or its last run failed, or not fetched yet: press f to fetch",
+    "unhealthy": "stale or failing for several runs: its data is getting old (doctor says more)",
+    "disabled": "disabled in the config",
+    "not fetched": "uses the data shipped with frontier-watch (no URL to fetch)",
 }
 
 
@@ -42,16 +42,19 @@ class SourcesView(TableView):
     search_keys = ("id", "kind", "health", "last_error", "url")
 
     def read_rows(self, reader: Reader) -> list[dict[str, Any]]:
-        return data.source_rows(reader, self.fw_app.settings)
+        return data.source_rows(reader, self.fw_app.settings, self.fw_app.now())
 
     def row_line(self, row: Any) -> Text:
-        return Text(f"{safe_text(row['id'])}: {HEALTH_NOTE[row['health']]}")
+        why = f" ({safe_text(row['reasons'])})" if row.get("reasons") else ""
+        return Text(f"{safe_text(row['id'])}: {row['health']}: {HEALTH_NOTE.get(row['health'], '')}{why}")
 
     def detail_text(self, row: Any, detail: Any) -> Text:
         text = Text()
         text.append(f"{safe_text(row['id'])} ({safe_text(row['kind'])})\n", style="bold")
         text.append(
-            f"health {row['health']}: {HEALTH_NOTE[row['health']]}\n"
+            f"health {row['health']}: {HEALTH_NOTE.get(row['health'], '')}\n"
+            f"{'why: ' + safe_text(row['reasons']) + chr(10) if row.get('reasons') else ''}"
+            f"latest runs (newest first): {safe_text(row['latest_runs'])}\n"
             f"enabled {safe_text(row['enabled'])} · schedule {safe_text(row['schedule'])}\n"
             f"url {safe_text(row['url'] or '(the shipped copy)')}\n"
             f"last success {safe_text(row['last_success'])} · rows stored {row['rows']}\n"
