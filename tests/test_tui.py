@@ -321,14 +321,37 @@ async def test_e_exports_the_filtered_view_to_csv_and_says_where(seeded_database
         assert {"input_usd_per_mtok", "source_url", "evidence", "basis"} <= set(rows[0])
 
 
-def test_exported_cells_cannot_run_as_spreadsheet_formulas():
-    from frontier_watch.tui.view_export import csv_cell
+async def test_exported_cells_cannot_run_as_spreadsheet_formulas(empty_engine, tmp_path):
+    """A hostile name reaches the CSV as inert text; numbers stay numbers."""
+    import csv
 
-    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert csv_cell("-1+2") == "'-1+2"
-    assert csv_cell(Decimal("-1.5")) == -1.5  # a number stays a number
-    assert csv_cell(None) == ""
+    from frontier_watch.store.database import Database
+
+    with empty_engine.begin() as connection:
+        record_offerings(
+            connection,
+            [
+                PricedOffering(
+                    "evil/formula",
+                    '=HYPERLINK("http://x.test","click")',
+                    "openrouter",
+                    segments=[PriceSegment(input=Decimal("0.5"), output=Decimal(2))],
+                )
+            ],
+            Provenance("openrouter", Basis.OBSERVED, "https://x.test", "official-announcement"),
+            observed_at=datetime(2026, 10, 1),
+            identity=Identity({}, {}),
+        )
+    app = app_for(Database(engine=empty_engine, url=str(empty_engine.url)), initial="prices")
+    app.settings.export_folder = tmp_path
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, lambda: app.view("prices").table.row_count == 1)
+        await pilot.press("e")
+        await pilot.pause()
+    with app.last_export.open(encoding="utf-8") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert row["offering_name"] == '\'=HYPERLINK("http://x.test","click")'
+    assert row["input_usd_per_mtok"] == "0.5" and row["output_usd_per_mtok"] == "2"
 
 
 async def test_question_mark_shows_the_keys(seeded_database):

@@ -1,4 +1,8 @@
-"""Writing what a screen shows to a CSV file (no Textual here)."""
+"""Writing what a screen shows to a CSV file (no Textual here).
+
+The cells are written as ``frontier-watch export`` writes them (``export.csv_cell``: exact
+numbers, ISO times, formulas made inert); the rows stay in the order the screen shows them.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frontier_watch.output import json_value
-
-# A cell starting with one of these is a formula to a spreadsheet: it is written with a
-# leading apostrophe so it is shown as text, never run.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        value = str(json_value(value))
-    elif not isinstance(value, str):
-        return json_value(value)
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+from frontier_watch.export import csv_cell
 
 
 def export_csv(rows: Sequence[dict[str, Any]], folder: Path, view: str, now: datetime) -> Path:
@@ -38,7 +28,7 @@ def export_csv(rows: Sequence[dict[str, Any]], folder: Path, view: str, now: dat
     for row in rows:
         keys.extend(key for key in row if key not in keys)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(keys)
         for row in rows:
             writer.writerow([csv_cell(row.get(key)) for key in keys])
