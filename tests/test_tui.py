@@ -70,6 +70,20 @@ async def test_opens_on_the_overview_with_headline_figures(seeded_database):
         assert app.view("prices").loaded_version is None
 
 
+async def test_a_headline_opens_the_screen_behind_it(seeded_database):
+    app = app_for(seeded_database)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot, app, lambda: app.view("overview").loaded_version is not None)
+        app.query_one("#headline-releases").focus()
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.view("releases").loaded_version is not None)
+        assert app.active_name == "releases"
+        await pilot.press("1")
+        await pilot.click("#headline-health")
+        await settle(pilot, app, lambda: app.view("sources").loaded_version is not None)
+        assert app.active_name == "sources"
+
+
 async def test_number_keys_move_between_the_screens_and_each_shows_its_rows(seeded_database):
     app = app_for(seeded_database)
     async with app.run_test(size=(160, 45)) as pilot:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
@@ -28,14 +29,23 @@ PANELS = (
 )
 
 
-class Headline(Static):
-    """One headline figure: a bordered box whose title says what it is."""
+class Headline(Static, can_focus=True):
+    """One headline figure: a bordered box whose title says what it is; Enter or a click opens
+    the screen behind it (named in the bottom border)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open", show=False)]
 
     def __init__(self, key: str, title: str, goes_to: str) -> None:
         super().__init__(Text("reading…", style="dim"), id=f"headline-{key}", classes="headline")
         self.border_title = title
-        self.border_subtitle = f"{goes_to}"
+        self.border_subtitle = f"enter: {goes_to}"
         self.goes_to = goes_to
+
+    def action_open(self) -> None:
+        self.app.action_show(self.goes_to)  # type: ignore[attr-defined]
+
+    def on_click(self) -> None:
+        self.action_open()
 
 
 class OverviewView(VerticalScroll):
