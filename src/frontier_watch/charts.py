@@ -84,7 +84,9 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
         raise DataError(f"nothing to draw for {chart.title!r}")
     if not chart.legend:
         figure.legend(active=False)
-    figure.title(chart.title)
+    # plotext leaves out a title wider than the plot: shorten it instead.
+    room = max(width, 30) - 2
+    figure.title(chart.title if len(chart.title) <= room else chart.title[: room - 1] + "…")
     if chart.y_label:
         figure.label(chart.y_label, axis="y")
     return figure.build()

@@ -743,9 +743,9 @@ def capability_chart(report: CapabilityReport) -> Chart:
 
     q = report.query
     points = report.points
-    fitted = f"; line: {report.fit.factor_per_year:.3g}x cheaper a year" if report.fit else ""
+    fitted = f"; line: {report.fit.factor_per_year:.3g}x cheaper/yr" if report.fit else ""
     chart = Chart(
-        f"Cheapest {q.benchmark} >= {q.threshold:g}, USD/M tokens ({q.method}){fitted}",
+        f"Cheapest {q.benchmark} >= {q.threshold:g} ({q.method}), USD/M{fitted}",
         log_scale=True,
         legend=False,
     )

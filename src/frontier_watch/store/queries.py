@@ -611,6 +611,15 @@ def releases(
     return rows
 
 
+def release_downloads(reader: Reader, repo_id: str) -> list[dict[str, Any]]:
+    """A repository's downloads and likes as observed day by day, oldest first."""
+    return reader.rows(
+        "SELECT day, downloads, likes FROM release_stat WHERE hf_repo_id = :repo AND day IS NOT NULL "
+        "ORDER BY day",
+        {"repo": repo_id},
+    )
+
+
 def api_listed_models(
     reader: Reader, *, lab: str | None = None, since: date | None = None
 ) -> list[dict[str, Any]]:

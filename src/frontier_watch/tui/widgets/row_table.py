@@ -173,6 +173,12 @@ class RowTable(ScrollView, can_focus=True):
     def sort_column(self) -> tuple[int, bool] | None:
         return self._sort
 
+    @property
+    def shown_columns(self) -> list[int]:
+        """Indexes (into the listing) of the columns that fit the width, left to right."""
+        self._fit()
+        return list(self._shown_columns)
+
     def _apply(self, *, keep_position: bool) -> None:
         highlighted = self._shown[self.cursor] if keep_position and self._shown else None
         needle = self._needle

@@ -1,0 +1,189 @@
+"""Overview: the headline figures, each with a sparkline; what the dashboard opens on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.widgets import Static
+
+from frontier_watch.output import safe_text
+from frontier_watch.store.reading import Reader
+from frontier_watch.tui import data, trend_reports
+
+if TYPE_CHECKING:
+    from frontier_watch.tui.app import FrontierWatchApp
+
+NARROW = 110  # below this width the headlines stack in one column
+PANELS = (
+    ("trend", "Capability-price trend", "trends"),
+    ("prices", "Recent price changes", "prices"),
+    ("releases", "Newest releases", "releases"),
+    ("clusters", "Largest clusters and sites", "trends"),
+    ("health", "Source health", "sources"),
+)
+
+
+class Headline(Static, can_focus=True):
+    """One headline figure: a bordered box whose title says what it is; Enter or a click opens
+    the screen behind it (named in the bottom border)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open", show=False)]
+
+    def __init__(self, key: str, title: str, goes_to: str) -> None:
+        super().__init__(Text("reading…", style="dim"), id=f"headline-{key}", classes="headline")
+        self.border_title = title
+        self.border_subtitle = f"enter: {goes_to}"
+        self.goes_to = goes_to
+
+    def action_open(self) -> None:
+        self.app.action_show(self.goes_to)  # type: ignore[attr-defined]
+
+    def on_click(self) -> None:
+        self.action_open()
+
+
+class OverviewView(VerticalScroll):
+    """The headline figures in two columns (one when narrow)."""
+
+    name_ = "overview"
+    title = "Overview"
+
+    def __init__(self) -> None:
+        super().__init__(id="view-overview")
+        self.loaded_version: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="headline-row"):
+            yield Headline(*PANELS[0])
+            yield Headline(*PANELS[1])
+        with Horizontal(classes="headline-row"):
+            yield Headline(*PANELS[2])
+            yield Headline(*PANELS[3])
+        with Horizontal(classes="headline-row"):
+            yield Headline(*PANELS[4])
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    @property
+    def fw_app(self) -> FrontierWatchApp:
+        return self.app  # type: ignore[return-value]
+
+    def reload(self) -> None:
+        app = self.fw_app
+        now = app.now()
+
+        def read(reader: Reader) -> tuple[dict[str, Any], Any, int]:
+            from frontier_watch.store import queries
+
+            figures = data.overview(reader, app.settings, now)
+            trend = trend_reports.capability(reader, now, None, None)
+            return figures, trend, queries.data_version(reader)
+
+        app.read("overview", read, self._show)
+
+    def _show(self, result: tuple[dict[str, Any], Any, int]) -> None:
+        figures, trend, version = result
+        self.loaded_version = version
+        self.query_one("#headline-trend", Headline).update(trend_text(trend))
+        self.query_one("#headline-prices", Headline).update(prices_text(figures, self.fw_app.now()))
+        self.query_one("#headline-releases", Headline).update(releases_text(figures))
+        self.query_one("#headline-clusters", Headline).update(clusters_text(figures))
+        self.query_one("#headline-health", Headline).update(health_text(figures))
+        self.fw_app.view_status(self)
+
+
+def trend_text(trend: trend_reports.CapabilityView) -> Text:
+    text = Text()
+    report = trend.report
+    if report is None or report.fit is None:
+        text.append(f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(trend.message)}", "dim")
+        return text
+    fit = report.fit
+    text.append(f"{fit.factor_per_year:.3g}x", style="bold")
+    text.append(f" cheaper a year for {trend.benchmark} >= {trend.threshold:g}\n")
+    text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
+    text.append(f"  cheapest qualifying price, {fit.start}..{fit.end}\n")
+    if fit.ci_low and fit.ci_high:
+        text.append(f"90% interval {fit.ci_low:.3g}x-{fit.ci_high:.3g}x · {fit.points} points\n")
+    for claim in report.published_json()[:2]:
+        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
+        value = f"{claim['value']:g}{high}" if claim.get("value") is not None else "?"
+        text.append(f"published: {safe_text(claim['source'])} {value} {safe_text(claim['unit'])}\n", "dim")
+    return text
+
+
+def prices_text(figures: dict[str, Any], now: datetime) -> Text:
+    text = Text()
+    text.append(f"{figures['price_changes_30d']}", style="bold")
+    text.append(" new or changed prices in the last 30 days\n")
+    text.append(figures["price_spark"] or "", style="green")
+    text.append("  per week, 26 weeks\n")
+    if not figures["recent_prices"]:
+        text.append("no prices stored yet: press f to fetch", style="dim")
+    for row in figures["recent_prices"]:
+        text.append(
+            f"{safe_text(row['effective_from'])[:10]}  {safe_text(row['model'])[:28]:<28} "
+            f"{safe_text(row['input']):>7} / {safe_text(row['output']):<7} {safe_text(row['source'])}\n"
+        )
+    return text
+
+
+def releases_text(figures: dict[str, Any]) -> Text:
+    text = Text()
+    text.append(f"{figures['releases_90d']}", style="bold")
+    text.append(" releases in the last 3 months\n")
+    text.append(figures["release_spark"] or "", style="green")
+    text.append("  per month, 12 months\n")
+    if not figures["newest_releases"]:
+        text.append("no releases stored yet: press f to fetch", style="dim")
+    for row in figures["newest_releases"]:
+        text.append(
+            f"{safe_text(row['date'])}  {safe_text(row.get('model'))[:30]:<30} "
+            f"{safe_text(row.get('lab'))[:14]}\n"
+        )
+    return text
+
+
+def clusters_text(figures: dict[str, Any]) -> Text:
+    growth = figures["growth"]
+    if not growth:
+        return Text("no cluster or site figures yet: fetch the Epoch AI sources (f)", style="dim")
+    text = Text()
+    for record in growth:
+        text.append(f"{record['measure']}: ", style="bold")
+        text.append(f"{record['value']:,.0f}", style="bold")
+        rate = record["factor_per_year"]
+        text.append(f"  {record['spark']}", style="green")
+        text.append(f"  {rate:.3g}x a year\n" if rate else "\n")
+        text.append(
+            f"  {safe_text(record['entity'])}: {safe_text(record['item'])[:40]} "
+            f"({safe_text(record['date'])[:7]}, {safe_text(record['evidence'])})\n"
+        )
+    return text
+
+
+def health_text(figures: dict[str, Any]) -> Text:
+    health = figures["health"]
+    text = Text()
+    text.append(f"{health.get('ok', 0)} ok", style="bold green")
+    text.append(" · ")
+    text.append(f"{health.get('warning', 0)} warning", style="bold yellow" if health.get("warning") else "")
+    text.append(" · ")
+    text.append(
+        f"{health.get('unhealthy', 0)} unhealthy", style="bold red" if health.get("unhealthy") else ""
+    )
+    text.append(f" · {health.get('not fetched', 0)} shipped data · {health.get('disabled', 0)} disabled\n")
+    for row in figures["sources"]:
+        if row["health"] == "unhealthy":
+            text.append(f"✗ {safe_text(row['id'])}: {safe_text(row['reasons'])[:70]}\n", style="red")
+    never = [safe_text(row["id"]) for row in figures["sources"] if row["health"] == "warning"]
+    if never:
+        text.append(f"warning: {', '.join(never)} (7 Sources says why; f fetches)\n", style="dim")
+    return text

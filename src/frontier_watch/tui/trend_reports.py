@@ -1,0 +1,225 @@
+"""The one place the dashboard reaches the trend analytics (``frontier_watch.reports``).
+
+The Trends and Changes screens and the Overview's trend figure call these, in worker
+threads; they turn the reports into what a screen shows (captions, rows, charts), so the
+screens never depend on a report's insides.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from frontier_watch.errors import DataError
+from frontier_watch.money import format_usd
+from frontier_watch.output import safe_text
+from frontier_watch.store.reading import Reader
+
+if TYPE_CHECKING:
+    from frontier_watch.charts import Chart
+    from frontier_watch.reports import CapabilityReport
+
+UNAVAILABLE = "trend analytics not available in this build"
+DEFAULT_BENCHMARK = "gpqa_diamond"
+DEFAULT_THRESHOLDS = {"gpqa_diamond": 50.0, "mmlu": 70.0, "mmlu_pro": 70.0, "math": 70.0}
+CHANGES_DAYS = 30
+CHANGES_WINDOWS = (7, 30, 90, 365)  # days the Changes screen steps through
+THRESHOLD_STEP = 5.0
+
+
+def benchmarks(reader: Reader) -> list[str]:
+    """The benchmarks with stored scores, for the Trends screen's benchmark key."""
+    from frontier_watch.reports import benchmark_names
+
+    return benchmark_names(reader)
+
+
+def default_threshold(benchmark: str) -> float:
+    return DEFAULT_THRESHOLDS.get(benchmark, 50.0)
+
+
+class CapabilityView:
+    """A capability-price report as the dashboard shows it, or why there is none."""
+
+    def __init__(
+        self, benchmark: str, threshold: float, report: CapabilityReport | None, message: str | None
+    ):
+        self.benchmark = benchmark
+        self.threshold = threshold
+        self.report = report
+        self.message = message
+
+    @property
+    def headline(self) -> str:
+        fit = self.report.fit if self.report else None
+        if fit is None:
+            return f"{self.benchmark} >= {self.threshold:g}: {self.message or 'no fit'}"
+        interval = (
+            f" (90% interval {fit.ci_low:.3g}x-{fit.ci_high:.3g}x)" if fit.ci_low and fit.ci_high else ""
+        )
+        return (
+            f"{self.benchmark} >= {self.threshold:g}: {fit.factor_per_year:.3g}x cheaper a year{interval}, "
+            f"{fit.start}..{fit.end}, {fit.points} points"
+        )
+
+
+def capability(
+    reader: Reader, now: datetime, benchmark: str | None, threshold: float | None
+) -> CapabilityView:
+    """The price of a fixed capability (cheapest model at or above a benchmark score) over time."""
+    from frontier_watch.analytics.capability import CapabilityQuery
+    from frontier_watch.reports import capability_report
+
+    known = benchmarks(reader)
+    if benchmark is None:
+        benchmark = DEFAULT_BENCHMARK if DEFAULT_BENCHMARK in known else (known[0] if known else "")
+    if threshold is None:
+        threshold = default_threshold(benchmark)
+    if not known:
+        return CapabilityView(benchmark, threshold, None, "no benchmark scores stored (data/benchmarks.csv)")
+    try:
+        report = capability_report(reader, CapabilityQuery(benchmark, threshold), now.date())
+    except DataError as error:
+        return CapabilityView(benchmark, threshold, None, str(error))
+    return CapabilityView(benchmark, threshold, report, report.message)
+
+
+def capability_caption(view: CapabilityView, wide: bool = True) -> str:
+    """The fitted rate and the published figures beside it (with their URLs when ``wide``)."""
+    lines = [f"Price of {view.headline}"]
+    report = view.report
+    claims = report.published_json() if report is not None else []
+    figures = []
+    for claim in claims:
+        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
+        value = f"{claim['value']:g}{high}" if claim.get("value") is not None else "?"
+        figures.append(
+            f"{safe_text(claim['source'])} {value} {safe_text(claim['unit'])} [{safe_text(claim['applies'])}]"
+        )
+        if wide:
+            lines.append(f"published: {figures[-1]} {safe_text(claim['source_url'])}")
+    if figures and not wide:
+        lines.append("published: " + " · ".join(figures))
+    return "\n".join(lines)
+
+
+def capability_points(view: CapabilityView) -> list[float]:
+    """The fitted points' blended prices, oldest first (for a sparkline)."""
+    if view.report is None or view.report.points.is_empty():
+        return []
+    return [float(value) for value in view.report.points.get_column("blended_usd_per_mtok").to_list()]
+
+
+def capability_chart(view: CapabilityView) -> Chart | None:
+    """The cheapest price at the threshold over time (log scale) with the fitted line."""
+    from frontier_watch.reports import capability_chart as chart
+
+    if view.report is None or view.report.fit is None:
+        return None
+    return chart(view.report)
+
+
+def release_chart(reader: Reader) -> Chart:
+    """Releases per quarter, and how many of them with open weights."""
+    from frontier_watch.reports import release_chart as chart
+    from frontier_watch.reports import release_trends_report
+
+    return chart(release_trends_report(reader))
+
+
+def compute_growth(reader: Reader) -> tuple[Chart, list[dict[str, Any]]]:
+    """The largest known cluster and site over time (log scale), and each measure's latest record and rate."""
+    from frontier_watch.reports import compute_chart, compute_trends_report
+
+    report = compute_trends_report(reader)
+    latest = []
+    for series in report.series:
+        if series.records.is_empty():
+            continue
+        record = series.records.tail(1).to_dicts()[0]
+        latest.append(
+            {
+                "measure": series.name,
+                "value": record["value"],
+                "item": record.get("item"),
+                "entity": record.get("entity"),
+                "date": record["date"],
+                "evidence": record.get("evidence"),
+                "factor_per_year": series.fit.factor_per_year if series.fit else None,
+                "values": [float(value) for value in series.records.get_column("value").to_list()],
+            }
+        )
+    return compute_chart(report), latest
+
+
+def changes(reader: Reader, now: datetime, days: int = CHANGES_DAYS) -> list[dict[str, Any]]:
+    """What changed in the last ``days`` days as rows: prices, offerings, releases, signals."""
+    from frontier_watch.reports import changes_report
+
+    digest = changes_report(reader, now - timedelta(days=days), now)
+    rows: list[dict[str, Any]] = []
+    for change in digest.price_changes.to_dicts():
+        rows.append(
+            {
+                "date": change["effective_from"],
+                "kind": "price",
+                "subject": f"{change['model_name'] or change['offering_id']} ({change['provider']})",
+                "change": (
+                    f"input {_usd(change['old_input_usd_per_mtok'])} -> "
+                    f"{_usd(change['input_usd_per_mtok'])}, "
+                    f"output {_usd(change['old_output_usd_per_mtok'])} -> "
+                    f"{_usd(change['output_usd_per_mtok'])}"
+                ),
+                "source": change["source"],
+                "source_url": change["source_url"],
+            }
+        )
+    for kind, frame in (("new offering", digest.new_offerings), ("withdrawn", digest.withdrawn)):
+        for offering in frame.to_dicts():
+            day = offering.get("withdrawn_at") if kind == "withdrawn" else offering["effective_from"]
+            name = offering["model_name"] or offering["offering_id"]
+            rows.append(
+                {
+                    "date": day,
+                    "kind": kind,
+                    "subject": f"{name} ({offering['provider']})",
+                    "change": f"{offering['offering_id']}: input {_usd(offering['input_usd_per_mtok'])}, "
+                    f"output {_usd(offering['output_usd_per_mtok'])}",
+                    "source": offering["source"],
+                    "source_url": offering["source_url"],
+                }
+            )
+    for release in digest.releases:
+        rows.append(
+            {
+                "date": release["date"],
+                "kind": "release",
+                "subject": f"{release.get('model')} ({release.get('lab')})",
+                "change": f"licence {release.get('license_class') or release.get('license') or '?'}, "
+                f"open weights {release.get('open_weights') or '?'}",
+                "source": release.get("source_id"),
+                "source_url": release.get("source_url"),
+            }
+        )
+    for signal in digest.signals:
+        rows.append(
+            {
+                "date": signal["date"],
+                "kind": "signal",
+                "subject": f"{signal.get('entity')}: {signal.get('item')}",
+                "change": f"{signal.get('metric')} {signal.get('value_text') or signal.get('value')} "
+                f"{signal.get('unit') or ''} ({signal.get('evidence')})",
+                "source": signal.get("source_id"),
+                "source_url": signal.get("source_url"),
+            }
+        )
+    rows.sort(key=lambda row: str(row["date"] or ""), reverse=True)
+    return rows
+
+
+def _usd(value: Any) -> str:
+    from decimal import Decimal
+
+    if value is None:
+        return "-"
+    return format_usd(Decimal(str(value)))

@@ -1,0 +1,120 @@
+"""The real program under tmux at 80x24: what a person sees on the Prices and Trends screens.
+
+Keys go in with ``send-keys`` and the screen comes back with ``capture-pane``, so this
+checks the terminal's own picture (the program's real startup, its real terminal
+handling), not Textual's idea of it.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+class Terminal:
+    """One tmux session on a private server, 80x24, running a command."""
+
+    def __init__(self, socket: str, command: list[str], env: dict[str, str]) -> None:
+        self.socket = socket
+        exports = [f"{name}={value}" for name, value in env.items()]
+        self.tmux("new-session", "-d", "-s", "fw", "-x", "80", "-y", "24", "env", *exports, *command)
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "fw")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.tmux("send-keys", "-t", "fw", *(["-l"] if literal else []), *keys)
+        time.sleep(0.3)  # a person's pace: the program sees each key on its own
+
+    def wait_for(self, *texts: str, seconds: float = 30.0) -> str:
+        deadline = time.monotonic() + seconds
+        while True:
+            shown = self.screen()
+            if all(text in shown for text in texts):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {texts!r}; the screen shows:\n{shown}")
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def terminal(seeded_db_path, tmp_path):
+    env = {
+        "FRONTIER_WATCH_HOME": str(tmp_path / "home"),
+        "PYTHONPATH": str(SRC),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    command = [sys.executable, "-m", "frontier_watch", "--db", str(seeded_db_path)]
+    session = Terminal(f"fw-test-{os.getpid()}-{tmp_path.name}", command, env)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def test_a_person_at_80x24_sees_prices_they_can_filter_and_sort_and_the_trends(terminal):
+    overview = terminal.wait_for("1 Overview", "Capability-price trend", "cheaper a year")
+    assert "Recent price changes" in overview
+
+    terminal.keys("2")
+    prices = terminal.wait_for("input $/M", "output $/M")
+    lines = prices.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+    header = next(line for line in lines if "input $/M" in line)
+    # Model, provider, the offering that tells look-alikes apart, and both prices: all on screen.
+    positions = [header.index(word) for word in ("model", "provider", "offering", "input $/M", "output $/M")]
+    assert positions == sorted(positions)
+    rows = lines[lines.index(header) + 1 : lines.index(header) + 11]
+    assert all(row.strip() for row in rows)
+
+    terminal.keys("/")
+    terminal.keys("gpt-4o-mini", literal=True)
+    filtered = terminal.wait_for("filter 'gpt-4o-mini'")
+    lines = filtered.splitlines()
+    header = next(line for line in lines if "input $/M" in line)
+    shown = [line for line in lines[lines.index(header) + 1 :] if "GPT-4o" in line or "gpt-4o" in line]
+    assert len(shown) >= 2
+    assert all("mini" in line.lower() for line in shown)
+
+    terminal.keys("Enter")  # back to the table
+    terminal.keys("p")  # cheapest first
+    sorted_screen = terminal.wait_for("input $/▲")  # the sorted column's heading says so
+    assert "output $/M" in sorted_screen
+
+    terminal.keys("5")
+    trends = terminal.wait_for("Cheapest gpqa_diamond >= 50", "published: Epoch AI")
+    assert "cheaper a year" in trends
+    assert all(len(line) <= 80 for line in trends.splitlines())
+
+    terminal.keys("q")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            ["tmux", "-L", terminal.socket, "list-sessions"], capture_output=True, text=True, timeout=30
+        )
+        if result.returncode != 0:  # the program quit and its session closed
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("q did not quit the dashboard")
