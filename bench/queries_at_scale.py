@@ -149,8 +149,9 @@ def main(runs: int | None = None, path: str | None = None) -> list[Goal]:
                 samples[1].append(base)
             # The plain SQL returns every interval in force by its source's dates; frontier-watch
             # then keeps each within its model's life (retired models, undated prices of models
-            # of unknown release), which drops a handful of rows. Anything more is a bug.
-            assert base_count - base_count // 100 <= count <= base_count, (name, count, base_count)
+            # of unknown release, models first listed by an API after the price's start), which
+            # drops a handful of rows (9 of 634 now). Anything more than 2% is a bug.
+            assert base_count - base_count // 50 <= count <= base_count, (name, count, base_count)
             ours_sql, base_sql, whole = (statistics.median(sample) for sample in samples)
             worst = max(worst, ours_sql / base_sql)
             goals.append(

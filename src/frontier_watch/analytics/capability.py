@@ -137,38 +137,68 @@ def model_prices_on_days(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFra
     """
     # One stream per offering, tier, source and model: its pieces do not overlap, so the piece
     # in force on a day is the stream's latest to start by then (an as-of join), if not ended.
-    keyed = (
-        prices.lazy()
-        .select(pl.struct(STREAM).hash().alias("stream"), *AGGREGATED, "answers_from", "until_day")
-        .sort("answers_from")
+    keyed = prices.select(pl.struct(STREAM).hash().alias("stream"), *AGGREGATED, "answers_from", "until_day")
+    # Each stream only on the days between its first start and its last end.
+    spans = (
+        keyed.lazy()
+        .group_by("stream")
+        .agg(
+            pl.col("answers_from").min().alias("first"),
+            pl.col("until_day").max().alias("last"),
+            pl.col("model_id").first(),
+            pl.col("first_party").first(),
+        )
+    )
+    grid = (
+        days.lazy()
+        .select("day")
+        .unique()
+        .join(spans, how="cross")
+        .filter((pl.col("day") >= pl.col("first")) & (pl.col("day") < pl.col("last")))
+        .select("day", "stream", "model_id", "first_party")
         .collect()
     )
-    grid = days.lazy().select("day").unique().join(keyed.lazy().select("stream").unique(), how="cross")
-    in_force = (
-        grid.sort("day")
-        .join_asof(
-            keyed.lazy(),
-            left_on="day",
-            right_on="answers_from",
-            by="stream",
-            strategy="backward",
-            check_sortedness=False,
+
+    def in_force(cells: pl.DataFrame) -> pl.DataFrame:
+        # Only the streams asked about are sorted for the as-of join.
+        pieces = keyed.lazy().join(cells.lazy().select("stream").unique(), on="stream", how="semi")
+        return (
+            cells.lazy()
+            .select("day", "stream")
+            .sort("day")
+            .join_asof(
+                pieces.sort("answers_from"),
+                left_on="day",
+                right_on="answers_from",
+                by="stream",
+                strategy="backward",
+                check_sortedness=False,
+            )
+            .filter(pl.col("day") < pl.col("until_day"))
+            .collect()
         )
-        .filter(pl.col("day") < pl.col("until_day"))
-    )
-    return _model_prices(in_force)
+
+    # The lab's own price decides where it is in force: hosts are read only for the days
+    # and models without one.
+    own = in_force(grid.filter(pl.col("first_party")))
+    covered = own.select("day", "model_id").unique()
+    hosts = in_force(grid.filter(~pl.col("first_party")).join(covered, on=["day", "model_id"], how="anti"))
+    return _model_prices(pl.concat([own, hosts]), decided=True)
 
 
 # The columns a day's price is made of.
 AGGREGATED = ("model_id", "provider", "platform", "offering_id", "first_party", *PRICES)
 
 
-def _model_prices(in_force: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
-    """The rows in force on each day (a ``day`` column) made one price per day and model."""
-    # A first-party row, where there is one, decides: the other rows of that model and day go.
-    rows = in_force.lazy().filter(
-        pl.col("first_party") | ~pl.col("first_party").any().over("day", "model_id")
-    )
+def _model_prices(in_force: pl.DataFrame | pl.LazyFrame, *, decided: bool = False) -> pl.DataFrame:
+    """The rows in force on each day (a ``day`` column) made one price per day and model.
+
+    ``decided``: the rows hold a model's first-party rows or its hosts' on a day, never both.
+    """
+    rows = in_force.lazy()
+    if not decided:
+        # A first-party row, where there is one, decides: the other rows of that model and day go.
+        rows = rows.filter(pl.col("first_party") | ~pl.col("first_party").any().over("day", "model_id"))
     seller = ["day", "model_id", "provider", "platform"]
     offerings = rows.group_by(*seller, "offering_id").agg(
         pl.col(PRICES).median(), pl.col("first_party").first()
