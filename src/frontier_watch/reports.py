@@ -68,7 +68,9 @@ def _standard_trends() -> tuple[CapabilityQuery, ...]:
 
 
 def benchmark_names(reader: Reader) -> list[str]:
-    return sorted(value for value in reader.column("SELECT DISTINCT benchmark FROM benchmark_score") if value)
+    from frontier_watch.store import queries
+
+    return queries.benchmark_names(reader)
 
 
 # ---------------------------------------------------------------- price of a fixed capability
@@ -255,27 +257,9 @@ def _period_text(query: CapabilityQuery) -> str:
 
 
 def claim_frame(reader: Reader) -> pl.DataFrame:
-    import polars as pl
+    from frontier_watch.store import frames, queries
 
-    rows = reader.rows("SELECT * FROM trend_claim ORDER BY date, source_org, metric")
-    columns = (
-        "date",
-        "source_org",
-        "author",
-        "claim",
-        "metric",
-        "value",
-        "value_high",
-        "unit",
-        "period",
-        "baseline",
-        "method_note",
-        "source_url",
-        "evidence",
-    )
-    schema: dict[str, Any] = {key: pl.String for key in columns}
-    schema.update({"date": pl.Date, "value": pl.Float64, "value_high": pl.Float64})
-    return pl.DataFrame({key: [row.get(key) for row in rows] for key in columns}, schema=schema)
+    return frames.claim_frame(queries.trend_claims(reader))
 
 
 # ---------------------------------------------------------------- one model, two models
@@ -313,9 +297,7 @@ def model_price_on(reader: Reader, text: str, day: date, *, blend: tuple[float, 
     from frontier_watch.analytics import capability
 
     frame, _ = _model_frame(reader, text)
-    query = capability.CapabilityQuery(
-        benchmark="", threshold=0, input_weight=blend[0], output_weight=blend[1]
-    )
+    query = capability.CapabilityQuery.pricing(blend)
     usable = capability.usable_prices(frame, query)
     daily = capability.model_prices_on_days(usable, pl.DataFrame({"day": [day]}, schema={"day": pl.Date}))
     if daily.is_empty():
@@ -406,15 +388,16 @@ class ModelTrend:
         total = None
         if first and latest and latest["blended_usd_per_mtok"]:
             total = _rounded(first["blended_usd_per_mtok"] / latest["blended_usd_per_mtok"])
+        fit = fit_json(self.fit)
         return {
             "model_id": self.model_id,
             "blend": f"{self.blend[0]:g}:{self.blend[1]:g} input:output",
             "first": first,
             "latest": latest,
             "total_factor": total,
-            "factor_per_year": fit_json(self.fit)["factor_per_year"],
-            "ci_low": fit_json(self.fit)["ci_low"],
-            "ci_high": fit_json(self.fit)["ci_high"],
+            "factor_per_year": fit["factor_per_year"],
+            "ci_low": fit["ci_low"],
+            "ci_high": fit["ci_high"],
             "message": self.message,
             "changes": rows,
         }
@@ -422,7 +405,6 @@ class ModelTrend:
 
 def model_trend_report(reader: Reader, text: str, today: date, blend: tuple[float, float]) -> ModelTrend:
     """One model's price over its life: each change (first-party else host median) and the rate."""
-    import polars as pl
 
     from frontier_watch.analytics import capability
     from frontier_watch.analytics.fit import NotEnoughPoints, fit_rate
@@ -431,16 +413,9 @@ def model_trend_report(reader: Reader, text: str, today: date, blend: tuple[floa
     if not model_id:
         found = ", ".join(sorted(set(frame.get_column("model_id").drop_nulls().to_list())))
         raise DataError(f"{text!r} names several models ({found}); name one")
-    query = capability.CapabilityQuery(
-        benchmark="", threshold=0, input_weight=blend[0], output_weight=blend[1]
-    )
+    query = capability.CapabilityQuery.pricing(blend)
     usable = capability.usable_prices(frame, query)
-    days = (
-        pl.concat([usable.get_column("answers_from"), usable.get_column("answers_to").drop_nulls()])
-        .unique()
-        .sort()
-    )
-    grid = days.filter(days <= today).alias("day").to_frame()
+    grid = capability.change_days(usable, [], None, today)
     daily = capability.model_prices_on_days(usable, grid).rename({"day": "date"})
     changes = capability.change_points(daily, ("blended_usd_per_mtok",))
     changes = capability.points_with_sources(

@@ -66,6 +66,11 @@ class CapabilityQuery:
     since: date | None = None
     until: date | None = None
 
+    @classmethod
+    def pricing(cls, blend: tuple[float, float]) -> CapabilityQuery:
+        """A query that only prices (one model, a comparison): no benchmark, this blend."""
+        return cls(benchmark="", threshold=0, input_weight=blend[0], output_weight=blend[1])
+
     def weights(self) -> tuple[float, float]:
         return (1.0, 1.0) if self.method == "a16z" else (self.input_weight, self.output_weight)
 
@@ -220,7 +225,7 @@ def _model_prices(in_force: pl.DataFrame | pl.LazyFrame, *, decided: bool = Fals
     )
 
 
-def _change_days(
+def change_days(
     prices: pl.DataFrame, extra: list[pl.Series], since: date | None, until: date
 ) -> pl.DataFrame:
     """Every day on which an answer can change: starts and ends of prices, score days, ``since``."""
@@ -252,7 +257,7 @@ def _daily_model_prices(
     models = qualifying_models(scores, query)
     usable = usable_prices(prices, query, models)
     until = query.until or today
-    days = _change_days(usable, [models.get_column("counts_from")], query.since, until)
+    days = change_days(usable, [models.get_column("counts_from")], query.since, until)
     daily = model_prices_on_days(usable, days)
     return daily.join(models, on="model_id").filter(pl.col("day") >= pl.col("counts_from"))
 

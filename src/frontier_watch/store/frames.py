@@ -145,3 +145,29 @@ def interval_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
         for key, kind in INTERVAL_COLUMNS.items()
     }
     return pl.DataFrame(data, schema=schema)
+
+
+CLAIM_COLUMNS = (
+    "date",
+    "source_org",
+    "author",
+    "claim",
+    "metric",
+    "value",
+    "value_high",
+    "unit",
+    "period",
+    "baseline",
+    "method_note",
+    "source_url",
+    "evidence",
+)
+
+
+def claim_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
+    """Published trend claims (queries.trend_claims) as the frame analytics.claims reads."""
+    import polars as pl
+
+    schema: dict[str, Any] = {key: pl.String for key in CLAIM_COLUMNS}
+    schema.update({"date": pl.Date, "value": pl.Float64, "value_high": pl.Float64})
+    return pl.DataFrame({key: [row.get(key) for row in rows] for key in CLAIM_COLUMNS}, schema=schema)

@@ -848,6 +848,16 @@ _KNOWN_VALUE_COLUMNS = {
 }
 
 
+def benchmark_names(reader: Reader) -> list[str]:
+    """The benchmarks that have scores stored (mmlu, gpqa_diamond...), sorted."""
+    return sorted(value for value in reader.column("SELECT DISTINCT benchmark FROM benchmark_score") if value)
+
+
+def trend_claims(reader: Reader) -> list[dict[str, Any]]:
+    """The published rates (data/trend_claims.csv), oldest first."""
+    return reader.rows("SELECT * FROM trend_claim ORDER BY date, source_org, metric")
+
+
 def known_values(reader: Reader, what: str) -> list[str]:
     """The distinct stored values of a filterable column, sorted (for "known values are ...")."""
     table, column = _KNOWN_VALUE_COLUMNS[what]
