@@ -10,16 +10,15 @@ from __future__ import annotations
 import functools
 from decimal import Decimal, InvalidOperation
 
+from frontier_watch.plausible import MAX_USD_PER_MTOK, MAX_USD_PER_REQUEST
+
 NANO = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
 
-# A price above this many USD per million tokens is treated as a data error.
-# The dearest real text models are in the hundreds (o1-pro output: 600).
-MAX_USD_PER_MTOK = Decimal(10_000)
+# A price above MAX_USD_PER_MTOK (or a fee above MAX_USD_PER_REQUEST) is a data error:
+# the bounds are stated with every other bound, in plausible.py.
 # The smallest price the store can hold: one nano-dollar per million tokens.
 RESOLUTION = Decimal(1) / NANO
-# Per-request fees above this many USD are treated as a data error.
-MAX_USD_PER_REQUEST = Decimal(1_000)
 
 
 class PriceError(ValueError):

@@ -17,12 +17,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from frontier_watch.errors import DatabaseError
 from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp
 
 if TYPE_CHECKING:
     from frontier_watch.store.database import Database
 
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DATETIME on SQLite; text compares in order
+# How SQLAlchemy stores DATETIME on SQLite (text compares in order). Write with
+# sqlite_time_text: strftime writes year 1 as '1', which nothing reads back.
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 _DAY_COLUMNS = frozenset({"date", "day", "deprecation_date", "release_date"})
 _TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success", "valid_from", "valid_to"})
 
@@ -93,7 +96,10 @@ class Reader:
                 values = list(row)
                 for index, to_object in converted:
                     if values[index] is not None:
-                        values[index] = to_object(values[index])
+                        try:
+                            values[index] = to_object(values[index])
+                        except (TypeError, ValueError):
+                            raise self._unreadable(names[index], values[index]) from None
                 yield values
 
         return names, convert(rows)
@@ -105,6 +111,16 @@ class Reader:
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         rows = self._execute(sql, params or {})[1]
         return rows[0][0] if rows else None
+
+    def _unreadable(self, column: str, raw: Any) -> UnreadableValue:
+        """The one-line error for a stored date or time that does not read back, naming its row."""
+        found = locate_value(self, column, raw)
+        where = f"{found[0]} row {found[1]}: " if found else ""
+        return UnreadableValue(
+            f"the database holds a value it cannot read: {where}{column} is {_quoted(raw)}, "
+            f"not a {'time' if _is_time(column) else 'date'}; correct or delete that row "
+            "(db check lists every such value)"
+        )
 
     def has_table(self, name: str) -> bool:
         if self.dialect == "sqlite":
@@ -136,22 +152,103 @@ class Reader:
         self.close()
 
 
-def _sqlite_param(value: Any) -> Any:
+class UnreadableValue(DatabaseError):
+    """A stored date or time that does not read back (written by hand, or by an older version
+    that stored a year below 1000 as '1-01-01'). The message names the table, row and column."""
+
+
+def sqlite_time_text(value: date) -> str:
+    """A date or time as SQLAlchemy stores it on SQLite, the year always in four digits.
+
+    (``strftime('%Y')`` writes year 1 as '1', which no reader parses back.)
+    """
     if isinstance(value, datetime):
-        return value.strftime(SQLITE_TIME)
-    if isinstance(value, date):
-        return value.isoformat()
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value.isoformat()
+
+
+def _sqlite_param(value: Any) -> Any:
+    if isinstance(value, date):  # a datetime is a date too
+        return sqlite_time_text(value)
     return value
 
 
 @functools.lru_cache(maxsize=65536)  # rows share their seen-at times: parse each once
 def _time(text: Any) -> datetime:
+    """A stored time as a datetime; TypeError or ValueError when it is not one."""
     return text if isinstance(text, datetime) else datetime.fromisoformat(text)
 
 
 @functools.lru_cache(maxsize=16384)
 def _day(text: Any) -> date:
+    """A stored date as a date (a time's day part will do); TypeError or ValueError when it is not one."""
     return text if isinstance(text, date) else date.fromisoformat(text[:10])
+
+
+def stored_time(value: Any, column: str) -> datetime | None:
+    """A time a raw statement read (SQLite hands text back) as a datetime; UnreadableValue
+    naming the column when it is not one."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return _time(value)
+    except (TypeError, ValueError):
+        raise UnreadableValue(
+            f"the database holds a value it cannot read: {column} is {_quoted(value)}, not a time; "
+            "correct or delete that row (db check lists every such value)"
+        ) from None
+
+
+def _quoted(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+# The stored dates and times on SQLite: the columns declared DATE or DATETIME.
+_SQLITE_TIME_COLUMNS = """
+SELECT m.name, p.name, upper(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE m.type = 'table' AND upper(p.type) IN ('DATE', 'DATETIME')
+ORDER BY m.name, p.cid
+"""
+
+
+def locate_value(reader: Reader, column: str, raw: Any) -> tuple[str, int] | None:
+    """(table, row id) of the first row whose ``column`` holds ``raw`` on SQLite, else None."""
+    if reader.dialect != "sqlite":
+        return None
+    try:
+        for table, name, _ in reader.tuples(_SQLITE_TIME_COLUMNS)[1]:
+            if name != column:
+                continue
+            found = reader.scalar(f'SELECT rowid FROM "{table}" WHERE "{name}" = :raw LIMIT 1', {"raw": raw})
+            if found is not None:
+                return table, found
+    except Exception:  # noqa: BLE001 - only a finer message is at stake: the caller's error stands
+        return None
+    return None
+
+
+def unreadable_values(reader: Reader) -> Iterator[tuple[str, int, str, Any]]:
+    """(table, row id, column, value) of every stored date or time that does not read back.
+
+    SQLite's own date() finds most (it refuses '1-01-01' and month 13); the days it lets
+    through that Python refuses (a 30 February) are parsed to be sure. Other databases type
+    their columns, so nothing unreadable can be stored there.
+    """
+    if reader.dialect != "sqlite":
+        return
+    for table, column, declared in reader.tuples(_SQLITE_TIME_COLUMNS)[1]:
+        sql = (
+            f'SELECT rowid, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL AND '
+            f'(typeof("{column}") != \'text\' OR date("{column}") IS NULL '
+            f"OR substr(\"{column}\", 9, 2) > '28') ORDER BY rowid"
+        )
+        parse = _day if declared == "DATE" else _time
+        for row_id, value in reader._execute(sql, {})[1]:
+            try:
+                parse(value)
+            except (TypeError, ValueError):
+                yield table, row_id, column, value
 
 
 def _sqlite_connection(path: Path) -> sqlite3.Connection:
