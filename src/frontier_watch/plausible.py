@@ -15,7 +15,9 @@ surprising news. Each is stated once, below.
 from __future__ import annotations
 
 import math
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -56,6 +58,8 @@ class Period:
             return (
                 f"{day.isoformat()} is before {self.earliest.isoformat()}, the earliest {self.what} tracked"
             )
+        if day <= today:  # the common case: no need to work out how far ahead is too far
+            return None
         latest = self.latest(today)
         if day > latest:
             return (
@@ -95,13 +99,22 @@ _DATE_FIELDS: dict[tuple[type, str], Period] = {
 # ---------------------------------------------------------------- numbers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as itself: each bound is one constant
 class Bound:
     """The range a number may take; ``what`` names the quantity in the reason."""
 
     what: str  # "count of accelerators"
     high: float
     low: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Prices are Decimals: compared with Decimal bounds, they need no float conversion.
+        object.__setattr__(self, "_decimal_range", (Decimal(repr(self.low)), Decimal(repr(self.high))))
+
+    def holds_decimal(self, value: Decimal) -> bool:
+        """Whether a finite Decimal is within the bound (the fast path for prices)."""
+        low, high = self._decimal_range  # type: ignore[attr-defined]
+        return value.is_finite() and low <= value <= high
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not a number in range, or None."""
@@ -285,40 +298,39 @@ def item_problem(item: Any, today: date) -> str | None:
     Every field is checked by its type: text must be storable, a date must fall in its
     period, a number in its bound (a signal's by its unit), an integer in 64 bits.
     """
-    for name in _field_names(type(item)):
-        value = getattr(item, name)
-        if value is None:
+    checks, values_of = _field_checks(type(item))
+    for index, value in enumerate(values_of(item)):
+        if value is None:  # most fields of most items: nothing to look up
             continue
-        problem = _value_problem(type(item), name, value, item, today)
+        problem = _value_problem(item, value, *checks[index][1:], today)
         if problem is not None:
-            return f"{name}: {problem}"
+            return f"{checks[index][0]}: {problem}"
     return None
 
 
-def _value_problem(owner: type, name: str, value: Any, item: Any, today: date) -> str | None:
+def _value_problem(item: Any, value: Any, period: Period, bound: Bound | None, today: date) -> str | None:
+    # The common cases first: a sheet has thousands of items.
     if isinstance(value, str):
         return text_problem(value)
+    if type(value) is Decimal and bound is not None:
+        return None if bound.holds_decimal(value) else bound.problem(value)
     if isinstance(value, date):  # a datetime is a date too
-        return _DATE_FIELDS.get((owner, name), OTHER_DATES).problem(value, today)
+        return period.problem(value, today)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float | Decimal):
-        if owner is SignalFact and name in ("value", "value_high"):
-            problem = signal_value_problem(value, item.metric, item.unit)
-            return f"{problem} ({_describe_unit(item)})" if problem else None
-        problem = _NUMBER_FIELDS.get((owner, name), ANY_NUMBER).problem(value)
+        problem = _signal_value_problem(item, value) if bound is None else bound.problem(value)
         if problem is None and isinstance(value, int) and abs(value) > _INT64:
             return f"{_shown(value)} does not fit in 64 bits"
         return problem
     if isinstance(value, tuple | list):
         for index, inner in enumerate(value):
-            problem = (
-                item_problem(inner, today)
-                if is_dataclass(inner)
-                else _value_problem(owner, name, inner, item, today)
-                if inner is not None
-                else None
-            )
+            if inner is None:
+                continue
+            if hasattr(inner, "__dataclass_fields__"):  # a segment, a lineage
+                problem = item_problem(inner, today)
+            else:
+                problem = _value_problem(item, inner, period, bound, today)
             if problem is not None:
                 return f"[{index}] {problem}"
         return None
@@ -327,19 +339,42 @@ def _value_problem(owner: type, name: str, value: Any, item: Any, today: date) -
     return None
 
 
+def _signal_value_problem(signal: Any, value: Any) -> str | None:
+    problem = signal_value_problem(value, signal.metric, signal.unit)
+    return f"{problem} ({_describe_unit(signal)})" if problem else None
+
+
 def _describe_unit(signal: SignalFact) -> str:
     return f"{signal.metric or 'value'} in {signal.unit}" if signal.unit else signal.metric or "value"
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_Checks = tuple[tuple[tuple[str, Period, Bound | None], ...], Callable[[Any], tuple[Any, ...]]]
+_FIELD_CHECKS: dict[type, _Checks] = {}
 
 
-def _field_names(kind: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        names = tuple(item.name for item in fields(kind)) if is_dataclass(kind) else ()
-        _FIELD_NAMES[kind] = names
-    return names
+def _field_checks(kind: type) -> _Checks:
+    """(name, the period of a date there, the bound of a number there) per field of a
+    dataclass, and a function that reads every field at once (a sheet has thousands of items).
+
+    A signal's value has no fixed bound (None): its unit tells it.
+    """
+    found = _FIELD_CHECKS.get(kind)
+    if found is None:
+        names = [item.name for item in fields(kind)] if is_dataclass(kind) else []
+        checks = tuple(
+            (
+                name,
+                _DATE_FIELDS.get((kind, name), OTHER_DATES),
+                None
+                if kind is SignalFact and name in ("value", "value_high")
+                else _NUMBER_FIELDS.get((kind, name), ANY_NUMBER),
+            )
+            for name in names
+        )
+        getter = operator.attrgetter(*names) if names else (lambda item: ())
+        found = checks, (getter if len(names) != 1 else lambda item: (getter(item),))
+        _FIELD_CHECKS[kind] = found
+    return found
 
 
 def vet_batch(batch: Batch, today: date) -> None:
