@@ -458,3 +458,29 @@ def test_dates_are_written_with_four_digit_years(empty_engine):
         )
     assert _sqlite_param(datetime(5, 1, 1)) == "0005-01-01 00:00:00.000000"
     assert _sqlite_param(date(5, 1, 1)) == "0005-01-01"
+
+
+async def test_the_overview_says_what_it_could_not_read_instead_of_reading_for_ever(seeded_copy, tmp_path):
+    from datetime import datetime
+
+    from textual.widgets import Static
+
+    from frontier_watch.store.seed import open_seeded_database
+    from frontier_watch.tui.app import create_app
+
+    db = tmp_path / "fw.db"
+    shutil.copyfile(seeded_copy, db)
+    row_id = _poison(db, "release", "date", "yesterday", "1 = 1")
+    database = open_seeded_database(str(db))
+    app = create_app(database, clock=lambda: datetime(2026, 11, 1, 12, 0), poll_seconds=3600)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            headline = app.query_one("#headline-releases", Static)
+            for _ in range(1500):  # a generous deadline: the read runs in a thread
+                if "could not read" in str(headline.render()):
+                    break
+                await pilot.pause(0.02)
+            shown = str(headline.render())
+            assert "could not read" in shown and f"release row {row_id}" in shown, shown
+    finally:
+        database.engine.dispose()
