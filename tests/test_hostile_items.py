@@ -453,6 +453,62 @@ def test_a_link_to_the_same_page_keeps_it_and_stops_with_a_note(tmp_path, capsys
         )
 
 
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("where", ["a path the hub does not have", "a host that refuses the connection"])
+def test_a_next_page_that_cannot_be_had_keeps_page_one_and_stops_with_a_note(tmp_path, capsys, where):
+    with fixture_server() as server:
+        target = (
+            server.url("/api/nope?cursor=x")
+            if where.startswith("a path")
+            else f"http://127.0.0.1:{_closed_port()}/api/models?cursor=x"
+        )
+        server.serve_routes(HF_PAGE, hf_route(server, 1, f'<{target}>; rel="next"'))
+        summary = fetch_one(capsys, hf_config(tmp_path, server), "huggingface")
+    db = tmp_path / "fw.db"
+    assert summary["status"] == "ok", summary
+    assert "page 2 failed" in run_note(db) and "kept the 1 page(s) before it" in run_note(db)
+    with sqlite3.connect(db) as connection:
+        assert (
+            connection.execute("SELECT count(*) FROM release WHERE source_id = 'huggingface'").fetchone()[0]
+            == 6
+        )
+
+
+@pytest.mark.parametrize(("status", "kept"), [(404, True), (410, True), (503, False), (429, False)])
+def test_a_price_list_whose_second_page_is_missing_keeps_the_first_and_withdraws_nothing(
+    tmp_path, capsys, status, kept
+):
+    """A next page that does not exist keeps the first page; an outage (5xx, 429) still fails the
+    source, which then writes nothing."""
+    with fixture_server() as server:
+        url = server.url("/api/v1/models")
+        config = served_config(tmp_path, "openrouter", url, **PRICE_OPTIONS)
+        run_cli(
+            capsys, "--config", str(config), "sources"
+        )  # seeds the database: openrouter's history is open
+        db = tmp_path / "fw.db"
+        open_before = stored_offerings(db, "openrouter")
+        page2 = server.url("/api/v1/models?page=2")
+        first = {"data": [openrouter_model("good/one")], "links": {"next": page2}}
+        server.serve("/api/v1/models", json.dumps(first).encode())
+        server.serve("/api/v1/models?page=2", b"{}", status=status)
+        summary = fetch_one(capsys, config, "openrouter")
+    if kept:
+        assert summary["status"] == "ok" and summary["withdrawn"] == 0, summary
+        assert open_before | {"good/one"} == stored_offerings(db, "openrouter")
+        assert f"page 2 failed (HTTP {status}" in run_note(db)
+    else:
+        assert summary["status"] == "failed", summary
+        assert open_before == stored_offerings(db, "openrouter")
+
+
 def test_a_link_to_another_host_is_followed_without_the_token_and_keeps_page_one(
     tmp_path, capsys, monkeypatch
 ):

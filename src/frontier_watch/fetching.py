@@ -440,6 +440,7 @@ class _Pages:
         kind, options = self.kind, self.options
         label = kind.label_start(start_url) if kind.label_start else "the list"
         url: str | None = start_url
+        previous = start_url
         seen_pages: set[tuple] = set()
         while url:
             # A loop or an endless list keeps the pages read, stops and says so; the list is
@@ -455,41 +456,61 @@ class _Pages:
                 self.batch.incomplete = True
                 return
             seen_pages.add(page_key)
-            self._wait_for_rate_limit()
-            # A token goes only to the exact origin (scheme, host, port) the spec names.
-            page = download(
-                self.client,
-                url,
-                max_bytes=options.max_bytes,
-                retry=options.retry,
-                sleep=options.sleep,
-                headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
-                cancelled=options.cancelled,
-            )
-            self.summary.http_status = page.status
-            self.summary.bytes += len(page.body)
-            self.notes.extend(page.notes)
-            self.digest.update(page.body)
-            wait = rate_limit_wait(page.headers)
-            self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
-            parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
-            vet_batch(parsed, self.today)
-            undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
-            if undeclared:
-                raise SourceFormatError(
-                    f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
+            try:
+                parsed = self._read_page(url)
+            except (FetchError, SourceFormatError) as exc:
+                # A later page the source pointed at wrongly keeps the pages before it (the
+                # list is then incomplete); the first page failing, or an outage (a 5xx, a 429,
+                # the source's own host down), is the list failing, and nothing is written.
+                cancelled = options.cancelled is not None and options.cancelled.is_set()
+                if len(seen_pages) == 1 or cancelled or not _a_wrong_link(exc, url, previous):
+                    raise
+                self.notes.append(
+                    f"{label}: page {len(seen_pages)} failed ({exc}); stopped paging there, "
+                    f"kept the {len(seen_pages) - 1} page(s) before it"
                 )
+                self.batch.incomplete = True
+                return
             _check_duplicates(parsed, self.identities)
-            for offering in parsed.offerings:
-                if offering.source_url is None and page.url != self.spec.url:
-                    offering.source_url = page.url
             self.batch.extend(parsed)
-            url = parsed.next_url
+            previous, url = url, parsed.next_url
             if url and kind.stop_paging and self.stored is not None and kind.stop_paging(parsed, self.stored):
                 self.stopped_early.append(
                     f"{label if kind.label_start else start_url} (page {len(seen_pages)})"
                 )
                 url = None
+
+    def _read_page(self, url: str) -> Batch:
+        """One page downloaded (after any rate-limit pause), parsed and held to plausible.py."""
+        kind, options = self.kind, self.options
+        self._wait_for_rate_limit()
+        # A token goes only to the exact origin (scheme, host, port) the spec names.
+        page = download(
+            self.client,
+            url,
+            max_bytes=options.max_bytes,
+            retry=options.retry,
+            sleep=options.sleep,
+            headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
+            cancelled=options.cancelled,
+        )
+        self.summary.http_status = page.status
+        self.summary.bytes += len(page.body)
+        self.notes.extend(page.notes)
+        self.digest.update(page.body)
+        wait = rate_limit_wait(page.headers)
+        self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
+        parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
+        vet_batch(parsed, self.today)
+        undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
+        if undeclared:
+            raise SourceFormatError(
+                f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
+            )
+        for offering in parsed.offerings:
+            if offering.source_url is None and page.url != self.spec.url:
+                offering.source_url = page.url
+        return parsed
 
     def _wait_for_rate_limit(self) -> None:
         """The last response said no request is left: wait for the window (capped) first."""
@@ -502,6 +523,16 @@ class _Pages:
         elif cancelled.wait(seconds):
             raise FetchError("interrupted while waiting for the rate limit")
         self.notes.append(f"rate limit spent, paused {seconds:.1f}s")
+
+
+def _a_wrong_link(exc: FetchError | SourceFormatError, url: str, linked_from: str) -> bool:
+    """A next page that does not exist as linked (a 4xx other than 429, a body that is not a
+    page, another host that cannot be reached), as against an outage of the source."""
+    if isinstance(exc, SourceFormatError):
+        return True
+    if exc.http_status is not None:
+        return 400 <= exc.http_status < 500 and exc.http_status != 429
+    return _origin(url) != _origin(linked_from)
 
 
 def _page_key(url: str) -> tuple:
