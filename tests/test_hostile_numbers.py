@@ -358,3 +358,34 @@ async def test_the_overview_leaves_reading_over_stored_values_out_of_range(seede
             assert "reading" not in clusters
     finally:
         database.engine.dispose()
+
+
+# Text written by hand where a number is stored: SQLite keeps it, and every reader must cope.
+STORED_TEXT = {
+    "price": ("price_interval", "input_nusd", "abc", "superseded_at IS NULL"),
+    "signal-value": ("signal", "value", "lots", "category = 'cluster'"),
+}
+
+
+@pytest.mark.parametrize("case", list(STORED_TEXT))
+def test_a_stored_number_that_is_text_is_one_line_and_db_check_names_its_row(
+    seeded_copy, tmp_path, capsys, case
+):
+    from hostile_input import READ_COMMANDS
+
+    table, column, value, where = STORED_TEXT[case]
+    db = tmp_path / "fw.db"
+    shutil.copyfile(seeded_copy, db)
+    with sqlite3.connect(db) as connection:
+        (row_id,) = connection.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 1").fetchone()
+        connection.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, row_id))
+    for argv in READ_COMMANDS:
+        extra = ("--out", str(tmp_path / "export")) if argv[0] == "export" else ()
+        run = run_cli(capsys, "--db", str(db), *argv, *extra)
+        assert "Traceback" not in run.err, (argv, run.err)
+        if argv in (("db", "check"), ("doctor",)):
+            assert run.code == 1 and f"{table} row {row_id}" in run.out and column in run.out, run.out
+        elif run.code != 0:
+            assert run.code == 2 and len(run.err.strip().splitlines()) == 1, (argv, run.err)
+            assert table in run.err, run.err
+    assert integrity_ok(db)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal, InvalidOperation
 
+from frontier_watch.errors import UnreadableValue
 from frontier_watch.plausible import MAX_USD_PER_MTOK, MAX_USD_PER_REQUEST
 
 NANO = Decimal(1_000_000_000)
@@ -136,10 +137,20 @@ def _to_nano(usd: Decimal) -> int:
 
 
 def from_nano(nano: int | None) -> Decimal | None:
-    """Integer nano-dollars back to an exact USD Decimal."""
+    """Integer nano-dollars back to an exact USD Decimal.
+
+    A stored price that is not a number (text written into the column by hand) is an
+    UnreadableValue, one line, never a traceback; ``db check`` names its row.
+    """
     if nano is None:
         return None
-    return _from_nano(nano)
+    try:
+        return _from_nano(nano)
+    except (ArithmeticError, TypeError, ValueError):
+        raise UnreadableValue(  # prices are stored in price_interval's *_nusd columns only
+            f"the database holds a price it cannot read: price_interval has {str(nano)[:40]!r}, not a "
+            "whole number of nano-dollars; correct or delete that row (db check names it)"
+        ) from None
 
 
 @functools.lru_cache(maxsize=16384)  # a few thousand distinct prices, read thousands of times

@@ -2,9 +2,9 @@
 
 Hard rules (a violation makes the check fail):
 
-* **unreadable**: a stored date or time that does not read back (written by hand, or by an
-  older version that wrote year 1 as '1-01-01'). Every other rule reads those rows, so when
-  there are any, they are all the check reports: fix or delete them first;
+* **unreadable**: a stored date, time or number that does not read back as one (written by
+  hand, or by an older version that wrote year 1 as '1-01-01'). Every other rule reads
+  those rows, so when there are any, they are all the check reports: fix or delete them first;
 * **overlap**: two live intervals of one offering and tier in force on the same day;
 * **dates**: an interval whose start is not before its end;
 * **before-release** / **after-retirement**: a price the source dates to the day (curated or
@@ -64,13 +64,8 @@ class CheckReport(NamedTuple):
 def check_database(reader: Reader, now: datetime) -> CheckReport:
     """Every rule, over the whole database."""
     unreadable = [
-        Violation(
-            "unreadable",
-            True,
-            f"{table} row {row_id}",
-            f"{column} is {value!r}, which does not read back as a date or time",
-        )
-        for table, row_id, column, value in unreadable_values(reader)
+        Violation("unreadable", True, f"{table} row {row_id}", f"{column} is {value!r}, which is not {what}")
+        for table, row_id, column, value, what in unreadable_values(reader)
     ]
     if unreadable:
         return CheckReport(unreadable)

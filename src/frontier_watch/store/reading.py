@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.errors import DatabaseError
+from frontier_watch.errors import UnreadableValue
 from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp
 
 if TYPE_CHECKING:
@@ -152,11 +152,6 @@ class Reader:
         self.close()
 
 
-class UnreadableValue(DatabaseError):
-    """A stored date or time that does not read back (written by hand, or by an older version
-    that stored a year below 1000 as '1-01-01'). The message names the table, row and column."""
-
-
 def sqlite_time_text(value: date) -> str:
     """A date or time as SQLAlchemy stores it on SQLite, the year always in four digits.
 
@@ -204,12 +199,14 @@ def _quoted(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-# The stored dates and times on SQLite: the columns declared DATE or DATETIME.
-_SQLITE_TIME_COLUMNS = """
+# The typed columns on SQLite, whose values must read back as their type: dates and times,
+# and numbers (SQLite keeps whatever text is written into an INTEGER or FLOAT column).
+_SQLITE_TYPED_COLUMNS = """
 SELECT m.name, p.name, upper(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p
-WHERE m.type = 'table' AND upper(p.type) IN ('DATE', 'DATETIME')
+WHERE m.type = 'table' AND upper(p.type) IN ('DATE', 'DATETIME', 'INTEGER', 'BIGINT', 'FLOAT', 'REAL')
 ORDER BY m.name, p.cid
 """
+_TIME_TYPES = ("DATE", "DATETIME")
 
 
 def locate_value(reader: Reader, column: str, raw: Any) -> tuple[str, int] | None:
@@ -217,8 +214,8 @@ def locate_value(reader: Reader, column: str, raw: Any) -> tuple[str, int] | Non
     if reader.dialect != "sqlite":
         return None
     try:
-        for table, name, _ in reader.tuples(_SQLITE_TIME_COLUMNS)[1]:
-            if name != column:
+        for table, name, declared in reader.tuples(_SQLITE_TYPED_COLUMNS)[1]:
+            if name != column or declared not in _TIME_TYPES:
                 continue
             found = reader.scalar(f'SELECT rowid FROM "{table}" WHERE "{name}" = :raw LIMIT 1', {"raw": raw})
             if found is not None:
@@ -228,27 +225,51 @@ def locate_value(reader: Reader, column: str, raw: Any) -> tuple[str, int] | Non
     return None
 
 
-def unreadable_values(reader: Reader) -> Iterator[tuple[str, int, str, Any]]:
-    """(table, row id, column, value) of every stored date or time that does not read back.
+def unreadable_values(reader: Reader) -> Iterator[tuple[str, int, str, Any, str]]:
+    """(table, row id, column, value, what it should be) of every stored value that does not
+    read back as its column's type: a date or time, or a number.
 
-    SQLite's own date() finds most (it refuses '1-01-01' and month 13); the days it lets
-    through that Python refuses (a 30 February) are parsed to be sure. Other databases type
-    their columns, so nothing unreadable can be stored there.
+    One pass per table. SQLite's own date() finds most bad times (it refuses '1-01-01' and
+    month 13); the days it lets through that Python refuses (a 30 February) are parsed to be
+    sure. Other databases type their columns, so nothing unreadable can be stored there.
     """
     if reader.dialect != "sqlite":
         return
-    for table, column, declared in reader.tuples(_SQLITE_TIME_COLUMNS)[1]:
-        sql = (
-            f'SELECT rowid, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL AND '
-            f'(typeof("{column}") != \'text\' OR date("{column}") IS NULL '
-            f"OR substr(\"{column}\", 9, 2) > '28') ORDER BY rowid"
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for table, column, declared in reader.tuples(_SQLITE_TYPED_COLUMNS)[1]:
+        by_table.setdefault(table, []).append((column, declared))
+    for table, columns in by_table.items():
+        suspect = " OR ".join(_suspect(column, declared) for column, declared in columns)
+        names = ", ".join(f'"{column}"' for column, _ in columns)
+        sql = f'SELECT rowid, {names} FROM "{table}" WHERE {suspect} ORDER BY rowid'
+        for row_id, *values in reader._execute(sql, {})[1]:
+            for (column, declared), value in zip(columns, values, strict=True):
+                problem = _type_problem(value, declared)
+                if problem:
+                    yield table, row_id, column, value, problem
+
+
+def _suspect(column: str, declared: str) -> str:
+    """SQL that picks a row whose ``column`` may not read back as its declared type."""
+    quoted = f'"{column}"'
+    if declared in _TIME_TYPES:
+        return (
+            f"({quoted} IS NOT NULL AND (typeof({quoted}) != 'text' OR date({quoted}) IS NULL "
+            f"OR substr({quoted}, 9, 2) > '28'))"
         )
-        parse = _day if declared == "DATE" else _time
-        for row_id, value in reader._execute(sql, {})[1]:
-            try:
-                parse(value)
-            except (TypeError, ValueError):
-                yield table, row_id, column, value
+    return f"typeof({quoted}) IN ('text', 'blob')"
+
+
+def _type_problem(value: Any, declared: str) -> str | None:
+    if value is None:
+        return None
+    if declared in _TIME_TYPES:
+        try:
+            (_day if declared == "DATE" else _time)(value)
+        except (TypeError, ValueError):
+            return "a date or time"
+        return None
+    return None if isinstance(value, int | float) else "a number"
 
 
 def _sqlite_connection(path: Path) -> sqlite3.Connection:
