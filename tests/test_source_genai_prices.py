@@ -251,17 +251,34 @@ def test_cheaper_time_window_is_the_off_peak_tier() -> None:
     ("document", "message"),
     [
         ({"providers": []}, "top level is an object, expected an array of providers"),
-        (["anthropic"], "provider 0 is a string"),
-        ([{"name": "No id", "models": []}], "provider 0 has no string 'id'"),
-        ([{"id": "acme", "models": {"m": {}}}], "'models' is an object"),
-        ([{"id": "acme"}], "'models' is null"),
-        ([{"id": "acme", "models": [["m"]]}], "model 0 is an array"),
-        ([{"id": "acme", "models": [{"name": "M"}]}], "model 0 has no string 'id'"),
     ],
 )
 def test_wrong_shape_is_a_format_error(document: object, message: str) -> None:
     with pytest.raises(SourceFormatError, match=message):
         genai_prices.parse(json.dumps(document).encode(), url=URL)
+
+
+GOOD_PROVIDER = {"id": "good", "models": [{"id": "m", "prices": {"input_mtok": 1, "output_mtok": 2}}]}
+
+
+@pytest.mark.parametrize(
+    ("entry", "label", "reason"),
+    [
+        ("anthropic", "provider 0", "a string, not an object"),
+        ({"name": "No id", "models": []}, "provider 0", "no string 'id'"),
+        ({"id": "acme", "models": {"m": {}}}, "provider 0", "'models' is an object"),
+        ({"id": "acme"}, "provider 0", "'models' is null"),
+        ({"id": "acme", "models": [["m"]]}, "acme/model 0", "an array, not an object"),
+        ({"id": "acme", "models": [{"name": "M"}]}, "acme/model 0", "no string 'id'"),
+    ],
+)
+def test_a_provider_or_model_that_cannot_be_read_is_skipped_and_the_rest_read(
+    entry: object, label: str, reason: str
+) -> None:
+    batch = genai_prices.parse(json.dumps([entry, GOOD_PROVIDER]).encode(), url=URL)
+    assert [(offering.provider, offering.offering_id) for offering in batch.offerings] == [("good", "m")]
+    [(skipped, why)] = batch.skipped
+    assert skipped == label and reason in why
 
 
 def test_duplicate_model_in_one_provider_is_a_format_error() -> None:

@@ -123,13 +123,27 @@ def test_names_lose_only_their_tier_qualifier() -> None:
         ({"models": []}, "no string 'vendor'"),
         ({"vendor": "acme"}, "'models' is null"),
         ({"vendor": "acme", "models": {"m": {}}}, "'models' is an object"),
-        ({"vendor": "acme", "models": ["m"]}, "model 0 is a string"),
-        ({"vendor": "acme", "models": [{"name": "M"}]}, "model 0 has no string 'id'"),
     ],
 )
 def test_wrong_shape_is_a_format_error(document: object, message: str) -> None:
     with pytest.raises(SourceFormatError, match=message):
         llm_prices.parse(json.dumps(document).encode(), url=URL)
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [
+        ("m", "a string, not an object"),
+        ({"name": "M"}, "no string 'id' (id is null)"),
+        ({"id": 5}, "id is a number"),
+    ],
+)
+def test_a_model_that_cannot_be_told_apart_is_skipped_and_the_rest_read(model: object, reason: str) -> None:
+    good = {"id": "good", "price_history": [{"input": 1, "output": 2}]}
+    batch = llm_prices.parse(json.dumps({"vendor": "acme", "models": [model, good]}).encode(), url=URL)
+    assert [offering.offering_id for offering in batch.offerings] == ["good"]
+    [(label, why)] = batch.skipped
+    assert label == "model 0" and reason in why
 
 
 def test_an_identical_duplicate_is_listed_once() -> None:

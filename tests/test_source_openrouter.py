@@ -189,17 +189,21 @@ def test_null_links_next_ends_pagination() -> None:
 
 
 @pytest.mark.parametrize(
-    "links",
+    ("links", "reason"),
     [
-        {"next": "javascript:alert(1)"},
-        {"next": 7},
-        {"next": URL},  # points back at this page: would loop forever
-        "next-page",
+        ({"next": "javascript:alert(1)"}, "links.next is not an http(s) URL"),
+        ({"next": 7}, "links.next is a number, not a URL"),
+        ({"next": URL}, "links.next points back at this page"),  # would loop forever
+        ({"next": "garbage <<>>"}, "links.next is not a URL"),
+        ({"next": "https://user:secret@openrouter.ai/p2"}, "links.next carries credentials"),
+        ("next-page", "'links' is a string, not an object"),
     ],
 )
-def test_unusable_links_next_is_a_format_error(links: object) -> None:
-    with pytest.raises(SourceFormatError, match="links"):
-        openrouter.parse(body({"data": [], "links": links}), url=URL)
+def test_unusable_links_next_stops_paging_with_a_note_and_keeps_the_page(links: object, reason: str) -> None:
+    batch = openrouter.parse(body({"data": [model()], "links": links}), url=URL)
+    assert batch.next_url is None and len(batch.offerings) == 1
+    assert batch.incomplete  # what the later pages held is not taken as withdrawn
+    assert batch.notes == [f"OpenRouter models list: {reason}; stopped paging there"]
 
 
 # --- whole-response problems ----------------------------------------------------------------
@@ -246,14 +250,26 @@ def test_api_error_object_is_reported_with_its_message() -> None:
         ({"data": {"acme/model-1": {}}}, "'data' is an object"),
         ("models", "top level is a string"),
         (42, "top level is a number"),
-        ([1, 2], "item 0 is a number"),
-        ([{"name": "no id", "pricing": {}}], "item 0 has no string 'id'"),
-        ({"data": [model(), {"id": ""}]}, "item 1 has no string 'id'"),
     ],
 )
 def test_wrong_shape_is_a_format_error(document: object, message: str) -> None:
     with pytest.raises(SourceFormatError, match=message):
         openrouter.parse(body(document), url=URL)
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        (1, "a number, not an object"),
+        ({"name": "no id", "pricing": {}}, "no string 'id' (id is null)"),
+        ({"id": ""}, "no string 'id' (id is a string)"),
+        ({"id": 7}, "no string 'id' (id is a number)"),
+    ],
+)
+def test_an_entry_that_cannot_be_told_apart_is_skipped_and_the_rest_read(entry: object, reason: str) -> None:
+    batch = openrouter.parse(body({"data": [model("acme/one"), entry, model("acme/two")]}), url=URL)
+    assert [offering.offering_id for offering in batch.offerings] == ["acme/one", "acme/two"]
+    assert batch.skipped == [("item 1", reason)]
 
 
 def test_duplicate_ids_are_a_format_error_naming_the_id() -> None:

@@ -264,7 +264,9 @@ class Batch:
     """What one response (a page) or one whole fetch of a source yielded.
 
     ``skipped`` lists items the source listed but that could not be used, with the reason;
-    ``next_url`` is the next page to fetch, when the kind pages.
+    ``next_url`` is the next page to fetch, when the kind pages. ``incomplete`` says the
+    pages stopped before the end of the list (a next page that could not be followed): what
+    the batch lacks may still be listed, so nothing is taken as withdrawn.
     """
 
     offerings: list[PricedOffering] = field(default_factory=list)
@@ -275,6 +277,7 @@ class Batch:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
     notes: list[str] = field(default_factory=list)
     next_url: str | None = None
+    incomplete: bool = False
 
     def count(self) -> int:
         """How many items of every part the batch holds."""
@@ -283,5 +286,6 @@ class Batch:
     def extend(self, page: Batch) -> None:
         """Add a page's items (not its ``next_url``) to this batch."""
         for item in fields(self):
-            if item.name != "next_url":
+            if item.name not in ("next_url", "incomplete"):
                 getattr(self, item.name).extend(getattr(page, item.name))
+        self.incomplete = self.incomplete or page.incomplete

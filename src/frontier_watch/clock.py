@@ -24,7 +24,8 @@ def parse_day(text: str) -> date:
 def parse_when(text: str) -> datetime | None:
     """A day or a UTC time ('2024-05-13' or '2024-05-13T10:00:00Z') as a naive UTC datetime.
 
-    Empty text is None (unknown, or open-ended for an end date).
+    Empty text is None (unknown, or open-ended for an end date). A time whose UTC moment
+    falls outside the calendar (year 1 east of UTC) is a ValueError like any other bad time.
     """
     text = text.strip()
     if not text:
@@ -33,7 +34,10 @@ def parse_when(text: str) -> datetime | None:
         return datetime.combine(parse_day(text), time.min)
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(f"{text!r} is not a time this calendar can hold in UTC") from None
     return parsed
 
 

@@ -18,6 +18,11 @@ class DatabaseError(RuntimeError):
     """The database cannot be opened or is not one of ours. One-line message."""
 
 
+class UnreadableValue(DatabaseError):
+    """A stored value that does not read back as its column's type (written by hand, or by an
+    older version that stored a year below 1000 as '1-01-01'). One line, naming where it is."""
+
+
 class ConfigurationError(ValueError):
     """A setting or a source spec that cannot be used: exit code 2, one line naming file and key."""
 

@@ -18,7 +18,8 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from sqlalchemy import Engine
@@ -40,6 +41,7 @@ from frontier_watch.http import (
 )
 from frontier_watch.identity import Identity, load_identity
 from frontier_watch.money import PriceError
+from frontier_watch.plausible import vet_batch
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response, SourceKind, StoredState
@@ -294,11 +296,12 @@ def _fetch_and_store(
         if kind.stop_paging is not None:
             with engine.connect() as connection:
                 stored = stored_state(connection, spec.id, started_at.date())
+        today = started_at.date()
         if client is None:
             with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as own:
-                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own, stored)
+                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own, stored, today)
         else:
-            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client, stored)
+            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client, stored, today)
         summary.records, summary.skipped = batch.count(), len(batch.skipped)
         context = WriteContext(
             source_id=spec.id,
@@ -308,7 +311,7 @@ def _fetch_and_store(
             evidence=spec.evidence,
             basis=kind.basis,
             fetch_run_id=run_id,
-            full_list=True,
+            full_list=not batch.incomplete,
             kept_ids=frozenset(item_id for item_id, _ in batch.skipped),
             withdraw_by_provider=kind.withdraw_by_provider,
             accept_shrink=spec.id in options.accept_shrink,
@@ -369,17 +372,20 @@ def _download_and_parse(
     digest,
     client: httpx.Client,
     stored: StoredState | None = None,
+    today: date | None = None,
 ) -> tuple[Batch, list[str]]:
     """Every page of every start URL, merged into one batch; notes for the run on the side.
 
     A kind whose start URLs are lists of their own (``label_start``) loses only the list
     the server refuses or that cannot be read; the source fails when every list does.
+    Every page's items are held to plausible.py's bounds (``today`` dates them): an item
+    out of range is skipped with the reason.
     """
     if not spec.url:
         nothing = Batch()
         nothing.notes.append("no url is set, so there is nothing to download: the shipped copy is used")
         return nothing, []
-    pages = _Pages(spec, kind, options, summary, digest, client, stored)
+    pages = _Pages(spec, kind, options, summary, digest, client, stored, today or options.clock().date())
     starts = kind.start_urls(spec)
     failures: list[tuple[str, FetchError | SourceFormatError]] = []
     for start_url in starts:
@@ -414,9 +420,10 @@ def _list_error(exc: Exception) -> str:
 class _Pages:
     """Follows one start URL's pages into the fetch's batch: tokens, rate limits, early stops."""
 
-    def __init__(self, spec, kind, options, summary, digest, client, stored) -> None:
+    def __init__(self, spec, kind, options, summary, digest, client, stored, today: date) -> None:
         self.spec, self.kind, self.options = spec, kind, options
         self.summary, self.digest, self.client, self.stored = summary, digest, client, stored
+        self.today = today
         self.batch = Batch()
         self.identities: dict[str, dict] = {}
         self.notes: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
@@ -431,45 +438,79 @@ class _Pages:
 
     def follow(self, start_url: str) -> None:
         kind, options = self.kind, self.options
+        label = kind.label_start(start_url) if kind.label_start else "the list"
         url: str | None = start_url
-        seen_pages: set[str] = set()
+        previous = start_url
+        seen_pages: set[tuple] = set()
         while url:
-            if url in seen_pages or len(seen_pages) >= MAX_PAGES:
-                raise SourceFormatError(f"pagination loop or more than {MAX_PAGES} pages at {url}")
-            seen_pages.add(url)
-            self._wait_for_rate_limit()
-            # A token goes only to the exact origin (scheme, host, port) the spec names.
-            page = download(
-                self.client,
-                url,
-                max_bytes=options.max_bytes,
-                retry=options.retry,
-                sleep=options.sleep,
-                headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
-                cancelled=options.cancelled,
-            )
-            self.summary.http_status = page.status
-            self.summary.bytes += len(page.body)
-            self.notes.extend(page.notes)
-            self.digest.update(page.body)
-            wait = rate_limit_wait(page.headers)
-            self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
-            parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
-            undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
-            if undeclared:
-                raise SourceFormatError(
-                    f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
+            # A loop or an endless list keeps the pages read, stops and says so; the list is
+            # then incomplete, so nothing missing from it is taken as withdrawn.
+            page_key = _page_key(url)
+            if page_key in seen_pages or len(seen_pages) >= MAX_PAGES:
+                why = (
+                    "links back to a page already read"
+                    if page_key in seen_pages
+                    else f"goes past {MAX_PAGES} pages"
                 )
+                self.notes.append(f"{label}: page {len(seen_pages)} {why}; stopped paging there")
+                self.batch.incomplete = True
+                return
+            seen_pages.add(page_key)
+            try:
+                parsed = self._read_page(url)
+            except (FetchError, SourceFormatError) as exc:
+                # A later page the source pointed at wrongly keeps the pages before it (the
+                # list is then incomplete); the first page failing, or an outage (a 5xx, a 429,
+                # the source's own host down), is the list failing, and nothing is written.
+                cancelled = options.cancelled is not None and options.cancelled.is_set()
+                if len(seen_pages) == 1 or cancelled or not _a_wrong_link(exc, url, previous):
+                    raise
+                self.notes.append(
+                    f"{label}: page {len(seen_pages)} failed ({exc}); stopped paging there, "
+                    f"kept the {len(seen_pages) - 1} page(s) before it"
+                )
+                self.batch.incomplete = True
+                return
             _check_duplicates(parsed, self.identities)
-            for offering in parsed.offerings:
-                if offering.source_url is None and page.url != self.spec.url:
-                    offering.source_url = page.url
             self.batch.extend(parsed)
-            url = parsed.next_url
+            previous, url = url, parsed.next_url
             if url and kind.stop_paging and self.stored is not None and kind.stop_paging(parsed, self.stored):
-                label = kind.label_start(start_url) if kind.label_start else start_url
-                self.stopped_early.append(f"{label} (page {len(seen_pages)})")
+                self.stopped_early.append(
+                    f"{label if kind.label_start else start_url} (page {len(seen_pages)})"
+                )
                 url = None
+
+    def _read_page(self, url: str) -> Batch:
+        """One page downloaded (after any rate-limit pause), parsed and held to plausible.py."""
+        kind, options = self.kind, self.options
+        self._wait_for_rate_limit()
+        # A token goes only to the exact origin (scheme, host, port) the spec names.
+        page = download(
+            self.client,
+            url,
+            max_bytes=options.max_bytes,
+            retry=options.retry,
+            sleep=options.sleep,
+            headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
+            cancelled=options.cancelled,
+        )
+        self.summary.http_status = page.status
+        self.summary.bytes += len(page.body)
+        self.notes.extend(page.notes)
+        self.digest.update(page.body)
+        wait = rate_limit_wait(page.headers)
+        self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
+        parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
+        vet_batch(parsed, self.today)
+        undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
+        if undeclared:
+            raise SourceFormatError(
+                f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
+            )
+        for offering in parsed.offerings:
+            if offering.source_url is None and page.url != self.spec.url:
+                offering.source_url = page.url
+        return parsed
 
     def _wait_for_rate_limit(self) -> None:
         """The last response said no request is left: wait for the window (capped) first."""
@@ -482,6 +523,23 @@ class _Pages:
         elif cancelled.wait(seconds):
             raise FetchError("interrupted while waiting for the rate limit")
         self.notes.append(f"rate limit spent, paused {seconds:.1f}s")
+
+
+def _a_wrong_link(exc: FetchError | SourceFormatError, url: str, linked_from: str) -> bool:
+    """A next page that does not exist as linked (a 4xx other than 429, a body that is not a
+    page, another host that cannot be reached), as against an outage of the source."""
+    if isinstance(exc, SourceFormatError):
+        return True
+    if exc.http_status is not None:
+        return 400 <= exc.http_status < 500 and exc.http_status != 429
+    return _origin(url) != _origin(linked_from)
+
+
+def _page_key(url: str) -> tuple:
+    """A page's URL as a server reads it: the same parameters in another order are the same page."""
+    parts = urlsplit(url)
+    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query
 
 
 def _check_duplicates(page: Batch, seen: dict[str, dict]) -> None:

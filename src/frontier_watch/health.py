@@ -223,9 +223,12 @@ def diagnose(
             notes = len(report.violations) - len(hard)
             if hard:
                 rules = sorted({violation.rule for violation in hard})
+                example = f"{hard[0].subject}: {hard[0].detail}"
                 checks.append(
                     Check(
-                        "data", "failed", f"{len(hard)} hard rule violations ({', '.join(rules)}): db check"
+                        "data",
+                        "failed",
+                        f"{len(hard)} hard rule violations ({', '.join(rules)}; first: {example}): db check",
                     )
                 )
             else:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import functools
 from decimal import Decimal, InvalidOperation
 
+from frontier_watch.errors import UnreadableValue
+from frontier_watch.plausible import MAX_USD_PER_MTOK, MAX_USD_PER_REQUEST
+
 NANO = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
 
-# A price above this many USD per million tokens is treated as a data error.
-# The dearest real text models are in the hundreds (o1-pro output: 600).
-MAX_USD_PER_MTOK = Decimal(10_000)
+# A price above MAX_USD_PER_MTOK (or a fee above MAX_USD_PER_REQUEST) is a data error:
+# the bounds are stated with every other bound, in plausible.py.
 # The smallest price the store can hold: one nano-dollar per million tokens.
 RESOLUTION = Decimal(1) / NANO
-# Per-request fees above this many USD are treated as a data error.
-MAX_USD_PER_REQUEST = Decimal(1_000)
 
 
 class PriceError(ValueError):
@@ -137,10 +137,20 @@ def _to_nano(usd: Decimal) -> int:
 
 
 def from_nano(nano: int | None) -> Decimal | None:
-    """Integer nano-dollars back to an exact USD Decimal."""
+    """Integer nano-dollars back to an exact USD Decimal.
+
+    A stored price that is not a number (text written into the column by hand) is an
+    UnreadableValue, one line, never a traceback; ``db check`` names its row.
+    """
     if nano is None:
         return None
-    return _from_nano(nano)
+    try:
+        return _from_nano(nano)
+    except (ArithmeticError, TypeError, ValueError):
+        raise UnreadableValue(  # prices are stored in price_interval's *_nusd columns only
+            f"the database holds a price it cannot read: price_interval has {str(nano)[:40]!r}, not a "
+            "whole number of nano-dollars; correct or delete that row (db check names it)"
+        ) from None
 
 
 @functools.lru_cache(maxsize=16384)  # a few thousand distinct prices, read thousands of times

@@ -202,7 +202,7 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
     import polars as pl
 
     from frontier_watch.analytics import capability, claims
-    from frontier_watch.analytics.fit import NotEnoughPoints, fit_rate
+    from frontier_watch.analytics.fit import CannotFit, fit_rate
     from frontier_watch.model_kinds import is_reasoning_model
     from frontier_watch.store import frames, queries
 
@@ -233,7 +233,7 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
     if message is None:
         try:
             fit = fit_rate(points, value="blended_usd_per_mtok", decline=True)
-        except NotEnoughPoints as exc:
+        except CannotFit as exc:
             period = _period_text(query)
             message = (
                 f"no qualifying model has a usable price{period}"
@@ -407,7 +407,7 @@ def model_trend_report(reader: Reader, text: str, today: date, blend: tuple[floa
     """One model's price over its life: each change (first-party else host median) and the rate."""
 
     from frontier_watch.analytics import capability
-    from frontier_watch.analytics.fit import NotEnoughPoints, fit_rate
+    from frontier_watch.analytics.fit import CannotFit, fit_rate
 
     frame, model_id = _model_frame(reader, text)
     if not model_id:
@@ -433,7 +433,7 @@ def model_trend_report(reader: Reader, text: str, today: date, blend: tuple[floa
     fit, message = None, None
     try:
         fit = fit_rate(changes, value="blended_usd_per_mtok", decline=True)
-    except NotEnoughPoints:
+    except CannotFit:
         message = "its price never changed" if changes.height == 1 else "no usable price"
     return ModelTrend(text, model_id, changes, fit, blend, message)
 
@@ -642,9 +642,11 @@ class ComputeTrends:
 
 def _growth(name: str, rows: list[dict[str, Any]]) -> GrowthSeries:
     from frontier_watch.analytics.compute import record_points
-    from frontier_watch.analytics.fit import NotEnoughPoints, fit_rate
+    from frontier_watch.analytics.fit import CannotFit, fit_rate
     from frontier_watch.store import frames
 
+    # A value that is not a finite number (written by hand, or scaled past a float) is no record.
+    rows = [row for row in rows if _finite(row.get("value"))]
     records = record_points(frames.signal_frame(rows)) if rows else frames.signal_frame([])
     fit, message = None, None
     if not rows:
@@ -652,9 +654,13 @@ def _growth(name: str, rows: list[dict[str, Any]]) -> GrowthSeries:
     else:
         try:
             fit = fit_rate(records, decline=False)
-        except NotEnoughPoints as exc:
+        except CannotFit as exc:
             message = str(exc)
     return GrowthSeries(name, records, fit, message)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def compute_trends_report(reader: Reader) -> ComputeTrends:
@@ -695,7 +701,7 @@ def compute_trends_report(reader: Reader) -> ComputeTrends:
     capex_rows = [
         row
         for row in signal_rows
-        if row["category"] == "capex" and row.get("value") and row.get("unit") == "billion USD"
+        if row["category"] == "capex" and _finite(row.get("value")) and row.get("unit") == "billion USD"
     ]
     capex = latest_per_year(frames.signal_frame(capex_rows)) if capex_rows else frames.signal_frame([])
     return ComputeTrends(

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from frontier_watch import plausible
 from frontier_watch.batch import SignalFact
 from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, EVIDENCE_CLASSES, SIGNAL_CATEGORIES
 
@@ -72,6 +73,9 @@ def checked_signal(entry: SignalEntry, *, today: date, key: str = "", measured: 
         raise SignalEntryError(
             f"--date {entry.date.isoformat()} is in the future: date a signal when it was announced"
         )
+    too_early = plausible.SIGNAL_DATES.problem(entry.date, today)
+    if too_early:
+        raise SignalEntryError(f"--date {too_early}")
     if entry.category not in SIGNAL_CATEGORIES:
         raise SignalEntryError(
             f"--category {entry.category!r} is not one of {', '.join(sorted(SIGNAL_CATEGORIES))}"
@@ -92,11 +96,15 @@ def checked_signal(entry: SignalEntry, *, today: date, key: str = "", measured: 
     problem = url_problem(entry.source_url.strip())
     if problem:
         raise SignalEntryError(f"--source-url: {problem}")
+    bound = plausible.signal_value_bound(entry.metric, entry.unit)
     for name, value in (("--value", entry.value), ("--value-high", entry.value_high)):
         if value is not None and not math.isfinite(value):
             raise SignalEntryError(f"{name} {value} is not a finite number")
         if value is not None and value < 0:
             raise SignalEntryError(f"{name} {value:g} is negative")
+        problem = bound.problem(value) if value is not None else None
+        if problem:
+            raise SignalEntryError(f"{name} {problem} (the unit is {entry.unit!r})")
     if entry.value_high is not None and (entry.value is None or entry.value_high < entry.value):
         raise SignalEntryError("--value-high needs --value, and is the top of a range that starts at --value")
     texts = {

@@ -4,6 +4,10 @@ A price that falls 10x a year is a straight line in log(price) against time; the
 an ordinary least-squares fit, read back through exp, is the factor per year. The interval
 comes from the slope's standard error and Student's t at n - 2 degrees of freedom. Pure
 arithmetic over a frame's two columns: no I/O.
+
+A fit never raises anything but :class:`CannotFit`, whose message says why (too few
+points, or a line so steep its factor per year is beyond a float): values that are not
+finite are left out, and every figure of the result is a finite number.
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ _T95 = {1: 6.313752, 2: 2.919986, 3: 2.353363, 4: 2.131847, 5: 2.015048}
 _Z95 = 1.6448536269514722
 
 
-class NotEnoughPoints(ValueError):
+class CannotFit(ValueError):
+    """No rate can be fitted to these values; the one-line message says why."""
+
+
+class NotEnoughPoints(CannotFit):
     """Fewer than two distinct dates: no rate can be fitted."""
 
 
@@ -74,9 +82,11 @@ def fit_rate(series: pl.DataFrame, *, value: str = "value", when: str = "date", 
 
     ``decline`` reads the slope as a fall (price: 10x cheaper a year is 10.0); otherwise as a
     rise (cluster size: 2.5x a year is 2.5). A negative trend then shows as a factor below 1.
-    Raises NotEnoughPoints with fewer than two distinct dates.
+    Raises NotEnoughPoints with fewer than two distinct dates, CannotFit when the fitted line
+    is too steep to state (a value stored out of all proportion, say).
     """
-    usable = series.filter(pl.col(value).is_not_null() & (pl.col(value) > 0)).select(when, value)
+    number = pl.col(value).cast(pl.Float64)
+    usable = series.filter(number.is_not_null() & number.is_finite() & (number > 0)).select(when, value)
     if usable.select(pl.col(when).n_unique()).item() < 2:
         raise NotEnoughPoints(
             f"a rate needs values on at least two dates; {usable.height} usable point(s) found"
@@ -96,15 +106,18 @@ def fit_rate(series: pl.DataFrame, *, value: str = "value", when: str = "date", 
     slope = sxy / sxx
     intercept = mean_y - slope * mean_x
     sign = -1.0 if decline else 1.0
-    factor = math.exp(sign * slope)
+    years = (end - start).days / DAYS_PER_YEAR
+    factor = _factor(sign * slope)
+    total = _factor(sign * slope * years)
+    for exponent in (intercept, intercept + slope * years):  # the line's ends, which value_at reads
+        _factor(exponent)
     low = high = None
     if n > 2:
         residual = sum((yi - (intercept + slope * xi)) ** 2 for xi, yi in zip(x, y, strict=True))
         error = math.sqrt(residual / (n - 2) / sxx)
         margin = t_quantile_95(n - 2) * error
-        bounds = sorted((math.exp(sign * (slope - margin)), math.exp(sign * (slope + margin))))
+        bounds = sorted((_factor(sign * (slope - margin)), _factor(sign * (slope + margin))))
         low, high = bounds
-    years = (end - start).days / DAYS_PER_YEAR
     return RateFit(
         direction="decline" if decline else "growth",
         factor_per_year=factor,
@@ -113,7 +126,22 @@ def fit_rate(series: pl.DataFrame, *, value: str = "value", when: str = "date", 
         start=start,
         end=end,
         points=n,
-        total_factor=math.exp(sign * slope * years),
+        total_factor=total,
         slope_per_year=slope,
         intercept=intercept,
     )
+
+
+# exp() of more than this overflows a float, and of less than its negative is 0 (a factor
+# nothing can be divided by): a line that steep is stated as a CannotFit, not a number.
+_MAX_EXPONENT = 700.0
+
+
+def _factor(exponent: float) -> float:
+    """exp(exponent), or CannotFit when the result would not be a positive, finite float."""
+    if not math.isfinite(exponent) or abs(exponent) > _MAX_EXPONENT:
+        raise CannotFit(
+            "the values change too steeply to fit a rate (a factor beyond 1e300): "
+            "check the series for a value out of proportion"
+        )
+    return math.exp(exponent)

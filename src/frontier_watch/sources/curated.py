@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from frontier_watch import money
+from frontier_watch import money, plausible
 from frontier_watch.batch import (
     Batch,
     BenchmarkFact,
@@ -28,7 +28,7 @@ from frontier_watch.batch import (
     SourcedFields,
     TrendClaimFact,
 )
-from frontier_watch.clock import parse_day, parse_when
+from frontier_watch.clock import parse_day, parse_when, utc_now
 from frontier_watch.errors import DataError
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.huggingface import licence_class
@@ -137,7 +137,12 @@ def csv_rows(text: str, where: str, required: tuple[str, ...] = ()) -> Iterator[
     for row in reader:
         if None in row:
             raise CuratedDataError(f"{where}:{reader.line_num}: more cells than columns")
-        yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
+        cells = {key: (value or "").strip() for key, value in row.items()}
+        for column, value in cells.items():
+            problem = plausible.text_problem(value)
+            if problem:
+                raise CuratedDataError(f"{where}:{reader.line_num}: {column} {problem}")
+        yield reader.line_num, cells
 
 
 # ---------------------------------------------------------------- prices
@@ -145,12 +150,14 @@ def csv_rows(text: str, where: str, required: tuple[str, ...] = ()) -> Iterator[
 PriceGroups = dict[tuple[str, str, datetime | None], list[PricedOffering]]
 
 
-def parse_price_file(text: str, where: str) -> PriceGroups:
+def parse_price_file(text: str, where: str, today: date | None = None) -> PriceGroups:
     """Price rows grouped into offerings, keyed by (source id, basis, observed_at).
 
     ``observed_at`` is when the upstream snapshot behind the rows was taken (None: not
     known, the load time stands in): it becomes the rows' first and last seen times.
+    Dates and prices are held to plausible.py's bounds as of ``today`` (default: now).
     """
+    today = today or utc_now().date()
     grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], PricedOffering]] = {}
     seen_spans: dict[tuple, int] = {}
     spans_by_tier: dict[tuple, list[tuple[datetime | None, datetime | None, int]]] = {}
@@ -161,6 +168,12 @@ def parse_price_file(text: str, where: str) -> PriceGroups:
             observed = _when(row, "observed_at")
         except (money.PriceError, ValueError) as exc:
             raise CuratedDataError(f"{at}: {exc}") from None
+        problem = plausible.item_problem(segment, today)
+        if problem is None and observed is not None:
+            off = plausible.PRICE_DATES.problem(observed, today)
+            problem = f"observed_at: {off}" if off else None
+        if problem:
+            raise CuratedDataError(f"{at}: {problem}")
         if not row["source"] or not row["provider"] or not row["offering_id"]:
             raise CuratedDataError(f"{at}: source, provider and offering_id are required")
         if row["basis"] not in CURATED_BASES:
@@ -262,8 +275,12 @@ def is_http_url(value: str) -> bool:
 # ---------------------------------------------------------------- facts
 
 
-def parse_fact_file(text: str, where: str, spec: FactFile) -> list[Any]:
-    """The rows of a fact file as ``spec.fact`` instances, validated; keys must be unique."""
+def parse_fact_file(text: str, where: str, spec: FactFile, today: date | None = None) -> list[Any]:
+    """The rows of a fact file as ``spec.fact`` instances, validated; keys must be unique.
+
+    Dates and numbers are held to plausible.py's bounds as of ``today`` (default: now).
+    """
+    today = today or utc_now().date()
     hints = typing.get_type_hints(spec.fact)
     names = [item.name for item in fields(spec.fact) if item.name != "key"]
     fallback = dict(spec.text_fallback)
@@ -296,6 +313,9 @@ def parse_fact_file(text: str, where: str, spec: FactFile) -> list[Any]:
             raise CuratedDataError(f"{at}: duplicate of line {keys[key]} ({', '.join(spec.key)})")
         keys[key] = line
         fact = spec.fact(**values)
+        problem = plausible.item_problem(fact, today)
+        if problem:
+            raise CuratedDataError(f"{at}: {problem}")
         if isinstance(fact, ReleaseFact) and fact.license_class is None:
             fact.license_class = licence_class(fact.license, fact.open_weights)
         facts.append(fact)

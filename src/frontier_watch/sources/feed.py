@@ -213,7 +213,7 @@ def _rfc822(text: str) -> datetime | None:
         return None
     try:
         return _naive_utc(parsedate_to_datetime(text))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
@@ -223,7 +223,7 @@ def _iso(text: str) -> datetime | None:
         return None
     try:
         return _naive_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 east of UTC
         return None
 
 

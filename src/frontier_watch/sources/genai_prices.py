@@ -42,14 +42,21 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
     result = Batch()
     seen: set[tuple[str, str]] = set()
     for p_index, provider in enumerate(document):
-        provider_id, models = _provider(p_index, provider)
+        try:
+            provider_id, models = _provider(p_index, provider)
+        except _Skip as skip:
+            result.skipped.append((f"provider {p_index}", str(skip)))
+            continue
         for m_index, model in enumerate(models):
-            where = f"provider {provider_id!r} model {m_index}"
+            # A model that cannot be told apart is skipped; the others are still read.
+            where = f"{provider_id}/model {m_index}"
             if not isinstance(model, dict):
-                raise SourceFormatError(f"{WHAT}: {where} is {describe(model)}, not an object")
+                result.skipped.append((where, f"{describe(model)}, not an object"))
+                continue
             model_id = model.get("id")
             if not isinstance(model_id, str) or not model_id.strip():
-                raise SourceFormatError(f"{WHAT}: {where} has no string 'id'")
+                result.skipped.append((where, f"no string 'id' (id is {describe(model_id)})"))
+                continue
             if (provider_id, model_id) in seen:
                 raise SourceFormatError(
                     f"{WHAT}: duplicate model id {model_id!r} in provider {provider_id!r}"
@@ -78,16 +85,15 @@ class _Skip(Exception):
 
 
 def _provider(index: int, provider: Any) -> tuple[str, list[Any]]:
+    """A provider's id and models; a provider that cannot be read is skipped with its models."""
     if not isinstance(provider, dict):
-        raise SourceFormatError(f"{WHAT}: provider {index} is {describe(provider)}, not an object")
+        raise _Skip(f"{describe(provider)}, not an object")
     provider_id = provider.get("id")
     if not isinstance(provider_id, str) or not provider_id.strip():
-        raise SourceFormatError(f"{WHAT}: provider {index} has no string 'id'")
+        raise _Skip(f"no string 'id' (id is {describe(provider_id)})")
     models = provider.get("models")
     if not isinstance(models, list):
-        raise SourceFormatError(
-            f"{WHAT}: provider {provider_id!r} 'models' is {describe(models)}, expected an array"
-        )
+        raise _Skip(f"provider {provider_id}: 'models' is {describe(models)}, expected an array")
     return provider_id, models
 
 

@@ -239,6 +239,7 @@ def parse(response: Response, spec: SourceSpec) -> Batch:
             f"{org_of_url(response.url)}: the Link header names a next page that cannot be "
             "followed; stopped paging there"
         )
+        batch.incomplete = True
     if not document and "cursor" not in parse_qs(urlsplit(response.url).query):
         # The Hub answers an unknown author with an empty list, not an error.
         batch.notes.append(f"{org_of_url(response.url)} lists no repositories: is the name right?")
@@ -290,7 +291,8 @@ def _release(item: Any, hub: str) -> tuple[ReleaseFact, RepoStat | None]:
     org, name = repo_id.split("/")
     author = item.get("author")
     org = author if isinstance(author, str) and author.lower() == org.lower() else org
-    tags = [tag for tag in item.get("tags") or [] if isinstance(tag, str)]
+    listed_tags = item.get("tags")
+    tags = [tag for tag in listed_tags if isinstance(tag, str)] if isinstance(listed_tags, list) else []
     card_data = item.get("cardData")
     card: dict[str, Any] = card_data if isinstance(card_data, dict) else {}
     licence = _licence(tags, card)

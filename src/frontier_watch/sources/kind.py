@@ -195,16 +195,45 @@ def link_header_next(response: Response) -> str | None:
     """The ``rel="next"`` target of an RFC 8288 ``Link`` header, resolved, or None.
 
     Relation types compare without case ("Next" is "next"). A malformed header yields None
-    (no further page), never an exception; a target that is not http(s) is refused the
-    same way, so a page cannot send the fetch to a local file.
+    (no further page), never an exception; so does a target :func:`next_page_url` refuses
+    (garbage, not http(s), credentials, this page again), so a page cannot send the fetch
+    to a local file or to a made-up path.
     """
     header = response.headers.get("link")
     if not header:
         return None
     for target, params in link_values(header):
         if "next" in params.get("rel", "").lower().split():
-            resolved = urljoin(response.url, target)
-            if urlsplit(resolved).scheme not in ("http", "https"):
+            try:
+                return next_page_url(target, response.url)
+            except ValueError:
                 return None
-            return resolved if resolved != response.url else None
     return None
+
+
+# Characters a URL never holds as they are (RFC 3986): a target with one is not a URL.
+_NOT_IN_A_URL = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
+
+
+def next_page_url(target: str, page_url: str) -> str:
+    """The absolute URL of the next page a response names, or a ValueError saying why it
+    cannot be followed: not a URL, not http(s), carrying credentials, or this page again.
+
+    The reason never quotes the target (it may hold credentials or terminal escapes).
+    """
+    target = target.strip()
+    if not target or _NOT_IN_A_URL.search(target):
+        raise ValueError("is not a URL")
+    try:
+        resolved = urljoin(page_url, target)
+        parts = urlsplit(resolved)
+        parts.port  # noqa: B018 - reading it checks it (a port that is not a number)
+    except ValueError:
+        raise ValueError("is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("is not an http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("carries credentials")
+    if resolved == page_url:
+        raise ValueError("points back at this page")
+    return resolved

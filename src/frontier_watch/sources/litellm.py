@@ -89,6 +89,8 @@ def _offering(key: str, entry: Any) -> PricedOffering:
     mode = entry.get("mode")
     if mode is None or mode == "":
         raise _Skip("no mode: pricing class, not a model")
+    if not isinstance(mode, str):
+        raise _Skip(f"mode is {describe(mode)}, expected a string")
     if mode not in TOKEN_MODES:
         raise _Skip(f"non-token mode {mode}")
 

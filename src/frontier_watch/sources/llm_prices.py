@@ -42,11 +42,14 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
     result = Batch()
     seen: dict[str, Any] = {}
     for index, model in enumerate(models):
+        # A model that cannot be told apart is skipped; the others are still read.
         if not isinstance(model, dict):
-            raise SourceFormatError(f"{WHAT}: model {index} is {describe(model)}, not an object")
+            result.skipped.append((f"model {index}", f"{describe(model)}, not an object"))
+            continue
         model_id = model.get("id")
         if not isinstance(model_id, str) or not model_id.strip():
-            raise SourceFormatError(f"{WHAT}: model {index} has no string 'id'")
+            result.skipped.append((f"model {index}", f"no string 'id' (id is {describe(model_id)})"))
+            continue
         if model_id in seen:
             # llm-prices has listed the same model twice with the same prices: harmless.
             if model.get("price_history") != seen[model_id]:

@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from frontier_watch.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.clock import parse_day
 from frontier_watch.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
-from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.sources.kind import SourceKind, body_parser, next_page_url
 from frontier_watch.vocabulary import Basis
 
 WHAT = "OpenRouter models list"
@@ -42,16 +41,20 @@ ROUTER_PRICE = Decimal(-1)
 def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None) -> Batch:
     """Parse one page of the models list. Pagination: ``next_url`` from ``links.next``."""
     document = load_json(body, WHAT)
-    items, next_url = _items_and_next(document, url)
+    items, links = _items_and_links(document)
 
-    result = Batch(next_url=next_url)
+    result = Batch()
+    _follow_links(result, links, url)
     seen: set[str] = set()
     for index, item in enumerate(items):
+        # An entry that cannot be told apart is skipped; the others are still read.
         if not isinstance(item, dict):
-            raise SourceFormatError(f"{WHAT}: item {index} is {describe(item)}, not an object")
+            result.skipped.append((f"item {index}", f"{describe(item)}, not an object"))
+            continue
         model_id = item.get("id")
         if not isinstance(model_id, str) or not model_id.strip():
-            raise SourceFormatError(f"{WHAT}: item {index} has no string 'id'")
+            result.skipped.append((f"item {index}", f"no string 'id' (id is {describe(model_id)})"))
+            continue
         if model_id in seen:
             raise SourceFormatError(f"{WHAT}: duplicate model id {model_id!r}")
         seen.add(model_id)
@@ -66,7 +69,7 @@ class _Skip(Exception):
     """This model cannot be stored; the message is the reason."""
 
 
-def _items_and_next(document: Any, url: str) -> tuple[list[Any], str | None]:
+def _items_and_links(document: Any) -> tuple[list[Any], Any]:
     if isinstance(document, list):
         return document, None
     if not isinstance(document, dict):
@@ -79,25 +82,28 @@ def _items_and_next(document: Any, url: str) -> tuple[list[Any], str | None]:
     items = document["data"]
     if not isinstance(items, list):
         raise SourceFormatError(f"{WHAT}: 'data' is {describe(items)}, expected an array")
-    return items, _next_url(document.get("links"), url)
+    return items, document.get("links")
 
 
-def _next_url(links: Any, url: str) -> str | None:
+def _follow_links(result: Batch, links: Any, url: str) -> None:
+    """The next page from ``links.next``; one that cannot be followed stops paging with a note,
+    and the list is then incomplete (nothing missing from it is taken as withdrawn)."""
     if links is None:
-        return None
+        return
     if not isinstance(links, dict):
-        raise SourceFormatError(f"{WHAT}: 'links' is {describe(links)}, expected an object")
+        result.notes.append(f"{WHAT}: 'links' is {describe(links)}, not an object; stopped paging there")
+        result.incomplete = True
+        return
     target = links.get("next")
     if target is None or target == "":
-        return None
-    if not isinstance(target, str):
-        raise SourceFormatError(f"{WHAT}: links.next is {describe(target)}, expected a URL")
-    resolved = urljoin(url, target.strip())
-    if urlsplit(resolved).scheme not in ("http", "https"):
-        raise SourceFormatError(f"{WHAT}: links.next is not an http(s) URL: {target!r}")
-    if resolved == url:
-        raise SourceFormatError(f"{WHAT}: links.next points back at this page")
-    return resolved
+        return
+    try:
+        if not isinstance(target, str):
+            raise ValueError(f"is {describe(target)}, not a URL")
+        result.next_url = next_page_url(target, url)
+    except ValueError as problem:
+        result.notes.append(f"{WHAT}: links.next {problem}; stopped paging there")
+        result.incomplete = True
 
 
 def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:

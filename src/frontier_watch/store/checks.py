@@ -2,6 +2,9 @@
 
 Hard rules (a violation makes the check fail):
 
+* **unreadable**: a stored date, time or number that does not read back as one (written by
+  hand, or by an older version that wrote year 1 as '1-01-01'). Every other rule reads
+  those rows, so when there are any, they are all the check reports: fix or delete them first;
 * **overlap**: two live intervals of one offering and tier in force on the same day;
 * **dates**: an interval whose start is not before its end;
 * **before-release** / **after-retirement**: a price the source dates to the day (curated or
@@ -32,7 +35,7 @@ from frontier_watch.attribution import Life, ModelSpan
 from frontier_watch.organisations import is_canonical
 from frontier_watch.store.model_lookup import load_lives, load_spans
 from frontier_watch.store.queries import offering_match_share, prices_as_of
-from frontier_watch.store.reading import Reader
+from frontier_watch.store.reading import Reader, unreadable_values
 
 UNMATCHED_LIMIT = 0.10
 # Bases whose dates the source states to the day, so a clash with a life is a contradiction.
@@ -60,6 +63,12 @@ class CheckReport(NamedTuple):
 
 def check_database(reader: Reader, now: datetime) -> CheckReport:
     """Every rule, over the whole database."""
+    unreadable = [
+        Violation("unreadable", True, f"{table} row {row_id}", f"{column} is {value!r}, which is not {what}")
+        for table, row_id, column, value, what in unreadable_values(reader)
+    ]
+    if unreadable:
+        return CheckReport(unreadable)
     intervals = _intervals(reader)
     lives = load_lives(reader)
     spans = load_spans(reader)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 
 from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.store.reading import SQLITE_TIME
+from frontier_watch.store.reading import sqlite_time_text
 
 if TYPE_CHECKING:
     pass
@@ -161,7 +161,7 @@ def upsert_rows(
 def _sqlite_time_text(value: date, formatted: dict) -> str:
     text = formatted.get(value)
     if text is None:  # a batch repeats the same few times; format each once
-        text = value.strftime(SQLITE_TIME) if isinstance(value, datetime) else value.isoformat()
+        text = sqlite_time_text(value)
         formatted[value] = text
     return text
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -26,6 +25,7 @@ from frontier_watch import money
 from frontier_watch.anomalies import UNIT_ERROR_RATIO, PricePoint, detect
 from frontier_watch.store.database import bulk_insert
 from frontier_watch.store.keyed_rows import chunks
+from frontier_watch.store.reading import stored_time
 from frontier_watch.store.tables import PriceFlag, table_of
 
 _flag = table_of(PriceFlag)
@@ -114,8 +114,8 @@ def _judge(connection: Connection, models: Sequence[str]) -> dict:
                 tier,
                 from_nano(input_nusd),
                 from_nano(output_nusd),
-                _time(start),
-                _time(end),
+                stored_time(start, f"price_interval row {interval_id}: effective_from"),
+                stored_time(end, f"price_interval row {interval_id}: effective_to"),
             )  # fmt: skip
         )
     findings = {}
@@ -143,10 +143,3 @@ def _slots(models: Sequence[str]) -> str:
 
 def _params(models: Sequence[str]) -> dict[str, str]:
     return {f"m{index}": model_id for index, model_id in enumerate(models)}
-
-
-def _time(value: Any) -> datetime | None:
-    """A stored time as a datetime (SQLite hands text back through a raw statement)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)

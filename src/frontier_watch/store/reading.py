@@ -17,12 +17,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from frontier_watch.errors import UnreadableValue
 from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp
 
 if TYPE_CHECKING:
     from frontier_watch.store.database import Database
 
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DATETIME on SQLite; text compares in order
+# How SQLAlchemy stores DATETIME on SQLite (text compares in order). Write with
+# sqlite_time_text: strftime writes year 1 as '1', which nothing reads back.
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 _DAY_COLUMNS = frozenset({"date", "day", "deprecation_date", "release_date"})
 _TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success", "valid_from", "valid_to"})
 
@@ -93,7 +96,10 @@ class Reader:
                 values = list(row)
                 for index, to_object in converted:
                     if values[index] is not None:
-                        values[index] = to_object(values[index])
+                        try:
+                            values[index] = to_object(values[index])
+                        except (TypeError, ValueError):
+                            raise self._unreadable(names[index], values[index]) from None
                 yield values
 
         return names, convert(rows)
@@ -105,6 +111,16 @@ class Reader:
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
         rows = self._execute(sql, params or {})[1]
         return rows[0][0] if rows else None
+
+    def _unreadable(self, column: str, raw: Any) -> UnreadableValue:
+        """The one-line error for a stored date or time that does not read back, naming its row."""
+        found = locate_value(self, column, raw)
+        where = f"{found[0]} row {found[1]}: " if found else ""
+        return UnreadableValue(
+            f"the database holds a value it cannot read: {where}{column} is {_quoted(raw)}, "
+            f"not a {'time' if _is_time(column) else 'date'}; correct or delete that row "
+            "(db check lists every such value)"
+        )
 
     def has_table(self, name: str) -> bool:
         if self.dialect == "sqlite":
@@ -136,22 +152,124 @@ class Reader:
         self.close()
 
 
-def _sqlite_param(value: Any) -> Any:
+def sqlite_time_text(value: date) -> str:
+    """A date or time as SQLAlchemy stores it on SQLite, the year always in four digits.
+
+    (``strftime('%Y')`` writes year 1 as '1', which no reader parses back.)
+    """
     if isinstance(value, datetime):
-        return value.strftime(SQLITE_TIME)
-    if isinstance(value, date):
-        return value.isoformat()
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value.isoformat()
+
+
+def _sqlite_param(value: Any) -> Any:
+    if isinstance(value, date):  # a datetime is a date too
+        return sqlite_time_text(value)
     return value
 
 
 @functools.lru_cache(maxsize=65536)  # rows share their seen-at times: parse each once
 def _time(text: Any) -> datetime:
+    """A stored time as a datetime; TypeError or ValueError when it is not one."""
     return text if isinstance(text, datetime) else datetime.fromisoformat(text)
 
 
 @functools.lru_cache(maxsize=16384)
 def _day(text: Any) -> date:
+    """A stored date as a date (a time's day part will do); TypeError or ValueError when it is not one."""
     return text if isinstance(text, date) else date.fromisoformat(text[:10])
+
+
+def stored_time(value: Any, column: str) -> datetime | None:
+    """A time a raw statement read (SQLite hands text back) as a datetime; UnreadableValue
+    naming the column when it is not one."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return _time(value)
+    except (TypeError, ValueError):
+        raise UnreadableValue(
+            f"the database holds a value it cannot read: {column} is {_quoted(value)}, not a time; "
+            "correct or delete that row (db check lists every such value)"
+        ) from None
+
+
+def _quoted(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+# The typed columns on SQLite, whose values must read back as their type: dates and times,
+# and numbers (SQLite keeps whatever text is written into an INTEGER or FLOAT column).
+_SQLITE_TYPED_COLUMNS = """
+SELECT m.name, p.name, upper(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p
+WHERE m.type = 'table' AND upper(p.type) IN ('DATE', 'DATETIME', 'INTEGER', 'BIGINT', 'FLOAT', 'REAL')
+ORDER BY m.name, p.cid
+"""
+_TIME_TYPES = ("DATE", "DATETIME")
+
+
+def locate_value(reader: Reader, column: str, raw: Any) -> tuple[str, int] | None:
+    """(table, row id) of the first row whose ``column`` holds ``raw`` on SQLite, else None."""
+    if reader.dialect != "sqlite":
+        return None
+    try:
+        for table, name, declared in reader.tuples(_SQLITE_TYPED_COLUMNS)[1]:
+            if name != column or declared not in _TIME_TYPES:
+                continue
+            found = reader.scalar(f'SELECT rowid FROM "{table}" WHERE "{name}" = :raw LIMIT 1', {"raw": raw})
+            if found is not None:
+                return table, found
+    except Exception:  # noqa: BLE001 - only a finer message is at stake: the caller's error stands
+        return None
+    return None
+
+
+def unreadable_values(reader: Reader) -> Iterator[tuple[str, int, str, Any, str]]:
+    """(table, row id, column, value, what it should be) of every stored value that does not
+    read back as its column's type: a date or time, or a number.
+
+    One pass per table. SQLite's own date() finds most bad times (it refuses '1-01-01' and
+    month 13); the days it lets through that Python refuses (a 30 February) are parsed to be
+    sure. Other databases type their columns, so nothing unreadable can be stored there.
+    """
+    if reader.dialect != "sqlite":
+        return
+    by_table: dict[str, list[tuple[str, str]]] = {}
+    for table, column, declared in reader.tuples(_SQLITE_TYPED_COLUMNS)[1]:
+        by_table.setdefault(table, []).append((column, declared))
+    for table, columns in by_table.items():
+        suspect = " OR ".join(_suspect(column, declared) for column, declared in columns)
+        names = ", ".join(f'"{column}"' for column, _ in columns)
+        sql = f'SELECT rowid, {names} FROM "{table}" WHERE {suspect} ORDER BY rowid'
+        for row_id, *values in reader._execute(sql, {})[1]:
+            for (column, declared), value in zip(columns, values, strict=True):
+                problem = _type_problem(value, declared)
+                if problem:
+                    yield table, row_id, column, value, problem
+
+
+def _suspect(column: str, declared: str) -> str:
+    """SQL that picks a row whose ``column`` may not read back as its declared type."""
+    quoted = f'"{column}"'
+    if declared in _TIME_TYPES:
+        return (
+            f"({quoted} IS NOT NULL AND (typeof({quoted}) != 'text' OR date({quoted}) IS NULL "
+            f"OR substr({quoted}, 9, 2) > '28'))"
+        )
+    return f"typeof({quoted}) IN ('text', 'blob')"
+
+
+def _type_problem(value: Any, declared: str) -> str | None:
+    if value is None:
+        return None
+    if declared in _TIME_TYPES:
+        try:
+            (_day if declared == "DATE" else _time)(value)
+        except (TypeError, ValueError):
+            return "a date or time"
+        return None
+    return None if isinstance(value, int | float) else "a number"
 
 
 def _sqlite_connection(path: Path) -> sqlite3.Connection:

@@ -231,8 +231,19 @@ class FrontierWatchApp(App[None]):
                 title = f"could not read {worker.group.split('-')[-1]}"
             message = safe_text(f"{error}") or type(error).__name__
             self.notify(message, title=title, severity="error", timeout=10)
+            self._show_read_error(worker.group, message)
         elif worker.group == "fetch" and event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self.fetching = False
+
+    def _show_read_error(self, group: str, message: str) -> None:
+        """A view whose read failed says so where its figures would be, not "reading…" for ever."""
+        try:
+            view = self.view(group)
+        except NoMatches:  # a group that is not a whole view (a table's rows, a detail pane)
+            return
+        show_error = getattr(view, "show_error", None)
+        if show_error is not None:
+            show_error(message)
 
     # ------------------------------------------------------------------ live refresh
 

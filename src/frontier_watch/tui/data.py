@@ -7,6 +7,7 @@ replace it without touching a screen.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,14 +25,23 @@ SPARK_BARS = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: list[float]) -> str:
-    """Values as a row of block characters, lowest to highest (empty for no values)."""
-    if not values:
-        return ""
-    low, high = min(values), max(values)
+    """Values as a row of block characters, lowest to highest (empty for no values).
+
+    A value that is not a finite number is a blank; halves keep the span of two huge values
+    of opposite sign finite.
+    """
+    finite = [value for value in values if math.isfinite(value)]
+    if not finite:
+        return " " * len(values)
+    low, high = min(finite) / 2, max(finite) / 2
     span = high - low
     if span == 0:
-        return (SPARK_BARS[0] if high == 0 else SPARK_BARS[3]) * len(values)
-    return "".join(SPARK_BARS[round((value - low) / span * (len(SPARK_BARS) - 1))] for value in values)
+        bar = SPARK_BARS[0] if high == 0 else SPARK_BARS[3]
+        return "".join(bar if math.isfinite(value) else " " for value in values)
+    return "".join(
+        SPARK_BARS[round((value / 2 - low) / span * (len(SPARK_BARS) - 1))] if math.isfinite(value) else " "
+        for value in values
+    )
 
 
 # ---------------------------------------------------------------- tables

@@ -88,6 +88,11 @@ class OverviewView(VerticalScroll):
 
         app.read("overview", read, self._show)
 
+    def show_error(self, message: str) -> None:
+        """The read failed: each headline says why instead of "reading…"."""
+        for headline in self.query(Headline):
+            headline.update(Text(f"could not read: {message}", style="red"))
+
     def _show(self, result: tuple[dict[str, Any], Any, int]) -> None:
         figures, trend, version = result
         self.loaded_version = version
