@@ -171,6 +171,33 @@ def test_an_in_memory_database_in_the_config_is_refused_too(tmp_path):
     assert sorted(path.name for path in place.iterdir()) == ["config.toml"]
 
 
+def odd_location(tmp_path: Path, kind: str) -> str:
+    if kind == "a folder":
+        (tmp_path / "a-folder.db").mkdir()
+        return str(tmp_path / "a-folder.db")
+    if kind == "a symlink loop":
+        (tmp_path / "loop.db").symlink_to(tmp_path / "loop.db")
+        return str(tmp_path / "loop.db")
+    if kind == "an unknown user's home":
+        return "~no-such-user-here/fw.db"
+    if kind == "a named pipe":
+        os.mkfifo(tmp_path / "pipe.db")
+        return str(tmp_path / "pipe.db")
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["a folder", "a symlink loop", "an unknown user's home", "a named pipe"])
+def test_a_database_location_that_is_no_file_is_one_line(tmp_path, kind):
+    location = odd_location(tmp_path, kind)
+    for command in (["prices"], ["db", "upgrade"], ["doctor"]):
+        result = run("--db", location, *command)
+        assert "Traceback" not in result.stderr, (command, result.stderr)
+        if command == ["doctor"]:
+            assert result.returncode == 1 and "failed    database" in result.stdout
+        else:
+            assert result.returncode == 2 and location.split("/")[-1] in one_line(result.stderr)
+
+
 # ---------------------------------------------------------------- no read creates a folder
 
 

@@ -313,3 +313,15 @@ async def test_the_dashboard_meeting_damage_later_says_so_and_keeps_running(seed
             assert len([n for n in app._notifications if DAMAGED in str(n.message)]) == 1
     finally:
         database.engine.dispose()
+
+
+def test_stored_text_that_is_not_utf8_is_damage_said_in_one_line(seeded_db_path):
+    """frontier-watch only ever writes UTF-8: other bytes in a text cell mean the file changed under it."""
+    with sqlite3.connect(seeded_db_path) as connection:
+        connection.execute("UPDATE signal SET entity = CAST(x'fffe41' AS TEXT) WHERE id = 3")
+        connection.execute("UPDATE meta SET value = CAST(x'c328' AS TEXT) WHERE key = 'data_version'")
+    connection.close()
+    for command in (["signals"], ["signals", "--json"], ["fetch", "curated"]):
+        result = run("--db", str(seeded_db_path), *command)
+        assert_one_line_about_damage(result, command)
+        assert "not UTF-8" in result.stderr and "\ufffd" not in result.stderr

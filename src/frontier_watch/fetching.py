@@ -217,6 +217,12 @@ def fetch_sources(
             except DatabaseError as exc:
                 unusable.append(exc)  # the other workers take no new source
                 return
+            except Exception as exc:  # noqa: BLE001 - its run row could not even be written: say so
+                summaries[index] = RunSummary(
+                    source_id=specs[index].id,
+                    status="failed",
+                    error=f"unexpected error: {type(exc).__name__}: {first_line(exc)}",
+                )
             if on_done:
                 on_done(summaries[index])  # type: ignore[arg-type]
 

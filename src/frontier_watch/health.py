@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from frontier_watch.errors import first_line
+from frontier_watch.errors import DatabaseError, first_line
 
 if TYPE_CHECKING:
     from frontier_watch.config import Settings
@@ -213,7 +213,11 @@ def _check_database(
     from frontier_watch.store.reading import sqlite_file
 
     checks = diagnosis.checks
-    path = sqlite_file(settings.database_url)
+    try:
+        path = sqlite_file(settings.database_url)
+    except DatabaseError as exc:  # a path that cannot be resolved (a symlink loop)
+        checks.append(Check("database", "failed", str(exc)))
+        return
     if path is not None and not path.exists():
         checks.append(
             Check("database", "failed", f"no database at {path} yet: frontier-watch db upgrade makes it")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from frontier_watch.errors import DatabaseError, first_line
 from frontier_watch.store.driver_errors import translated
-from frontier_watch.store.reading import SQLITE_TIME, missing_folder_error, translating
+from frontier_watch.store.reading import SQLITE_TIME, missing_folder_error, resolved_path, translating
 
 if TYPE_CHECKING:
     pass
@@ -64,8 +64,7 @@ def to_sqlalchemy_url(location: str) -> str:
         return location
     if _in_memory(location):
         raise DatabaseError(f"{location or '(empty)'}: {IN_MEMORY}")
-    path = Path(location).expanduser().resolve()
-    return f"sqlite:///{path}"
+    return f"sqlite:///{resolved_path(location)}"
 
 
 def _in_memory(location: str) -> bool:

@@ -69,8 +69,11 @@ class Reader:
             yield
 
     def _cursor_rows(self, cursor: Any) -> Iterator[Any]:
-        with self._translating():  # a damaged page may be met half-way through the rows
-            yield from cursor
+        # A damaged page may be met half-way through the rows. (A for loop, not "yield from":
+        # a generator dropped after its reader closed must not close the cursor then.)
+        with self._translating():
+            for row in cursor:  # noqa: UP028
+                yield row
 
     def _execute(self, sql: str, params: Mapping[str, Any], *, lazily: bool = False) -> tuple[list[str], Any]:
         """Column names and the rows: a list, or with ``lazily`` an iterator over the cursor."""
@@ -187,7 +190,7 @@ def translating(where: str) -> Iterator[None]:
     """Raise the project's error for an sqlite3 error that has one (driver_errors), else the driver's."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         error = translated(exc, where)
         if error is None:
             raise
@@ -246,7 +249,16 @@ def sqlite_file(location: str) -> Path | None:
         return None
     if location in ("", ":memory:") or "?" in location:
         return None
-    return Path(location).expanduser().resolve()
+    return resolved_path(location)
+
+
+def resolved_path(location: str) -> Path:
+    """The absolute path of an SQLite file; a path that cannot be resolved (a symlink loop, an
+    unknown ~user) is a DatabaseError."""
+    try:
+        return Path(location).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise DatabaseError(f"{location}: not a path to a database file ({exc})") from None
 
 
 def ready_reader(location: str) -> Reader | None:
