@@ -71,6 +71,14 @@ def damage(path: Path, how: str) -> None:
             file.truncate(path.stat().st_size // 2 + 1234)
     elif how == "text file":
         path.write_text("name,price\ngpt-4,30\n", encoding="utf-8")
+    elif how == "a schema entry that is not UTF-8":  # SQLite's own message then cannot be decoded
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA writable_schema=ON")
+            connection.execute(
+                "UPDATE sqlite_master SET name = CAST(x'9e9e' AS TEXT), sql = 'CREATE TABLE x(' "
+                "WHERE name = 'meta'"
+            )
+        connection.close()
     else:  # pragma: no cover - a typo in a parameter
         raise AssertionError(how)
 
@@ -203,7 +211,16 @@ def test_the_issues_damage_never_shows_a_traceback_and_the_checks_find_it(seeded
     assert seeded_db_path.read_bytes() == before, "a read command changed the damaged file"
 
 
-@pytest.mark.parametrize("how", ["header page", "schema page after the header", "truncated", "text file"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "header page",
+        "schema page after the header",
+        "truncated",
+        "text file",
+        "a schema entry that is not UTF-8",
+    ],
+)
 def test_a_file_damaged_where_every_command_opens_it_fails_them_all_in_one_line(
     seeded_db_path, tmp_path, how
 ):

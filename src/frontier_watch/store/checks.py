@@ -18,9 +18,11 @@ Hard rules (a violation makes the check fail):
 Notes (listed, never failing): prices narrowed to their model's life, flagged prices, sources
 that disagree today, and provider or lab spellings that are not canonical.
 
-Before the rules, SQLite's own ``PRAGMA integrity_check`` reads every page: a damaged file
-is a DamagedDatabase naming that check (or, should a rule's read meet damage the check
-missed, naming the rule), never a traceback and never a report on half the data.
+Before the rules, SQLite's own ``PRAGMA quick_check`` reads every page: a damaged file is a
+DamagedDatabase naming that check (or, should a rule's read meet damage the check missed,
+naming the rule), never a traceback and never a report on half the data. (quick_check
+rather than integrity_check, which also compares each index with its table: at 1,000,000
+intervals 1 s against 20 s, and random damage breaks the structure either one reads.)
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ class CheckReport(NamedTuple):
         return dict(Counter(violation.rule for violation in self.violations))
 
 
-INTEGRITY_CHECK = "the integrity check (PRAGMA integrity_check)"
+INTEGRITY_CHECK = "the integrity check (PRAGMA quick_check)"
 
 
 def check_database(reader: Reader, now: datetime) -> CheckReport:
@@ -105,7 +107,7 @@ def _integrity(reader: Reader) -> Iterator[str]:
     """What SQLite's integrity check finds wrong with the file (PostgreSQL has no such check)."""
     if reader.dialect != "sqlite":
         return
-    for problem in reader.column("PRAGMA integrity_check"):
+    for problem in reader.column("PRAGMA quick_check"):
         if problem != "ok":
             yield " ".join(str(problem).split())
 

@@ -105,13 +105,15 @@ def make_engine(location: str, *, create_folder: bool = True) -> Engine:
         # The driver's own transaction handling commits before DDL, so a migration could
         # half-apply; with it off, SQLAlchemy's BEGIN (below) covers DDL and data alike.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        # The busy timeout makes a second writer wait instead of failing at once. (WAL is
-        # switched on once the file is known to be ours: see use_wal.)
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        # Raised while the pool connects, so SQLAlchemy's handle_error never sees these.
+        with translating(where):
+            cursor = dbapi_connection.cursor()
+            # The busy timeout makes a second writer wait instead of failing at once. (WAL is
+            # switched on once the file is known to be ours: see use_wal.)
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):  # noqa: ANN001
