@@ -225,7 +225,10 @@ def test_no_read_command_creates_the_folder_of_a_database_path_that_does_not_exi
     place.mkdir()
     (place / "config.toml").write_text(f'[database]\nurl = "{missing}/fw.db"\n', encoding="utf-8")
     for command in READ_COMMANDS:
-        for where in (["--db", str(missing / "fw.db")], ["--config", str(place / "config.toml")]):
+        places = [["--db", str(missing / "fw.db")], ["--config", str(place / "config.toml")]]
+        if command in (["prices"], ["db", "info"], ["db", "check"]):  # the URL form, as SQLAlchemy reads it
+            places.append(["--db", f"sqlite:///{missing}/fw.db?timeout=5"])
+        for where in places:
             result = run(*where, *command, cwd=place)
             assert "Traceback" not in result.stderr, (command, result.stderr)
             assert result.returncode in (1, 2), (command, result.stdout)  # doctor: a failed check
@@ -248,3 +251,13 @@ def test_the_first_launch_makes_the_user_data_folder_and_seeds_it(tmp_path):
     result = run("prices", "--model", "gpt-4", env={"FRONTIER_WATCH_HOME": str(home)}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "GPT-4" in result.stdout and (home / "frontier-watch.db").is_file()
+
+
+def test_the_dashboard_does_not_create_a_missing_folder_either(tmp_path, monkeypatch, capsys):
+    from frontier_watch.cli import main
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["--db", str(tmp_path / "missing" / "fw.db")]) == 2
+    assert "does not exist" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "missing").exists()

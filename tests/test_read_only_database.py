@@ -219,3 +219,26 @@ def test_doctor_advises_only_what_works(seeded_db_path, make, advice):
         assert upgrade.returncode == 2
         [refusal] = upgrade.stderr.strip().splitlines()
         assert advice in refusal, refusal  # db upgrade, asked anyway, gives the same advice
+
+
+async def test_the_dashboard_reads_a_database_in_a_folder_that_cannot_be_written(seeded_db_path, tmp_path):
+    from test_tui import app_for, settle
+
+    from frontier_watch.store.seed import open_database_to_read
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "fw.db"
+    shutil.move(seeded_db_path, db)
+    stale(db)
+    with immutable(folder):
+        database = open_database_to_read(str(db))
+        app = app_for(database)
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.press("2")
+                await settle(pilot, app, lambda: app.view("prices").table.row_count > 0)
+                assert not [notice for notice in app._notifications if notice.severity == "error"]
+        finally:
+            database.engine.dispose()
+        assert sorted(path.name for path in folder.iterdir()) == ["fw.db"]

@@ -349,4 +349,4 @@ def open_reader(location: str, *, create_folder: bool = True) -> Reader:
         raise error
     from frontier_watch.store.seed import open_seeded_database
 
-    return reader_for(open_seeded_database(location))
+    return reader_for(open_seeded_database(location, create_folder=create_folder))

@@ -85,7 +85,7 @@ def open_database_to_read(location: str, *, create_folder: bool = True) -> Datab
         return open_database(location, migrate=False, create_folder=False)
     if not create_folder and (error := missing_folder_error(location)):
         raise error
-    return open_seeded_database(location)
+    return open_seeded_database(location, create_folder=create_folder)
 
 
 @dataclass
