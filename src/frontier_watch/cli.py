@@ -54,7 +54,7 @@ def _settings(args: argparse.Namespace):
 
 
 def _database(args: argparse.Namespace):
-    """The settings and the database, migrated and seeded with any new curated data."""
+    """The settings and the database, migrated and seeded with new curated data (commands that write)."""
     from frontier_watch.store.seed import open_seeded_database
 
     settings = _settings(args)
@@ -62,11 +62,15 @@ def _database(args: argparse.Namespace):
 
 
 def _reader(args: argparse.Namespace):
-    """The settings and a reader on the database (migrated and seeded first only if needed)."""
+    """The settings and a reader on the database (migrated and seeded first only if needed).
+
+    A read creates no folder, except the user data dir on the first launch; a file that
+    cannot be written is read as it is.
+    """
     from frontier_watch.store.reading import open_reader
 
     settings = _settings(args)
-    return settings, open_reader(settings.database_url)
+    return settings, open_reader(settings.database_url, create_folder=settings.database_is_default)
 
 
 def _emit(
@@ -602,7 +606,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 "id": spec.id,
                 "kind": spec.kind,
                 "enabled": spec.enabled,
-                "url": spec.url or None,  # None: the shipped copy (curated)
+                "url": public_rows.shown_url(spec.url) or None,  # None: the shipped copy (curated)
                 "schedule": spec.schedule,
                 "evidence": spec.evidence,
                 "attribution": spec.attribution,
@@ -675,14 +679,14 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from frontier_watch.store import queries
-    from frontier_watch.store.reading import reader_for
+    from frontier_watch.store.reading import schema_version
 
-    settings, database = _database(args)
-    with reader_for(database) as reader:
+    settings, reader = _reader(args)
+    with reader:
         counts = queries.row_counts(reader)
-    version = migrations.current_version(database.engine)
+        version = schema_version(reader)
     info = {
-        "location": database.describe(),
+        "location": reader.where,
         "config": str(settings.path) if settings.path else None,
         "schema_version": version,
         "schema_head": migrations.HEAD,
@@ -710,7 +714,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         build_parser().print_usage(sys.stderr)
         _warn("error: the dashboard needs a terminal; name a command (see --help)")
         return EXIT_USAGE
-    settings, database = _database(args)
+    from frontier_watch.store.seed import open_database_to_read
+
+    settings = _settings(args)
+    database = open_database_to_read(settings.database_url, create_folder=settings.database_is_default)
     from frontier_watch.tui.app import create_app
 
     create_app(database, settings).run()
@@ -1062,6 +1069,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(json.dumps(document, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
     else:
         _print_diagnosis(diagnosis)
+    if diagnosis.damaged:
+        return EXIT_USAGE  # a damaged database file is exit code 2 for every command
     return EXIT_OK if diagnosis.healthy else EXIT_PARTIAL
 
 
@@ -1562,6 +1571,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        # A driver error that store/driver_errors.py has no words for (a full disk, a lost
+        # server): still one line, never a traceback.
+        if not _is_driver_error(exc):
+            raise
+        from frontier_watch.errors import first_line
+        from frontier_watch.output import safe_text
+
+        print(f"{PROG}: error: database error: {safe_text(first_line(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        return True
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")  # loaded only if the command used it
+    return sqlalchemy_errors is not None and isinstance(exc, sqlalchemy_errors.SQLAlchemyError)
 
 
 if __name__ == "__main__":

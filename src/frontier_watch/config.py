@@ -46,6 +46,9 @@ class Settings:
     ) -> None:
         self.path = path  # the file read, None for built-in defaults
         self.database_url = database_url
+        # The user data dir's database (nothing named one): the one location a read may
+        # create the folder of, for the first launch; a named path under a missing folder is a typo.
+        self.database_is_default = False
         self.export_folder = export_folder
         self.blend_input_weight = blend_input_weight
         self.blend_output_weight = blend_output_weight
@@ -183,9 +186,15 @@ def load_settings(
 
     base = path.parent if path else Path.cwd()
     database_url = db or os.environ.get("FRONTIER_WATCH_DB") or values.get("database.url") or ""
+    database_is_default = not database_url
     if not database_url:
         database_url = str(default_database_path())
-    elif "://" not in database_url and path is not None and not (db or os.environ.get("FRONTIER_WATCH_DB")):
+    elif (
+        "://" not in database_url
+        and database_url.strip() != ":memory:"  # refused when opened, never a file of that name
+        and path is not None
+        and not (db or os.environ.get("FRONTIER_WATCH_DB"))
+    ):
         database_url = str(base / Path(database_url).expanduser())  # "~/fw.db" or relative to the file
     export_folder = Path(values.get("export.folder", "exports")).expanduser()
     settings = Settings(
@@ -202,6 +211,7 @@ def load_settings(
         source_overrides=raw.get("sources", {}),
         catalogue=catalogue,
     )
+    settings.database_is_default = database_is_default
     if settings.source_overrides:
         settings.sources  # noqa: B018 - a wrong [sources] table stops every command, as any bad key does
     return settings
@@ -272,9 +282,9 @@ def _apply_source_overrides(
                 raise ConfigError(f"{where}: {key}.{name}: expected {description}, got {_type_name(value)}")
             if name == "url":
                 assert isinstance(value, str)  # _SOURCE_KEYS admits only a string, checked above
-                from frontier_watch.sources.spec import url_problem
+                from frontier_watch.sources.spec import source_url_problem
 
-                reason = url_problem(value)
+                reason = source_url_problem(value)
                 if reason:
                     raise ConfigError(f"{where}: {key}.url: {reason}")
             if name == "schedule":
@@ -286,7 +296,7 @@ def _apply_source_overrides(
         if "options" in changes or shorthand:
             changes["options"] = {**catalogue[source_id].options, **shorthand, **changes.get("options", {})}
         sources[source_id] = replace(catalogue[source_id], **changes)
-        problem = spec_problem(sources[source_id])
+        problem = spec_problem(sources[source_id], schedule=False)  # a schedule given is checked above
         if problem:
             raise ConfigError(f"{where}: {key}.{problem}")
     return sources
@@ -301,13 +311,15 @@ def _kind_options(spec: SourceSpec) -> frozenset[str]:
 
 
 def cron_error(expression: str) -> str | None:
-    """Why a five-field cron string is invalid, or None when it is valid."""
-    from frontier_watch.cron import cron_trigger
+    """Why a five-field cron string is invalid or can never fire (``0 0 31 2 *``), or None."""
+    from frontier_watch.cron import cron_trigger, never_fires
 
     try:
-        cron_trigger(expression)
+        trigger = cron_trigger(expression)
     except ValueError as exc:
         return str(exc)
+    if never_fires(trigger):
+        return "no day matches it (such as the 31st of a month that has 30 days or fewer): it would never run"
     return None
 
 

@@ -31,6 +31,15 @@ def cron_trigger(expression: str, *, jitter: int | None = None) -> CronTrigger:
     )
 
 
+def never_fires(trigger: CronTrigger) -> bool:
+    """Whether a trigger has no next run at all (``0 0 31 2 *``: the 31st of February).
+
+    APScheduler looks ahead year by year (to 9999) before it says so: a fraction of a second,
+    spent only on such a schedule; a schedule that can fire answers at once.
+    """
+    return trigger.get_next_fire_time(None, datetime(2000, 1, 1, tzinfo=UTC)) is None
+
+
 def schedule_period(expression: str, now: datetime, runs: int = 12) -> timedelta:
     """The longest gap between consecutive runs of a cron schedule from ``now`` on (naive UTC or aware)."""
     trigger = cron_trigger(expression)

@@ -57,6 +57,7 @@ from frontier_watch.store.fetch_runs import (
 from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
+from frontier_watch.urls import text_without_secrets
 
 MAX_PAGES = 200
 # Sources download and parse concurrently but write one at a time: SQLite has one
@@ -203,16 +204,27 @@ def fetch_sources(
     for index in range(len(specs)):
         pending.put(index)
     client = make_client(timeout_seconds=options.timeout_seconds, transport=options.transport)
+    unusable: list[DatabaseError] = []  # a damaged or read-only database stops every source
 
     def work() -> None:
-        while not cancelled.is_set():
+        while not cancelled.is_set() and not unusable:
             try:
                 index = pending.get_nowait()
             except queue.Empty:
                 return
             if on_start:
                 on_start(specs[index])
-            summaries[index] = fetch_source(engine, specs[index], identity, options, client=client)
+            try:
+                summaries[index] = fetch_source(engine, specs[index], identity, options, client=client)
+            except DatabaseError as exc:
+                unusable.append(exc)  # the other workers take no new source
+                return
+            except Exception as exc:  # noqa: BLE001 - its run row could not even be written: say so
+                summaries[index] = RunSummary(
+                    source_id=specs[index].id,
+                    status="failed",
+                    error=f"unexpected error: {type(exc).__name__}: {first_line(exc)}",
+                )
             if on_done:
                 on_done(summaries[index])  # type: ignore[arg-type]
 
@@ -240,6 +252,8 @@ def fetch_sources(
                     on_done(summaries[index])  # type: ignore[arg-type]
     finally:
         client.close()
+    if unusable:
+        raise unusable[0]
     return [summary for summary in summaries if summary is not None]
 
 
@@ -337,6 +351,8 @@ def _fetch_and_store(
         summary.error = str(exc)
     except SQLAlchemyError as exc:
         summary.error = f"database error: {first_line(exc)}"
+    except DatabaseError:
+        raise  # damaged or read-only: no source can be stored (fetch_sources stops them all)
     except Exception as exc:  # noqa: BLE001 - one source's surprise must not stop the others
         detail = f": {first_line(exc)}" if str(exc).strip() else ""
         summary.error = f"unexpected error: {type(exc).__name__}{detail}"
@@ -570,6 +586,7 @@ def _skip_note(skipped: list[tuple[str, str]]) -> str | None:
 
 def _finish(connection, summary: RunSummary, started: float, digest) -> None:
     summary.seconds = round(time.perf_counter() - started, 3)
+    summary.error = text_without_secrets(summary.error)  # a URL in an error keeps no key (urls.py)
     assert summary.run_id is not None
     finish_run(
         connection,

@@ -24,9 +24,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from frontier_watch.errors import DatabaseError, first_line
+
 if TYPE_CHECKING:
     from frontier_watch.config import Settings
     from frontier_watch.sources.spec import SourceSpec
+    from frontier_watch.store.database import Database
     from frontier_watch.store.reading import Reader
     from frontier_watch.store.run_history import RunRecord
 
@@ -150,6 +153,7 @@ class Check:
 class Diagnosis:
     checks: list[Check] = field(default_factory=list)
     sources: list[SourceHealth] = field(default_factory=list)
+    damaged: bool = False  # the database file is damaged: doctor exits 2, as every command does
 
     @property
     def healthy(self) -> bool:
@@ -184,59 +188,107 @@ def diagnose(
     for warning in settings.warnings:
         checks.append(Check("config", "warning", warning))
 
-    from frontier_watch.store import migrations
+    from frontier_watch.errors import DamagedDatabase
+
+    try:
+        _check_database(settings, specs, now, disk_usage, diagnosis)
+    except DamagedDatabase as damage:
+        # Whatever was found before the damage was met is not to be trusted: say only this.
+        checks[:] = [check for check in checks if check.name == "config"]
+        checks.append(Check("database", "failed", str(damage)))
+        diagnosis.sources = []
+        diagnosis.damaged = True
+    return diagnosis
+
+
+def _check_database(
+    settings: Settings,
+    specs: list[SourceSpec],
+    now: datetime,
+    disk_usage: Callable[[str], tuple[int, int, int]],
+    diagnosis: Diagnosis,
+) -> None:
+    """The database, disk and data checks and each source's health; DamagedDatabase goes to the caller."""
     from frontier_watch.store.database import open_database
-    from frontier_watch.store.reading import reader_for, sqlite_file
+    from frontier_watch.store.reading import sqlite_file
 
-    missing = sqlite_file(settings.database_url)
-    if missing is not None and not missing.exists():
+    checks = diagnosis.checks
+    try:
+        path = sqlite_file(settings.database_url)
+    except DatabaseError as exc:  # a path that cannot be resolved (a symlink loop)
+        checks.append(Check("database", "failed", str(exc)))
+        return
+    if path is not None and not path.exists():
         checks.append(
-            Check("database", "failed", f"no database at {missing} yet: any command makes it (db upgrade)")
+            Check("database", "failed", f"no database at {path} yet: frontier-watch db upgrade makes it")
         )
-        return diagnosis
+        return
     try:
-        database = open_database(settings.database_url, migrate=False)
-        version = migrations.current_version(database.engine)
+        database = open_database(settings.database_url, migrate=False, create_folder=False)
     except Exception as exc:  # noqa: BLE001 - any failure to reach it is the finding (DatabaseError, driver)
-        from frontier_watch.errors import first_line
-
-        checks.append(Check("database", "failed", f"cannot reach {settings.database_url}: {first_line(exc)}"))
-        return diagnosis
+        checks.append(
+            Check("database", "failed", f"cannot reach {database_shown(settings)}: {first_line(exc)}")
+        )
+        return
     try:
-        if version != migrations.HEAD:
-            checks.append(
-                Check(
-                    "database",
-                    "failed",
-                    f"{database.describe()}: schema version {version}, this frontier-watch needs "
-                    f"{migrations.HEAD}: run frontier-watch db upgrade",
-                )
-            )
-            return diagnosis
-        checks.append(Check("database", "ok", f"{database.describe()}: reachable, schema version {version}"))
-        checks.append(_disk_check(database.sqlite_path, disk_usage))
-        from frontier_watch.store.checks import check_database
-
-        with reader_for(database) as reader:
-            report = check_database(reader, now)
-            hard = [violation for violation in report.violations if violation.hard]
-            notes = len(report.violations) - len(hard)
-            if hard:
-                rules = sorted({violation.rule for violation in hard})
-                example = f"{hard[0].subject}: {hard[0].detail}"
-                checks.append(
-                    Check(
-                        "data",
-                        "failed",
-                        f"{len(hard)} hard rule violations ({', '.join(rules)}; first: {example}): db check",
-                    )
-                )
-            else:
-                checks.append(Check("data", "ok", f"no hard rule is broken ({notes} notes: db check)"))
-            diagnosis.sources = read_source_health(reader, specs, now)
+        _check_open_database(database, path, specs, now, disk_usage, diagnosis)
     finally:
         database.engine.dispose()
-    return diagnosis
+
+
+def _check_open_database(
+    database: Database,
+    path: Path | None,
+    specs: list[SourceSpec],
+    now: datetime,
+    disk_usage: Callable[[str], tuple[int, int, int]],
+    diagnosis: Diagnosis,
+) -> None:
+    from frontier_watch.errors import DamagedDatabase
+    from frontier_watch.store import migrations
+    from frontier_watch.store.checks import check_database
+    from frontier_watch.store.readiness import schema_advice
+    from frontier_watch.store.reading import reader_for, schema_version, writable
+
+    checks = diagnosis.checks
+    try:
+        reader = reader_for(database)  # a read-only file is read as it is, as every read command does
+        version = schema_version(reader)
+    except DamagedDatabase:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as above
+        checks.append(Check("database", "failed", f"cannot reach {database.describe()}: {first_line(exc)}"))
+        return
+    with reader:
+        if version != migrations.HEAD:
+            advice = schema_advice(version, writable=path is None or writable(path))
+            checks.append(Check("database", "failed", f"{database.describe()}: {advice}"))
+            return
+        checks.append(Check("database", "ok", f"{database.describe()}: reachable, schema version {version}"))
+        checks.append(_disk_check(database.sqlite_path, disk_usage))
+        report = check_database(reader, now)
+        hard = [violation for violation in report.violations if violation.hard]
+        notes = len(report.violations) - len(hard)
+        if hard:
+            rules = sorted({violation.rule for violation in hard})
+            example = f"{hard[0].subject}: {hard[0].detail}"
+            checks.append(
+                Check(
+                    "data",
+                    "failed",
+                    f"{len(hard)} hard rule violations ({', '.join(rules)}; first: {example}): db check",
+                )
+            )
+        else:
+            checks.append(Check("data", "ok", f"no hard rule is broken ({notes} notes: db check)"))
+        diagnosis.sources = read_source_health(reader, specs, now)
+
+
+def database_shown(settings: Settings) -> str:
+    """The database's location as it may be shown: a URL's password hidden."""
+    from frontier_watch.urls import without_secrets
+
+    return without_secrets(settings.database_url)
 
 
 def _disk_check(path: Path | None, disk_usage: Callable[[str], tuple[int, int, int]]) -> Check:

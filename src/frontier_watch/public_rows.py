@@ -81,6 +81,7 @@ def price_record(row: NamedRow, *, for_table: bool = False) -> dict[str, Any]:
     ``for_table`` adds ``remark``: the flag, the outlier mark and clipping in a few words.
     """
     record = {public: row[key] for public, key in PRICE_RECORD_FIELDS.items()}
+    record["source_url"] = shown_url(record["source_url"])
     if row.get("superseded_at") is not None:
         record["superseded_at"] = row["superseded_at"]
     if for_table:
@@ -108,7 +109,23 @@ def price_remark(record: dict[str, Any]) -> str | None:
 
 
 def _record(fields: dict[str, str], row: dict[str, Any]) -> dict[str, Any]:
-    return {public: row.get(key) for public, key in fields.items()}
+    record = {public: row.get(key) for public, key in fields.items()}
+    for name in _URL_KEYS.intersection(record):
+        record[name] = shown_url(record[name])
+    return record
+
+
+_URL_KEYS = frozenset({"source_url", "link", "verified_via"})
+
+
+def shown_url(value: Any) -> Any:
+    """A URL as every command shows it: without credentials or secret query values, should a
+    database written before they were refused still hold one (urls.py)."""
+    if not isinstance(value, str) or "://" not in value:
+        return value
+    from frontier_watch.urls import without_secrets
+
+    return without_secrets(value)
 
 
 _FACT_EVIDENCE = {

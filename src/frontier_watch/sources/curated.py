@@ -255,8 +255,15 @@ def check_source_url(value: str | None) -> None:
     """A source_url is one http(s) URL: remarks such as "URL inferred" belong in the notes."""
     if not value:
         raise ValueError("source_url is required")
+    from frontier_watch.urls import credentials_problem, without_secrets
+
     if not is_http_url(value):
-        raise ValueError(f"source_url {value!r} is not an http(s) URL (put remarks in the notes)")
+        raise ValueError(
+            f"source_url {without_secrets(value)!r} is not an http(s) URL (put remarks in the notes)"
+        )
+    problem = credentials_problem(value)
+    if problem:
+        raise ValueError(f"source_url: {problem}")
 
 
 def is_http_url(value: str) -> bool:
@@ -398,6 +405,7 @@ KIND = SourceKind(
             f"a list of curated file names to fetch under the url ({', '.join(FETCHABLE_FILES)})",
             item=str,
             choices=frozenset(FETCHABLE_FILES),
+            low=1,
         )
     },
     start_urls=curated_urls,

@@ -441,8 +441,8 @@ KIND = SourceKind(
     parse,
     frozenset({"releases", "release_stats"}),
     options={
-        "orgs": Option(list, "a list of organisation names (deepseek-ai, Qwen, ...)", item=str),
-        "limit": Option(int, "a whole number of repositories per page (1 to 1000)"),
+        "orgs": Option(list, "a list of organisation names (deepseek-ai, Qwen, ...)", item=str, low=1),
+        "limit": Option(int, "a whole number of repositories per page (1 to 1000)", low=1, high=1000),
     },
     start_urls=start_urls,
     label_start=org_of_url,

@@ -33,12 +33,20 @@ class Response:
 
 @dataclass(frozen=True)
 class Option:
-    """A kind option: its type, what it means, and (for lists) the type of each item."""
+    """A kind option: its type, what it means, and (for lists) the type of each item.
+
+    A number has its range (``low`` to ``high``, both allowed; for a list, how many items it
+    holds) and a string may have the ``pattern`` it must match whole: a value outside is a
+    config error naming the key, not a failure at fetch time.
+    """
 
     kind: type
     description: str
     item: type | None = None
     choices: frozenset[str] | None = None  # the values a string (or each item of a list) may take
+    low: int | None = None
+    high: int | None = None
+    pattern: str | None = None
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this option, or None."""
@@ -47,6 +55,13 @@ class Option:
             return wrong
         if not isinstance(value, self.kind):
             return wrong
+        size = len(value) if isinstance(value, list) else value
+        if isinstance(size, int | float) and (
+            (self.low is not None and size < self.low) or (self.high is not None and size > self.high)
+        ):
+            return f"{wrong}, got {value!r}"
+        if self.pattern is not None and isinstance(value, str) and not re.fullmatch(self.pattern, value):
+            return f"{wrong}, got {value!r}"
         items: list[Any] = list(value) if self.item is not None else []  # type: ignore[call-overload]
         if not all(isinstance(item, self.item or object) and item != "" for item in items):
             return wrong
@@ -61,9 +76,16 @@ class Option:
 
 # Options every kind accepts.
 COMMON_OPTIONS: Mapping[str, Option] = {
-    "token_env": Option(str, "the name of an environment variable that holds a bearer token"),
+    "token_env": Option(
+        str,
+        "the name of an environment variable that holds a bearer token (letters, digits and _)",
+        pattern=r"[A-Za-z_][A-Za-z0-9_]*",
+    ),
     "shrink_floor": Option(
-        int, "a whole number of items: a list at least this long is never refused as shrunk"
+        int,
+        "a whole number of items from 1 to 1000000: a list at least this long is never refused as shrunk",
+        low=1,
+        high=1_000_000,
     ),
 }
 

@@ -173,7 +173,7 @@ KIND = SourceKind(
     body_parser(parse),
     frozenset({"offerings"}),
     Basis.DECLARED,
-    options={"vendors": Option(list, "a list of vendor file names", item=str)},
+    options={"vendors": Option(list, "a list of vendor file names (at least one)", item=str, low=1)},
     start_urls=vendor_urls,
     withdraw_by_provider=True,
     url_placeholders=("{vendor}",),

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.store.reading import sqlite_time_text
+from frontier_watch.store.driver_errors import translated
+from frontier_watch.store.reading import missing_folder_error, resolved_path, sqlite_time_text, translating
 
 if TYPE_CHECKING:
     pass
@@ -41,41 +43,77 @@ class Database:
         return str(path) if path else self.engine.url.render_as_string(hide_password=True)
 
 
+IN_MEMORY = (
+    "an in-memory database cannot be used: every command runs in its own process, so it would "
+    "start empty each time and be lost at exit; give a file path (for a trial: --db /tmp/trial.db)"
+)
+
+
 def to_sqlalchemy_url(location: str) -> str:
-    """A plain path becomes an SQLite URL; ``postgresql://`` uses psycopg 3; other URLs are used as given."""
+    """A plain path becomes an SQLite URL; ``postgresql://`` uses psycopg 3; other URLs are used as given.
+
+    An in-memory SQLite database (``:memory:``, ``sqlite://``) is a DatabaseError rather than a
+    file named ``:memory:``.
+    """
     if "://" in location:
         scheme, rest = location.split("://", 1)
         if scheme in ("postgresql", "postgres"):
             return f"postgresql+psycopg://{rest}"
+        if _in_memory(location):
+            raise DatabaseError(f"{location}: {IN_MEMORY}")
         return location
-    path = Path(location).expanduser().resolve()
-    return f"sqlite:///{path}"
+    if _in_memory(location):
+        raise DatabaseError(f"{location or '(empty)'}: {IN_MEMORY}")
+    return f"sqlite:///{resolved_path(location)}"
 
 
-def make_engine(location: str) -> Engine:
+def _in_memory(location: str) -> bool:
+    if location.strip() in ("", ":memory:") or location.startswith("file::memory:"):
+        return True
+    if not location.startswith("sqlite"):
+        return False
+    try:
+        parsed = make_url(location)
+    except ArgumentError:
+        return False
+    return parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+
+
+def make_engine(location: str, *, create_folder: bool = True) -> Engine:
+    """An engine on ``location``; an SQLite file's folder is made when ``create_folder`` (else a
+    missing folder is a DatabaseError: no read creates folders)."""
     url = to_sqlalchemy_url(location)
     parsed = make_url(url)
+    where = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+        engine = create_engine(url, pool_pre_ping=True)
+        _translate_driver_errors(engine, where)
+        return engine
+    if parsed.database:
+        where = parsed.database
+        if not create_folder and (error := missing_folder_error(parsed.database)):
+            raise error
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"{parsed.database}: cannot create its folder: {exc}") from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    _translate_driver_errors(engine, where)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI types
         # The driver's own transaction handling commits before DDL, so a migration could
         # half-apply; with it off, SQLAlchemy's BEGIN (below) covers DDL and data alike.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        # The busy timeout makes a second writer wait instead of failing at once. (WAL is
-        # switched on once the file is known to be ours: see use_wal.)
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        # Raised while the pool connects, so SQLAlchemy's handle_error never sees these.
+        with translating(where):
+            cursor = dbapi_connection.cursor()
+            # The busy timeout makes a second writer wait instead of failing at once. (WAL is
+            # switched on once the file is known to be ours: see use_wal.)
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):  # noqa: ANN001
@@ -84,20 +122,33 @@ def make_engine(location: str) -> Engine:
     return engine
 
 
-def open_database(location: str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database and apply pending migrations."""
+def _translate_driver_errors(engine: Engine, where: str) -> None:
+    """Every driver error of the engine passes through driver_errors: a damaged file is one line."""
+
+    @event.listens_for(engine, "handle_error")
+    def _translate(context):  # noqa: ANN001 - SQLAlchemy's ExceptionContext
+        error = translated(context.original_exception, where)
+        if error is not None:
+            raise error from None
+
+
+def open_database(location: str, *, migrate: bool = True, create_folder: bool = True) -> Database:
+    """Open (creating if needed) the database and apply pending migrations.
+
+    With ``create_folder`` False, an SQLite path under a missing folder is a DatabaseError.
+    """
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
     from frontier_watch.store import migrations
+    from frontier_watch.urls import without_secrets
 
+    shown = without_secrets(location, keep_user=True)  # a password in a URL is never printed
     try:
-        database = Database(engine=make_engine(location), url=location)
+        database = Database(engine=make_engine(location, create_folder=create_folder), url=location)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseError(
-            f"{location}: not a database path or URL we can open ({first_line(exc)})"
-        ) from None
+        raise DatabaseError(f"{shown}: not a database path or URL we can open ({first_line(exc)})") from None
     except ImportError as exc:
-        raise DatabaseError(f"{location}: the database driver is not installed ({exc.name or exc})") from None
+        raise DatabaseError(f"{shown}: the database driver is not installed ({exc.name or exc})") from None
     try:
         if migrate:
             migrations.upgrade(database.engine)
@@ -115,10 +166,11 @@ def use_wal(engine: Engine) -> None:
         return
     connection = engine.raw_connection()  # outside any transaction, which the switch needs
     try:
-        cursor = connection.cursor()
-        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
+        with translating(make_url(engine.url).database or "the database"):
+            cursor = connection.cursor()
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
     finally:
         connection.close()
 

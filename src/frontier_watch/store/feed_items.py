@@ -20,6 +20,7 @@ from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.signals import record_signal
 from frontier_watch.store.tables import FeedItem, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
+from frontier_watch.urls import stored_url
 
 _feed_item = table_of(FeedItem)
 REVIEW_ORIGIN = "user"  # a promoted entry is a person's judgement of what the feed said
@@ -38,7 +39,7 @@ class FeedItemWriter:
                 "source_id": context.source_id,
                 "entry_key": entry.key,
                 "title": entry.title,
-                "link": entry.link,
+                "link": stored_url(entry.link),
                 "published_at": entry.published_at,
                 "summary": entry.summary,
                 "matched": ", ".join(entry.matched) or None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, text
 
 from frontier_watch.clock import utc_now
-from frontier_watch.store.readiness import SCHEMA_HEAD
+from frontier_watch.store.readiness import SCHEMA_HEAD, schema_advice
 
 
 class SchemaError(RuntimeError):
@@ -678,6 +678,14 @@ def current_version(engine: Engine) -> int:
         ) from None
 
 
+def schema_version(engine: Engine) -> int | None:
+    """The highest applied migration, 0 for an empty database, None for another program's database."""
+    tables = set(inspect(engine).get_table_names())
+    if "schema_migration" not in tables and tables:
+        return None
+    return current_version(engine)
+
+
 def upgrade(engine: Engine, *, target: int | None = None) -> list[Migration]:
     """Apply every pending migration (up to ``target``, default all) in order; return the ones applied."""
     target = HEAD if target is None else target
@@ -685,16 +693,12 @@ def upgrade(engine: Engine, *, target: int | None = None) -> list[Migration]:
     if "schema_migration" not in tables:
         if tables:  # another program's database: never take it over
             shown = ", ".join(sorted(tables)[:6]) + (", ..." if len(tables) > 6 else "")
-            raise SchemaError(
-                f"not a frontier-watch database (it holds tables {shown}); point --db at another file"
-            )
+            raise SchemaError(f"{schema_advice(None)} (its tables: {shown})")
         with engine.begin() as connection:
             _run(connection, SCHEMA_MIGRATION_DDL)
     start = current_version(engine)
     if start > HEAD:
-        raise SchemaError(
-            f"database schema version {start} is newer than this frontier-watch ({HEAD}); upgrade the tool"
-        )
+        raise SchemaError(schema_advice(start))
     applied = []
     for migration in MIGRATIONS:
         if migration.version <= start or migration.version > target:

@@ -34,6 +34,7 @@ from frontier_watch.store.model_identity import model_label, offering_model, rec
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.tables import Model, Offering, PriceInterval, table_of
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
+from frontier_watch.urls import stored_url
 from frontier_watch.vocabulary import PRICE_FIELDS, Basis, Tier
 
 _offering = table_of(Offering)
@@ -335,7 +336,7 @@ class _IntervalChanges:
         """Where a row's prices come from and how sure they are, as stored."""
         provenance = self.provenance
         return {
-            "source_url": segment.source_url or record.source_url or provenance.source_url,
+            "source_url": stored_url(segment.source_url or record.source_url or provenance.source_url),
             "evidence": segment.evidence or record.evidence or provenance.evidence,
             "confidence": segment.confidence or record.confidence,
             "date_precision": segment.date_precision,
@@ -371,7 +372,7 @@ class _IntervalChanges:
             "last_seen_at": self.observed_at,
             "basis": str(provenance.basis),
             # the citation (as _citation gives it, spelt out: thousands of rows per sheet)
-            "source_url": segment.source_url or record.source_url or provenance.source_url,
+            "source_url": stored_url(segment.source_url or record.source_url or provenance.source_url),
             "evidence": segment.evidence or record.evidence or provenance.evidence,
             "confidence": segment.confidence or record.confidence,
             "date_precision": segment.date_precision,

@@ -5,11 +5,18 @@ Read commands must start at once, so on SQLite a read goes straight through the
 SQLAlchemy, imported only then. :func:`open_reader` also skips migrating and seeding when
 the database is already at the current schema and has loaded the curated files as they
 are now (checked by a cheap file stamp, not by hashing them).
+
+A file that cannot be written (read-only file, folder or file system) is read as it is:
+opened read-only (or, when its folder cannot take SQLite's ``-shm`` file, as immutable), never
+migrated or seeded. A driver error that says the file is damaged becomes one line
+(store/driver_errors.py) on this path as on SQLAlchemy's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,8 +24,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.errors import UnreadableValue
-from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp
+from frontier_watch.errors import DamagedDatabase, DatabaseError, UnreadableValue
+from frontier_watch.store.driver_errors import translated
+from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp, schema_advice
 
 if TYPE_CHECKING:
     from frontier_watch.store.database import Database
@@ -41,26 +49,43 @@ def _is_day(name: str) -> bool:
 class Reader:
     """One read connection. ``rows`` returns dicts with dates and times as Python objects."""
 
-    def __init__(self, connection: Any, dialect: str, *, driver: str = "sqlite3") -> None:
+    def __init__(
+        self, connection: Any, dialect: str, *, driver: str = "sqlite3", where: str = "the database"
+    ) -> None:
         self._connection = connection
         self.dialect = dialect
         self._driver = driver  # sqlite3 (the fast path) or sqlalchemy
+        self.where = where  # the file or the URL (password hidden), for messages
 
     @classmethod
-    def from_sqlalchemy(cls, connection: Any) -> Reader:
+    def from_sqlalchemy(cls, connection: Any, where: str = "the database") -> Reader:
         """A reader over an SQLAlchemy connection (PostgreSQL, or tests holding one)."""
-        return cls(connection, connection.dialect.name, driver="sqlalchemy")
+        return cls(connection, connection.dialect.name, driver="sqlalchemy", where=where)
 
     # -- the two drivers ------------------------------------------------------------
+
+    @contextmanager
+    def _translating(self) -> Iterator[None]:
+        """sqlite3's errors as the project's (a damaged file is one line); SQLAlchemy translates its own."""
+        with translating(self.where):
+            yield
+
+    def _cursor_rows(self, cursor: Any) -> Iterator[Any]:
+        # A damaged page may be met half-way through the rows. (A for loop, not "yield from":
+        # a generator dropped after its reader closed must not close the cursor then.)
+        with self._translating():
+            for row in cursor:  # noqa: UP028
+                yield row
 
     def _execute(self, sql: str, params: Mapping[str, Any], *, lazily: bool = False) -> tuple[list[str], Any]:
         """Column names and the rows: a list, or with ``lazily`` an iterator over the cursor."""
         if self.dialect == "sqlite":
             params = {key: _sqlite_param(value) for key, value in params.items()}
         if self._driver == "sqlite3":
-            cursor = self._connection.execute(sql, params)
-            names = [column[0] for column in cursor.description or ()]
-            return names, (cursor if lazily else cursor.fetchall())
+            with self._translating():
+                cursor = self._connection.execute(sql, params)
+                names = [column[0] for column in cursor.description or ()]
+                return names, (self._cursor_rows(cursor) if lazily else cursor.fetchall())
         from sqlalchemy import text
 
         result = self._connection.execute(text(sql), dict(params))
@@ -133,10 +158,15 @@ class Reader:
     def snapshot(self) -> Iterator[Reader]:
         """Reads inside one transaction see one state of the database."""
         if self._driver == "sqlite3":
-            self._connection.execute("BEGIN")
+            with self._translating():
+                self._connection.execute("BEGIN")
             try:
                 yield self
-            finally:
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # the read's own error is the one to report
+                    self._connection.rollback()
+                raise
+            with self._translating():
                 self._connection.execute("COMMIT")
         else:
             with self._connection.begin():
@@ -272,20 +302,60 @@ def _type_problem(value: Any, declared: str) -> str | None:
     return None if isinstance(value, int | float) else "a number"
 
 
+@contextmanager
+def translating(where: str) -> Iterator[None]:
+    """Raise the project's error for an sqlite3 error that has one (driver_errors), else the driver's."""
+    try:
+        yield
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        error = translated(exc, where)
+        if error is None:
+            raise
+        raise error from None
+
+
+def writable(path: Path) -> bool:
+    """Whether SQLite may write the file at ``path``: the file and its folder (journal, -wal, -shm)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def _sqlite_connection(path: Path) -> sqlite3.Connection:
-    # isolation_level=None: no implicit transactions; snapshot() begins one when asked.
-    connection = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA busy_timeout=10000")
-    connection.execute("PRAGMA query_only=ON")
+    """A read connection; a file that cannot be written is opened read-only (see the module's notes)."""
+    with translating(str(path)):
+        connection = _connect(path) if writable(path) else _read_only_connection(path)
+        connection.execute("PRAGMA busy_timeout=10000")
+        connection.execute("PRAGMA query_only=ON")
     return connection
+
+
+def _connect(target: Path | str, *, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: no implicit transactions; snapshot() begins one when asked.
+    return sqlite3.connect(target, timeout=10.0, isolation_level=None, check_same_thread=False, uri=uri)
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """``mode=ro`` reads a WAL database when its -shm file exists or can be made; else, when no
+    write-ahead log holds data that only the -shm file could find, ``immutable=1`` reads the
+    file alone (nothing can change it while neither the file nor its folder can be written)."""
+    uri = path.as_uri()
+    connection = _connect(f"{uri}?mode=ro", uri=True)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the -shm now
+        return connection
+    except sqlite3.OperationalError:
+        connection.close()
+        log = path.with_name(path.name + "-wal")
+        if log.exists() and log.stat().st_size > 0:
+            raise
+    return _connect(f"{uri}?immutable=1", uri=True)
 
 
 def reader_for(database: Database) -> Reader:
     """A reader on an open database: the sqlite3 driver for a file, SQLAlchemy otherwise."""
     path = database.sqlite_path
     if path is not None:
-        return Reader(_sqlite_connection(path), "sqlite")
-    return Reader.from_sqlalchemy(database.engine.connect())
+        return Reader(_sqlite_connection(path), "sqlite", where=database.describe())
+    return Reader.from_sqlalchemy(database.engine.connect(), where=database.describe())
 
 
 def sqlite_file(location: str) -> Path | None:
@@ -296,17 +366,31 @@ def sqlite_file(location: str) -> Path | None:
         return None
     if location in ("", ":memory:") or "?" in location:
         return None
-    return Path(location).expanduser().resolve()
+    return resolved_path(location)
+
+
+def resolved_path(location: str) -> Path:
+    """The absolute path of an SQLite file; a path that cannot be resolved (a symlink loop, an
+    unknown ~user) is a DatabaseError."""
+    try:
+        return Path(location).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:
+        raise DatabaseError(f"{location}: not a path to a database file ({exc})") from None
 
 
 def ready_reader(location: str) -> Reader | None:
-    """A reader straight on an SQLite file that needs no migration and no seeding, else None."""
+    """A reader straight on an SQLite file that needs no migration and no seeding, else None.
+
+    A damaged file is a DamagedDatabase here, so that nothing tries to write to it.
+    """
     path = sqlite_file(location)
     if path is None or not path.is_file():
         return None
     try:
-        reader = Reader(_sqlite_connection(path), "sqlite")
-    except sqlite3.Error:
+        reader = Reader(_sqlite_connection(path), "sqlite", where=str(path))
+    except DamagedDatabase:
+        raise
+    except (sqlite3.Error, DatabaseError):
         return None
     try:
         if not reader.has_table("meta"):
@@ -315,17 +399,71 @@ def ready_reader(location: str) -> Reader | None:
         stamp = reader.scalar("SELECT value FROM meta WHERE key = 'curated_stamp'")
         if version == SCHEMA_HEAD and stamp == curated_stamp():
             return reader
-    except (sqlite3.Error, LookupError):
+    except DamagedDatabase:
+        reader.close()
+        raise
+    except (sqlite3.Error, DatabaseError, LookupError):
         pass
     reader.close()
     return None
 
 
-def open_reader(location: str) -> Reader:
-    """A reader on the database at ``location``, migrating and seeding it first if it needs that."""
+def read_only_reader(path: Path) -> Reader:
+    """A reader on an SQLite file that cannot be written, taken as it is: no migration, no seeding.
+
+    Its schema must be this version's (a DatabaseError says what to do otherwise); curated
+    data newer than what it holds is not loaded until it is opened where it can be written.
+    """
+    reader = Reader(_sqlite_connection(path), "sqlite", where=str(path))
+    try:
+        version = schema_version(reader)
+    except BaseException:
+        reader.close()
+        raise
+    if version == SCHEMA_HEAD:
+        return reader
+    reader.close()
+    raise DatabaseError(f"{path}: the database is read-only, and {schema_advice(version, writable=False)}")
+
+
+def schema_version(reader: Reader) -> int | None:
+    """The highest applied migration; 0 for a database with no tables; None for another program's."""
+    if not reader.has_table("schema_migration"):
+        if reader.dialect != "sqlite":
+            return 0
+        return None if reader.column("SELECT name FROM sqlite_master WHERE type = 'table'") else 0
+    try:
+        return int(reader.scalar("SELECT max(version) FROM schema_migration") or 0)
+    except (TypeError, ValueError):
+        return None
+
+
+def missing_folder_error(location: str) -> DatabaseError | None:
+    """A read must not create folders: the error for an SQLite path under a folder that does not exist."""
+    path = sqlite_file(location)
+    if path is None or path.exists() or path.parent.is_dir():
+        return None
+    return DatabaseError(
+        f"{path}: no database there, and its folder {path.parent} does not exist (a typo?); "
+        "a command that writes (db upgrade) creates it"
+    )
+
+
+def open_reader(location: str, *, create_folder: bool = True) -> Reader:
+    """A reader on the database at ``location``, migrating and seeding it first if it needs that.
+
+    A file that cannot be written is read as it is. With ``create_folder`` False a path under
+    a missing folder is a DatabaseError (no read creates folders); a new file in an existing
+    folder is made and seeded, as on the first launch.
+    """
     reader = ready_reader(location)
     if reader is not None:
         return reader
+    path = sqlite_file(location)
+    if path is not None and path.is_file() and not writable(path):
+        return read_only_reader(path)
+    if not create_folder and (error := missing_folder_error(location)):
+        raise error
     from frontier_watch.store.seed import open_seeded_database
 
-    return reader_for(open_seeded_database(location))
+    return reader_for(open_seeded_database(location, create_folder=create_folder))

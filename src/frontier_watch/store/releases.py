@@ -22,6 +22,7 @@ from frontier_watch.store.keyed_rows import chunks, write_keyed_rows
 from frontier_watch.store.model_identity import ensure_models
 from frontier_watch.store.tables import Model, Release, ReleaseBaseModel, ReleaseStat, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
+from frontier_watch.urls import stored_url
 
 _release = table_of(Release)
 _base = table_of(ReleaseBaseModel)
@@ -37,7 +38,7 @@ def release_row(fact: ReleaseFact, context: WriteContext) -> dict[str, Any]:
     if not fact.model_id:
         row["model_id"] = known_model_id(fact, context)
     row["release_key"] = fact.identity()
-    row["source_url"] = fact.source_url or context.source_url
+    row["source_url"] = stored_url(fact.source_url or context.source_url)
     row["evidence"] = fact.evidence or context.evidence
     row["origin"] = row["source_id"] = context.source_id
     return row

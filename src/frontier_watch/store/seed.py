@@ -47,6 +47,7 @@ from frontier_watch.store.model_identity import record_crosswalk, resolve_offeri
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
+from frontier_watch.store.reading import missing_folder_error, read_only_reader, sqlite_file, writable
 from frontier_watch.store.tables import CuratedLoad, table_of
 from frontier_watch.store.write_context import WriteContext
 from frontier_watch.store.writers import WRITERS
@@ -56,14 +57,15 @@ CROSSWALK_FILE = "model_crosswalk.csv"
 CURATED_SOURCE = "curated"
 
 
-def open_seeded_database(location: str) -> Database:
+def open_seeded_database(location: str, *, create_folder: bool = True) -> Database:
     """Open the database (migrating it) and load any curated file that is new or changed.
 
-    A database that cannot take the load (read-only, full disk, locked) is a DatabaseError.
+    A database that cannot take the load (read-only, full disk, locked) is a DatabaseError;
+    so is a path under a missing folder when ``create_folder`` is False.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    database = open_database(location)
+    database = open_database(location, create_folder=create_folder)
     try:
         seed_curated(database.engine)
     except SQLAlchemyError as exc:
@@ -71,6 +73,19 @@ def open_seeded_database(location: str) -> Database:
             f"{database.describe()}: cannot load the curated data: {first_line(exc)}"
         ) from None
     return database
+
+
+def open_database_to_read(location: str, *, create_folder: bool = True) -> Database:
+    """The database for a reader that keeps it open (the dashboard), as open_seeded_database
+    gives it, except that a file that cannot be written is taken as it is (its schema checked,
+    nothing migrated or seeded) and no folder is made unless ``create_folder``."""
+    path = sqlite_file(location)
+    if path is not None and path.is_file() and not writable(path):
+        read_only_reader(path).close()
+        return open_database(location, migrate=False, create_folder=False)
+    if not create_folder and (error := missing_folder_error(location)):
+        raise error
+    return open_seeded_database(location, create_folder=create_folder)
 
 
 @dataclass

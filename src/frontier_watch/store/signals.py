@@ -20,6 +20,7 @@ from frontier_watch.store.keyed_rows import write_keyed_rows
 from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.tables import Signal, SignalHistory, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
+from frontier_watch.urls import stored_url
 
 USER_SOURCE = "user"  # the source id and origin of signals logged by hand
 _signal = table_of(Signal)
@@ -36,7 +37,7 @@ def signal_row(fact: SignalFact, context: WriteContext, *, origin: str | None = 
     row = asdict(fact)
     row.pop("key")
     row["signal_key"] = fact.identity()
-    row["source_url"] = fact.source_url or context.source_url
+    row["source_url"] = stored_url(fact.source_url or context.source_url)
     row["evidence"] = fact.evidence or context.evidence
     row["source_id"] = context.source_id
     row["origin"] = origin or context.source_id

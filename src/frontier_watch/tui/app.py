@@ -9,6 +9,7 @@ data version reloads the visible screen when cron (or our own fetch) writes.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +62,9 @@ VIEWS: tuple[Any, ...] = (
 VIEW_NAMES = tuple(view.name_ for view in VIEWS)
 
 
+ERROR_SECONDS = 10  # how long an error notification shows
+
+
 class FrontierWatchApp(App[None]):
     """The dashboard over one database."""
 
@@ -105,6 +109,7 @@ class FrontierWatchApp(App[None]):
         self.last_export: Path | None = None
         self._filter_wanted = ""  # the screen whose filter gets the focus when it is shown
         self._requested: set[str] = set()  # screens whose first read has been asked for
+        self._last_error: tuple[str, float] = ("", 0.0)  # message, when: the same one is not repeated
 
     # ------------------------------------------------------------------ layout
 
@@ -230,8 +235,13 @@ class FrontierWatchApp(App[None]):
             else:
                 title = f"could not read {worker.group.split('-')[-1]}"
             message = safe_text(f"{error}") or type(error).__name__
-            self.notify(message, title=title, severity="error", timeout=10)
             self._show_read_error(worker.group, message)
+            # A damaged file fails every read and every poll alike: say it once while it shows.
+            now = time.monotonic()
+            if self._last_error[0] == message and now - self._last_error[1] < ERROR_SECONDS:
+                return
+            self._last_error = (message, now)
+            self.notify(message, title=title, severity="error", timeout=ERROR_SECONDS)
         elif worker.group == "fetch" and event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED):
             self.fetching = False
 

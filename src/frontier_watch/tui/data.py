@@ -81,7 +81,7 @@ def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[
             "id": spec.id,
             "kind": spec.kind,
             "enabled": spec.enabled,
-            "url": spec.url or None,
+            "url": public_rows.shown_url(spec.url) or None,  # no secret query value shown
             "schedule": spec.schedule,
             "evidence": spec.evidence,
             "attribution": spec.attribution,
