@@ -236,6 +236,16 @@ def test_a_byte_that_is_not_utf8_deep_in_the_file_names_its_line(seeded_db_path,
     assert snapshot(seeded_db_path) == before
 
 
+def test_a_cell_too_large_for_the_csv_reader_is_one_line_naming_its_line(seeded_db_path, tmp_path, capsys):
+    rows = price_rows(3, 2)
+    rows[4]["notes"] = "x" * 200_000
+    path = write_prices(tmp_path / "mine.csv", rows)
+    before = snapshot(seeded_db_path)
+    code, _, err = run(seeded_db_path, capsys, "import", str(path))
+    assert code == 2 and f"{path}:6: field larger than field limit" in err and "Traceback" not in err
+    assert snapshot(seeded_db_path) == before
+
+
 def signal_rows(count: int) -> tuple[list[str], list[list[str]]]:
     from frontier_watch.paths import data_dir
 

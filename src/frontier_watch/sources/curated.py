@@ -144,8 +144,8 @@ def csv_rows(
             if None in row:
                 raise CuratedDataError(f"{where}:{reader.line_num}: more cells than columns")
             yield reader.line_num, {key: (value or "").strip() for key, value in row.items()}
-    except csv.Error as exc:  # a cell beyond the size limit, say
-        raise CuratedDataError(f"{where}:{reader.line_num}: {exc}") from None
+    except csv.Error as exc:  # a cell beyond the size limit, say (the inner reader has counted its line)
+        raise CuratedDataError(f"{where}:{reader.reader.line_num}: {exc}") from None
 
 
 # ---------------------------------------------------------------- prices
