@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard  # noqa: E402
 import fetch_history  # noqa: E402
 import fetch_store  # noqa: E402
+import import_memory  # noqa: E402
 import queries_at_scale  # noqa: E402
 import read_commands  # noqa: E402
 import trends_at_scale  # noqa: E402
@@ -54,6 +55,9 @@ def main() -> None:
         goals += trends_at_scale.main(max(3, repeats // 2))
         print("\n== dashboard (bench/dashboard.py)")
         goals += dashboard.main(max(3, repeats // 2), str(path))
+    for shape in ("offerings", "spans"):
+        print(f"\n== import of 300,000 price rows, {shape} (bench/import_memory.py)")
+        goals += import_memory.main(shape=shape)
     print_goals(goals)
     missed = [goal.name for goal in goals if not goal.met]
     print(

@@ -190,18 +190,22 @@ def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine,
     assert "Evil" in out
     assert main(["--db", db, "prices", "--source", "openrouter", "--json"]) == 0
     raw = capsys.readouterr().out
-    assert "\x1b" not in raw  # JSON escapes it as \u001b
-    [stored] = [row for row in json.loads(raw) if row["offering_id"] == "evil/model"]
-    assert stored["offering_name"] == evil  # stored as given; escaped only on output
+    assert "\x1b" not in raw and "\\u001b" not in raw
+    [shown] = [row for row in json.loads(raw) if row["offering_id"] == "evil/model"]
+    # Inert in the decoded value too (a program printing it is safe), the words still there.
+    assert shown["offering_name"] == "Evil\ufffd[2J\ufffd]0;pwned\ufffd Model\n"  # CR LF: a newline
+    with empty_engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT name FROM offering WHERE offering_id = 'evil/model'")
+        assert stored.scalar_one() == evil  # stored as given; made inert only on output
 
 
-def test_json_output_escapes_c1_controls_and_keeps_the_text(capsys):
+def test_json_output_replaces_c1_controls_and_keeps_the_text(capsys):
     from frontier_watch.output import write_json
 
     write_json([{"name": "Evil\x9b31m CSI"}])
     raw = capsys.readouterr().out
-    assert "\x9b" not in raw and "\\u009b" in raw
-    assert json.loads(raw)[0]["name"] == "Evil\x9b31m CSI"
+    assert "\x9b" not in raw and "\\u009b" not in raw
+    assert json.loads(raw)[0]["name"] == "Evil\ufffd31m CSI"
 
 
 def test_db_upgrade_refuses_a_newer_schema_in_one_line(capsys, tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from frontier_watch.errors import DataError
+from frontier_watch.output import safe_text
 
 # plotext keeps one global figure: one chart is built at a time.
 _LOCK = threading.Lock()
@@ -75,7 +76,7 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
         dates, values = zip(*points, strict=True)
         xs, ys = _stepped(dates, values) if series.step else ([_moment(d) for d in dates], list(values))
         signal = figure.signal(xs, ys)
-        signal.label(series.label)
+        signal.label(safe_text(series.label))  # names from sources: no control reaches the text
         if len(xs) > 1:
             signal.lines()
         figure.draw(signal)
@@ -86,7 +87,8 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
         figure.legend(active=False)
     # plotext leaves out a title wider than the plot: shorten it instead.
     room = max(width, 30) - 2
-    figure.title(chart.title if len(chart.title) <= room else chart.title[: room - 1] + "…")
+    title = safe_text(chart.title)
+    figure.title(title if len(title) <= room else title[: room - 1] + "…")
     if chart.y_label:
         figure.label(chart.y_label, axis="y")
     return figure.build()

@@ -639,14 +639,12 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     with reader:
         report = check_database(reader, utc_now())
     if args.json:
-        import json
-
         document = {
             "ok": report.ok,
             "counts": report.counts(),
             "violations": [violation._asdict() for violation in report.violations],
         }
-        print(json.dumps(document, indent=None if not sys.stdout.isatty() else 2))
+        _print_json(document)
         return EXIT_OK if report.ok else EXIT_PARTIAL
     hard = [violation for violation in report.violations if violation.hard]
     for violation in hard:
@@ -693,9 +691,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         "row_counts": counts,
     }
     if args.json:
-        import json
-
-        print(json.dumps(info, indent=2))
+        _print_json(info)
         return EXIT_OK
     print(f"location        {info['location']}")
     print(f"config          {info['config'] or '(built-in defaults)'}")
@@ -776,11 +772,10 @@ def _show_chart(args: argparse.Namespace, chart) -> None:
 
 
 def _print_json(value: Any) -> None:
-    import json
+    """A document as JSON on stdout (indented at a terminal), its text made inert (output.json_text)."""
+    from frontier_watch.output import json_text
 
-    from frontier_watch.output import json_value
-
-    print(json.dumps(json_value(value), indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
+    print(json_text(value, indent=2 if sys.stdout.isatty() else None))
 
 
 def _fmt_factor(value: float | None) -> str:
@@ -1049,8 +1044,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         config_error = str(exc)
     diagnosis = diagnose(settings, utc_now(), config_error=config_error)
     if args.json:
-        import json
-
         from frontier_watch.output import json_value
 
         document = {
@@ -1066,7 +1059,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 for source in diagnosis.sources
             ],
         }
-        print(json.dumps(document, indent=2 if sys.stdout.isatty() else None, ensure_ascii=False))
+        _print_json(document)
     else:
         _print_diagnosis(diagnosis)
     if diagnosis.damaged:

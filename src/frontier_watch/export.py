@@ -9,7 +9,10 @@ Exports feed spreadsheets and articles, so they are:
   its attribution and licence (from the catalogue), the row count and the file's SHA-256;
 * **safe to open**: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return is prefixed with an apostrophe, so a spreadsheet shows it instead of
-  running it. Numbers are written as numbers and never altered.
+  running it. Numbers are written as numbers and never altered;
+* **safe to ``cat``**: control and bidi characters in text (ESC, NUL, C1 controls, U+202E
+  and the like) are U+FFFD in every file, CSV cells, JSON values and the manifest alike
+  (output.file_text and output.json_text); tabs and newlines stay.
 
 Tables are a list of named entries (:data:`EXPORT_TABLES`); adding one (trends) is one entry.
 """
@@ -19,7 +22,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,7 +168,8 @@ def selected_tables(names: Sequence[str]) -> list[str]:
 
 
 def csv_cell(value: Any) -> str:
-    """One CSV cell: exact numbers, ISO times (UTC, ``Z``), JSON for nested values, formulas neutralised."""
+    """One CSV cell: exact numbers, ISO times (UTC, ``Z``), JSON for nested values, text made
+    inert (no control or bidi character; formulas neutralised)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -183,13 +186,11 @@ def csv_cell(value: Any) -> str:
         return value.isoformat() + ("Z" if value.tzinfo is None else "")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list | dict):
-        from frontier_watch.output import json_value
+    from frontier_watch.output import file_text, json_text
 
-        return neutralised(
-            json.dumps(json_value(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        )
-    return neutralised(str(value))
+    if isinstance(value, list | dict):
+        return neutralised(json_text(value, sort_keys=True, separators=(",", ":")))
+    return neutralised(file_text(str(value)))
 
 
 def neutralised(text: str) -> str:
@@ -214,10 +215,10 @@ def render(table: ExportTable, rows: list[dict[str, Any]], fmt: str) -> bytes:
     cells = [[csv_cell(row.get(column)) for column in columns] for row in rows]
     order = sorted(range(len(rows)), key=lambda index: cells[index])
     if fmt == "json":
-        from frontier_watch.output import json_value
+        from frontier_watch.output import json_text
 
-        ordered = [{column: json_value(rows[index].get(column)) for column in columns} for index in order]
-        return (json.dumps(ordered, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        ordered = [{column: rows[index].get(column) for column in columns} for index in order]
+        return (json_text(ordered, indent=1) + "\n").encode("utf-8")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -320,7 +321,9 @@ def write_export(
         ],
     }
     manifest_path = folder / "manifest.json"
-    _write_whole(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    from frontier_watch.output import json_text
+
+    _write_whole(manifest_path, (json_text(manifest, indent=2) + "\n").encode("utf-8"))
     return exported, manifest_path
 
 

@@ -68,6 +68,9 @@ _SPACES = re.compile(r"[\s_]+")
 IDENTITY_RULES_VERSION = "2"
 
 
+_RESOLVED_LIMIT = 65536  # ids an Identity remembers; a fetch repeats a few thousand
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and sources repeat ids on every fetch
 def normalised_forms(alias: str) -> tuple[str, ...]:
     """A source's model id made canonical by rule, one step at a time (the last is the result).
@@ -176,6 +179,8 @@ class Identity:
         """The crosswalk entry for an alias (for a moving alias, what it serves now), or None."""
         key = (source, alias)
         if key not in self._resolved:
+            if len(self._resolved) >= _RESOLVED_LIMIT:  # an import of 300,000 ids: memory stays flat
+                self._resolved.clear()
             self._resolved[key] = self._resolve(source, alias)
         return self._resolved[key]
 

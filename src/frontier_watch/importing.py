@@ -3,19 +3,34 @@
 The kind of file is told by its header: prices (the columns of data/prices/*.csv),
 signals (data/signals.csv) or benchmark scores (data/benchmarks.csv). Every row is
 validated exactly as the shipped files are (a bad row names its file and line, and
-nothing is stored), then written in one transaction under the source ``user``, so every
-trend, comparison and listing can be run on the user's data beside the shipped data.
+nothing is stored), and stored under the source ``user``, so every trend, comparison and
+listing can be run on the user's data beside the shipped data.
+
+The file is read a line at a time and written in batches (store/price_files.py,
+store/fact_files.py), all in one transaction: memory stays flat with the file's length
+(bench/import_memory.py), and a bad row at its last line still leaves the database as
+it was.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from frontier_watch.clock import utc_now
-from frontier_watch.errors import DataError
+from frontier_watch.errors import DatabaseError, DataError, first_line
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from sqlalchemy import Connection
+
+    from frontier_watch.identity import Identity
 
 USER_SOURCE = "user"
 KINDS = ("prices", "signals", "benchmarks")
@@ -48,61 +63,105 @@ def file_kind(header: list[str]) -> str:
     )
 
 
-def read_text(path: Path) -> str:
+def text_lines(path: Path) -> Generator[str, None, None]:
+    """The lines of a UTF-8 file (a leading BOM dropped), read as they are asked for.
+
+    Any problem reading it is a one-line DataError; a byte that is not UTF-8 names its line.
+    """
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        binary = path.open("rb")
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path}: is a folder, not a CSV file") from None
-    except UnicodeDecodeError as error:
-        raise DataError(f"{path}: not UTF-8 text (offset {error.start})") from None
     except OSError as exc:
         raise DataError(f"{path}: {exc.strerror or exc}") from None
+    with io.TextIOWrapper(binary, encoding="utf-8-sig", newline="") as stream:
+        try:
+            yield from stream
+        except UnicodeDecodeError:
+            line, offset = _first_undecodable(path)
+            raise DataError(f"{path}:{line}: not UTF-8 text (byte offset {offset})") from None
+        except OSError as exc:
+            raise DataError(f"{path}: {exc.strerror or exc}") from None
+
+
+def _first_undecodable(path: Path) -> tuple[int, int]:
+    """(line, byte offset) of the first byte that is not UTF-8. Lines split at a newline
+    byte, which is never part of a longer UTF-8 sequence, so each decodes on its own."""
+    offset = number = 0
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                return number, offset + error.start
+            offset += len(raw)
+    return number, offset  # not reached: the text decoder found one
+
+
+def read_header(path: Path) -> list[str]:
+    """The file's first CSV record, its cells stripped (empty for an empty file)."""
+    with closing(text_lines(path)) as lines:
+        try:
+            header = next(csv.reader(lines), [])
+        except csv.Error as exc:
+            raise DataError(f"{path}:1: {exc}") from None
+    return [column.strip() for column in header]
 
 
 def import_file(engine, path: Path) -> ImportResult:
-    """Validate the whole file, then store it in one transaction (nothing on any error)."""
-    from frontier_watch.identity import load_identity
-    from frontier_watch.sources.curated import FACT_FILES, parse_fact_file, parse_price_file
-    from frontier_watch.store.curated_facts import record_benchmark_scores
-    from frontier_watch.store.meta import bump_data_version
-    from frontier_watch.store.price_flags import review_prices
-    from frontier_watch.store.seed import record_price_groups
-    from frontier_watch.store.write_context import WriteContext
-    from frontier_watch.store.writers import WRITERS
+    """Validate and store the file in one transaction, a batch at a time (nothing on any error)."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    text = read_text(path)
-    header = next(csv.reader(io.StringIO(text)), [])
+    from frontier_watch.identity import load_identity
+    from frontier_watch.sources.curated import FACT_FILES, fact_rows, price_rows
+    from frontier_watch.store.fact_files import record_fact_rows
+    from frontier_watch.store.meta import bump_data_version
+    from frontier_watch.store.price_files import record_price_rows
+
+    header = read_header(path)
     if not header:
         raise DataError(f"{path}: the file is empty")
-    kind = file_kind([column.strip() for column in header])
+    kind = file_kind(header)
     now = utc_now()
     identity = load_identity()
     where = str(path)
-    if kind == "prices":
-        groups = parse_price_file(text, where)
-        with engine.begin() as connection:
-            rows = record_price_groups(connection, groups, identity, now, source_id=USER_SOURCE)
-            entries = (
-                identity.resolve(USER_SOURCE, offering.offering_id)
-                for offerings in groups.values()
-                for offering in offerings
-            )
-            review_prices(connection, now, sorted({entry.model_id for entry in entries if entry is not None}))
+    try:
+        with closing(text_lines(path)) as lines, engine.begin() as connection:
+            if kind == "prices":
+                rows = price_rows(lines, where)
+                count = record_price_rows(connection, rows, where, identity, now, source_id=USER_SOURCE)
+            else:
+                spec = next(spec for spec in FACT_FILES if spec.name == f"{kind}.csv")
+                write = _fact_writer(kind, path, now, identity)
+                count = record_fact_rows(connection, fact_rows(lines, where, spec), where, spec, write)
             bump_data_version(connection)
-        return ImportResult(path, kind, rows)
-    spec = next(spec for spec in FACT_FILES if spec.name == f"{kind}.csv")
-    facts = parse_fact_file(text, where, spec)
-    with engine.begin() as connection:
-        if kind == "benchmarks":
-            note = f"imported by the user from {path.name}"
-            record_benchmark_scores(
-                connection,
-                [replace(fact, notes=f"{note}; {fact.notes}" if fact.notes else note) for fact in facts],
-            )
-        else:
-            context = WriteContext(source_id=USER_SOURCE, observed_at=now, identity=identity)
-            WRITERS["signals"].write(connection, context, facts)
-        bump_data_version(connection)
-    return ImportResult(path, kind, len(facts))
+    except SQLAlchemyError as exc:  # a full disk, a lock held too long: the transaction is undone
+        raise DatabaseError(f"{path}: not imported, nothing stored: {first_line(exc)}") from None
+    return ImportResult(path, kind, count)
+
+
+def _fact_writer(
+    kind: str, path: Path, now: datetime, identity: Identity
+) -> Callable[[Connection, Sequence[Any]], object]:
+    """How a batch of imported facts is written: signals under ``user``; benchmark scores
+    noting the file they came from."""
+    from frontier_watch.store.curated_facts import record_benchmark_scores
+    from frontier_watch.store.write_context import WriteContext
+    from frontier_watch.store.writers import WRITERS
+
+    if kind == "benchmarks":
+        note = f"imported by the user from {path.name}"
+
+        def write_scores(connection: Connection, facts: Sequence[Any]) -> object:
+            noted = [replace(fact, notes=f"{note}; {fact.notes}" if fact.notes else note) for fact in facts]
+            return record_benchmark_scores(connection, noted)
+
+        return write_scores
+    context = WriteContext(source_id=USER_SOURCE, observed_at=now, identity=identity)
+
+    def write_signals(connection: Connection, facts: Sequence[Any]) -> object:
+        return WRITERS["signals"].write(connection, context, facts)
+
+    return write_signals

@@ -1,7 +1,10 @@
 """Showing results: plain tables for terminals and pipes, JSON for programs.
 
 Text from sources is stored as given; it is made safe here, at the edge, so a model
-name carrying terminal escape sequences is never written raw to a terminal.
+name carrying terminal escape sequences is never written raw to a terminal, nor to a
+file a person may ``cat`` (exports, ``--json``): the control and bidi characters of
+text become U+FFFD, in the value itself, so a program that decodes the JSON or reads the
+CSV gets inert text too.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ from frontier_watch.public_rows import Column, Listing
 # C0 and C1 control characters (ESC included) and DEL, and the invisible characters that
 # reorder or break a line on a terminal: bidi embeddings, overrides and isolates (U+202E
 # shows the rest of a line backwards), the Arabic letter mark, and the line and paragraph
-# separators. Tabs and newlines become spaces.
+# separators. Tabs and newlines become spaces on a terminal, and stay in files.
 _INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 _WHITESPACE = re.compile(r"[\t\n\r]+")
-# In JSON these are \u escaped (exact, and inert): json.dumps writes them raw.
-_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+# The same characters in JSON text (json.dumps, ensure_ascii=False): C0 controls appear as
+# escapes (\u001b, \b, \f, \r), the rest raw. An escaped backslash is matched whole so the
+# text after it is never taken for an escape; \n and \t stay, a CR LF becomes \n.
+_UNSAFE_IN_JSON = re.compile(r"\\(?:\\|r\\n|u00(?:0[0-8bcef]|1[0-9a-f])|[bfr])" + f"|[\x7f-\x9f{_INVISIBLE}]")
+_KEPT_IN_JSON = {"\\\\": "\\\\", "\\r\\n": "\\n"}
 
 
 def safe_text(value: Any) -> str:
@@ -48,8 +54,29 @@ def safe_text(value: Any) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+def file_text(text: str) -> str:
+    """Text for a file a person may ``cat`` (a CSV cell): control and bidi characters as
+    U+FFFD, tabs and newlines kept (a CR LF line end becomes a newline)."""
+    if _CONTROL.search(text) is None:  # nearly every cell: no copy
+        return text
+    return _CONTROL.sub("\ufffd", text.replace("\r\n", "\n"))
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``value`` as JSON text (json_value applied; ``options`` go to json.dumps) whose
+    strings, keys included, hold no control or bidi character: each is U+FFFD in the
+    decoded text too (tab and newline stay, as \t and \n)."""
+    text = json.dumps(json_value(value), ensure_ascii=False, **options)
+    return _UNSAFE_IN_JSON.sub(_json_replacement, text)
+
+
+def _json_replacement(match: re.Match[str]) -> str:
+    found = match.group()
+    return _KEPT_IN_JSON.get(found, "\ufffd")
+
+
 def json_value(value: Any) -> Any:
-    """A value as JSON wants it: exact numbers as numbers, dates ISO, text cleaned."""
+    """A value as JSON wants it: exact numbers as numbers, dates ISO (text is cleaned by json_text)."""
     if isinstance(value, Decimal):
         return money.to_json_number(value)
     if isinstance(value, datetime):
@@ -64,17 +91,14 @@ def json_value(value: Any) -> Any:
 
 
 def write_json(rows: Iterable[dict[str, Any]], stream: TextIO | None = None) -> None:
-    """Rows as a JSON array (json.dumps escapes control characters itself).
+    """Rows as a JSON array, text made safe (json_text).
 
     Indented for a person at a terminal; compact for a program reading a pipe, which is
     several times faster to write (the C encoder) and parses the same.
     """
     stream = stream or sys.stdout
     data = [{key: json_value(value) for key, value in row.items()} for row in rows]
-    text = json.dumps(data, indent=2 if stream.isatty() else None, ensure_ascii=False)
-    # json escapes C0 controls but writes C1 ones (U+009B is a CSI to some terminals) raw;
-    # they can only occur inside strings, where \u escapes keep the text exact.
-    stream.write(_UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text))
+    stream.write(json_text(data, indent=2 if stream.isatty() else None))
     stream.write("\n")
 
 

@@ -10,7 +10,7 @@ import csv
 import io
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +21,6 @@ from frontier_watch.batch import (
     Batch,
     BenchmarkFact,
     ModelDateFact,
-    PricedOffering,
     PriceSegment,
     ReleaseFact,
     SignalFact,
@@ -127,41 +126,61 @@ FACT_FILES = (
 )
 
 
-def csv_rows(text: str, where: str, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row with stripped cells) for each data row; missing columns fail at line 1."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise CuratedDataError(f"{where}:1: missing columns {', '.join(missing)}")
-    for row in reader:
-        if None in row:
-            raise CuratedDataError(f"{where}:{reader.line_num}: more cells than columns")
-        cells = {key: (value or "").strip() for key, value in row.items()}
-        for column, value in cells.items():
-            problem = plausible.text_problem(value)
-            if problem:
-                raise CuratedDataError(f"{where}:{reader.line_num}: {column} {problem}")
-        yield reader.line_num, cells
+def csv_rows(
+    lines: str | Iterable[str], where: str, required: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row with stripped cells) for each data row; missing columns fail at line 1.
+
+    ``lines`` is a file's whole text, or its lines one at a time (a file being read), so
+    a large file is never held whole.
+    """
+    reader = csv.DictReader(io.StringIO(lines, newline="") if isinstance(lines, str) else lines)
+    try:
+        header = reader.fieldnames or []
+        missing = [column for column in required if column not in header]
+        if missing:
+            raise CuratedDataError(f"{where}:1: missing columns {', '.join(missing)}")
+        for row in reader:
+            if None in row:
+                raise CuratedDataError(f"{where}:{reader.line_num}: more cells than columns")
+            cells = {key: (value or "").strip() for key, value in row.items()}
+            for column, value in cells.items():
+                problem = plausible.text_problem(value)
+                if problem:
+                    raise CuratedDataError(f"{where}:{reader.line_num}: {column} {problem}")
+            yield reader.line_num, cells
+    except csv.Error as exc:  # a cell beyond the size limit, say (the inner reader has counted its line)
+        raise CuratedDataError(f"{where}:{reader.reader.line_num}: {exc}") from None
 
 
 # ---------------------------------------------------------------- prices
 
-PriceGroups = dict[tuple[str, str, datetime | None], list[PricedOffering]]
+
+@dataclass(slots=True)
+class PriceRow:
+    """One valid row of a price file: its offering, the snapshot it belongs to, its span."""
+
+    line: int
+    source: str
+    basis: str
+    observed_at: datetime | None  # when the upstream snapshot was taken (None: not known)
+    provider: str
+    offering_id: str
+    name: str
+    lab: str | None
+    platform: str | None
+    segment: PriceSegment
 
 
-def parse_price_file(text: str, where: str, today: date | None = None) -> PriceGroups:
-    """Price rows grouped into offerings, keyed by (source id, basis, observed_at).
+def price_rows(lines: str | Iterable[str], where: str, today: date | None = None) -> Iterator[PriceRow]:
+    """Each row of a price file, checked on its own; a bad row raises naming file:line.
 
-    ``observed_at`` is when the upstream snapshot behind the rows was taken (None: not
-    known, the load time stands in): it becomes the rows' first and last seen times.
-    Dates and prices are held to plausible.py's bounds as of ``today`` (default: now).
+    Dates and prices are held to plausible.py's bounds as of ``today`` (default: now). The
+    rules between rows (one span per offering, tier and start; no two spans in force at
+    once) need the whole file: store/price_files.py checks them where the rows are staged.
     """
     today = today or utc_now().date()
-    grouped: dict[tuple[str, str, datetime | None], dict[tuple[str, str], PricedOffering]] = {}
-    seen_spans: dict[tuple, int] = {}
-    spans_by_tier: dict[tuple, list[tuple[datetime | None, datetime | None, int]]] = {}
-    for line, row in csv_rows(text, where, REQUIRED_PRICE_COLUMNS):
+    for line, row in csv_rows(lines, where, REQUIRED_PRICE_COLUMNS):
         at = f"{where}:{line}"
         try:
             segment = _price_segment(row)
@@ -178,35 +197,18 @@ def parse_price_file(text: str, where: str, today: date | None = None) -> PriceG
             raise CuratedDataError(f"{at}: source, provider and offering_id are required")
         if row["basis"] not in CURATED_BASES:
             raise CuratedDataError(f"{at}: basis {row['basis']!r} must be curated, declared or reconstructed")
-        span = (row["source"], row["provider"], row["offering_id"], segment.tier, segment.effective_from)
-        if span in seen_spans:
-            raise CuratedDataError(f"{at}: same offering, tier and effective_from as line {seen_spans[span]}")
-        seen_spans[span] = line
-        spans_by_tier.setdefault(span[:4], []).append((segment.effective_from, segment.effective_to, line))
-        offerings = grouped.setdefault((row["source"], row["basis"], observed), {})
-        key = (row["provider"], row["offering_id"])
-        if key not in offerings:
-            offerings[key] = PricedOffering(
-                offering_id=row["offering_id"],
-                name=row["name"] or row["offering_id"],
-                provider=row["provider"],
-                lab=row["lab"] or None,
-                platform=row.get("platform") or None,
-            )
-        offerings[key].segments.append(segment)
-    _check_no_overlap(where, spans_by_tier)
-    return {key: list(offerings.values()) for key, offerings in grouped.items()}
-
-
-def _check_no_overlap(where: str, spans_by_tier: dict[tuple, list]) -> None:
-    """Two spans of one offering and tier must not both be in force on any day."""
-    for spans in spans_by_tier.values():
-        ordered = sorted(spans, key=lambda span: span[0] or datetime.min)
-        for (_, end, first_line), (start, _, line) in zip(ordered, ordered[1:], strict=False):
-            if end is None or start is None or end > start:
-                raise CuratedDataError(
-                    f"{where}:{line}: overlaps line {first_line} (same offering and tier in force at once)"
-                )
+        yield PriceRow(
+            line,
+            row["source"],
+            row["basis"],
+            observed,
+            row["provider"],
+            row["offering_id"],
+            row["name"] or row["offering_id"],
+            row["lab"] or None,
+            row.get("platform") or None,
+            segment,
+        )
 
 
 def _price_segment(row: dict[str, str]) -> PriceSegment:
@@ -287,13 +289,35 @@ def parse_fact_file(text: str, where: str, spec: FactFile, today: date | None = 
 
     Dates and numbers are held to plausible.py's bounds as of ``today`` (default: now).
     """
+    facts: list[Any] = []
+    keys: dict[tuple, int] = {}
+    for line, key, fact in fact_rows(text, where, spec, today):
+        if key in keys:
+            raise CuratedDataError(f"{where}:{line}: {duplicate_message(spec, keys[key])}")
+        keys[key] = line
+        facts.append(fact)
+    return facts
+
+
+def duplicate_message(spec: FactFile, first_line: int) -> str:
+    """What a row whose natural key an earlier row already has is told."""
+    return f"duplicate of line {first_line} ({', '.join(spec.key)})"
+
+
+def fact_rows(
+    lines: str | Iterable[str], where: str, spec: FactFile, today: date | None = None
+) -> Iterator[tuple[int, tuple, Any]]:
+    """(line, natural key, fact) for each row of a fact file, checked on its own (dates and
+    numbers within plausible.py's bounds as of ``today``, default now).
+
+    A bad row raises naming file:line. That keys are unique is the caller's check: it needs
+    every row (parse_fact_file keeps them; ``import`` stages them in the database).
+    """
     today = today or utc_now().date()
     hints = typing.get_type_hints(spec.fact)
     names = [item.name for item in fields(spec.fact) if item.name != "key"]
     fallback = dict(spec.text_fallback)
-    facts: list[Any] = []
-    keys: dict[tuple, int] = {}
-    for line, raw in csv_rows(text, where, spec.required):
+    for line, raw in csv_rows(lines, where, spec.required):
         at = f"{where}:{line}"
         values: dict[str, Any] = {}
         for name in names:
@@ -316,17 +340,13 @@ def parse_fact_file(text: str, where: str, spec: FactFile, today: date | None = 
         except ValueError as exc:
             raise CuratedDataError(f"{at}: {exc}") from None
         key = tuple(values.get(name) for name in spec.key)
-        if key in keys:
-            raise CuratedDataError(f"{at}: duplicate of line {keys[key]} ({', '.join(spec.key)})")
-        keys[key] = line
         fact = spec.fact(**values)
         problem = plausible.item_problem(fact, today)
         if problem:
             raise CuratedDataError(f"{at}: {problem}")
         if isinstance(fact, ReleaseFact) and fact.license_class is None:
             fact.license_class = licence_class(fact.license, fact.open_weights)
-        facts.append(fact)
-    return facts
+        yield line, key, fact
 
 
 def _convert(text: str, annotation: Any) -> Any:

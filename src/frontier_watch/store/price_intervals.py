@@ -79,12 +79,16 @@ def record_offerings(
     withdraw_missing: bool = False,
     keep_ids: Iterable[str] = (),
     withdraw_providers: set[str] | None = None,
+    review_later: set[str] | None = None,
 ) -> ChangeCounts:
     """Record every offering's segments; optionally withdraw offerings not in the batch.
 
     ``keep_ids`` are offering ids the source listed but the parser skipped (bad
     prices): they are neither updated nor withdrawn. ``withdraw_providers`` limits
     withdrawal to those providers (a source fetched one file per provider).
+    ``review_later``: the models whose prices changed are added to it rather than judged
+    now, for a caller that writes one file in many batches and judges each model once,
+    after its last batch (judging a model reads its whole history).
     """
     with collector_paused():
         return _record(
@@ -96,16 +100,31 @@ def record_offerings(
             withdraw_missing,
             set(keep_ids),
             withdraw_providers,
+            review_later,
         )
 
 
-def _record(connection, batch, provenance, observed_at, identity, withdraw_missing, kept, withdraw_providers):
+def _record(
+    connection,
+    batch,
+    provenance,
+    observed_at,
+    identity,
+    withdraw_missing,
+    kept,
+    withdraw_providers,
+    review_later,
+):
     counts = ChangeCounts()
-    existing = _load_offerings(connection, provenance.source_id)
+    # Only a full sheet needs every offering of its source (to withdraw those it no longer
+    # lists); any other batch reads its own, so a file written in batches costs each batch
+    # the same however many the source already has.
+    batch_keys = None if withdraw_missing else {(record.provider, record.offering_id) for record in batch}
+    existing = _load_offerings(connection, provenance.source_id, batch_keys)
     # Only a full sheet can withdraw an offering, so only a full sheet brings one back.
     facts = _OFFERING_FACTS if withdraw_missing else _OFFERING_FACTS[:-1]
     pks, model_of, created = _upsert_offerings(
-        connection, batch, provenance, existing, observed_at, identity, counts, facts
+        connection, batch, provenance, existing, observed_at, identity, counts, facts, batch_keys
     )
     if existing:
         batch_pks = [pks[(record.provider, record.offering_id)] for record in batch]
@@ -172,7 +191,9 @@ def _record(connection, batch, provenance, observed_at, identity, withdraw_missi
         touched.update(row["id"] for row in gone)
         models_by_pk.update((row["id"], row["model_id"]) for row in gone)
     changes.write(connection)
-    if touched:
+    if touched and review_later is not None:
+        review_later.update({models_by_pk[pk] for pk in touched} - {None})
+    elif touched:
         models = {models_by_pk[pk] for pk in touched} - {None}
         # A model whose every changed offering is plain has nothing to judge its prices by
         # (no neighbour; no lab's own price beside another seller's), if it has no offering
@@ -431,16 +452,37 @@ def _in_force(rows: list[dict], at: datetime) -> dict | None:
     return max(candidates, key=lambda row: row["effective_from"] or datetime.min)
 
 
-def _load_offerings(connection: Connection, source_id: str) -> dict[tuple[str, str], dict]:
-    result = connection.execute(
-        select(
-            _offering.c.id,
-            _offering.c.provider,
-            _offering.c.offering_id,
-            *(_offering.c[name] for name in _OFFERING_FACTS),
-        ).where(_offering.c.source_id == source_id)
+def _load_offerings(
+    connection: Connection, source_id: str, keys: set[tuple[str, str]] | None = None
+) -> dict[tuple[str, str], dict]:
+    """The stored offerings of a source by (provider, offering id): all, or only ``keys``."""
+    columns = (
+        _offering.c.id,
+        _offering.c.provider,
+        _offering.c.offering_id,
+        *(_offering.c[name] for name in _OFFERING_FACTS),
     )
-    return {(row.provider, row.offering_id): dict(row._mapping) for row in result}
+    return {
+        (row.provider, row.offering_id): dict(row._mapping)
+        for row in _offering_rows(connection, source_id, keys, columns)
+    }
+
+
+def _offering_rows(connection: Connection, source_id: str, keys: set[tuple[str, str]] | None, columns):
+    """Rows of a source's offerings: every one (``keys`` None), or those (provider, offering
+    id) keys, found through the index on the lower-cased id, 500 ids a statement whatever
+    their providers (the source's own index would read all of its offerings each time)."""
+    if keys is None:
+        yield from connection.execute(select(*columns).where(_offering.c.source_id == source_id))
+        return
+    # "|| ''" keeps the planner off the (source, provider, id) index, whose only usable
+    # part here is the source: every offering of a large source would be read.
+    query = select(*columns).where(_offering.c.source_id.concat("") == source_id)
+    wanted = sorted({offering_id.lower() for _, offering_id in keys})
+    for chunk in chunks(wanted):
+        for row in connection.execute(query.where(func.lower(_offering.c.offering_id).in_(chunk))):
+            if (row.provider, row.offering_id) in keys:
+                yield row
 
 
 # withdrawn_at last: a source that is not a full sheet leaves it alone (see _record).
@@ -456,8 +498,16 @@ _OFFERING_FACTS = (
 )
 
 
-def _upsert_offerings(connection, batch, provenance, existing, observed_at, identity, counts, fact_names):
-    known_models = set(connection.execute(select(_model.c.id)).scalars())
+def _upsert_offerings(
+    connection, batch, provenance, existing, observed_at, identity, counts, fact_names, batch_keys
+):
+    resolved = {
+        record.offering_id: offering_model(identity, provenance.source_id, record.offering_id)
+        for record in batch
+    }
+    known_models: set[str] = set()
+    for chunk in chunks(sorted({model_id for model_id, _ in resolved.values()})):
+        known_models.update(connection.execute(select(_model.c.id).where(_model.c.id.in_(chunk))).scalars())
     new_models: dict[str, dict] = {}
     new_offerings: list[dict] = []
     changed_facts: list[dict] = []
@@ -466,7 +516,7 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     model_of: dict[tuple[str, str], str] = {}
     for record in batch:
         key = (record.provider, record.offering_id)
-        model_id, entry = offering_model(identity, provenance.source_id, record.offering_id)
+        model_id, entry = resolved[record.offering_id]
         model_of[key] = model_id
         if model_id not in known_models and model_id not in new_models:
             shown, lab = model_label(entry, model_id, record.offering_id, record.name, record.lab)
@@ -516,12 +566,16 @@ def _upsert_offerings(connection, batch, provenance, existing, observed_at, iden
     counts.offerings_added += len(new_offerings)
     pks = {key: row["id"] for key, row in existing.items()}
     if new_offerings:
+        new_keys = (
+            None if batch_keys is None else {(row["provider"], row["offering_id"]) for row in new_offerings}
+        )
         pks.update(
             ((row.provider, row.offering_id), row.id)
-            for row in connection.execute(
-                select(_offering.c.id, _offering.c.provider, _offering.c.offering_id).where(
-                    _offering.c.source_id == provenance.source_id
-                )
+            for row in _offering_rows(
+                connection,
+                provenance.source_id,
+                new_keys,
+                (_offering.c.id, _offering.c.provider, _offering.c.offering_id),
             )
         )
         record_offering_spans(connection, {pks[key]: spans for key, spans in moving.items()})

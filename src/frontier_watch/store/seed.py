@@ -30,9 +30,8 @@ from frontier_watch.sources.curated import (
     FACT_FILES,
     CuratedDataError,
     FactFile,
-    PriceGroups,
     parse_fact_file,
-    parse_price_file,
+    price_rows,
 )
 from frontier_watch.store import migrations
 from frontier_watch.store.curated_facts import (
@@ -44,14 +43,13 @@ from frontier_watch.store.database import Database, open_database, upsert_rows
 from frontier_watch.store.meta import bump_data_version, get_value, set_value
 from frontier_watch.store.migrations import Migration
 from frontier_watch.store.model_identity import record_crosswalk, resolve_offerings
+from frontier_watch.store.price_files import record_price_rows
 from frontier_watch.store.price_flags import review_prices
-from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
 from frontier_watch.store.reading import missing_folder_error, read_only_reader, sqlite_file, writable
 from frontier_watch.store.tables import CuratedLoad, table_of
 from frontier_watch.store.write_context import WriteContext
 from frontier_watch.store.writers import WRITERS
-from frontier_watch.vocabulary import Basis
 
 CROSSWALK_FILE = "model_crosswalk.csv"
 CURATED_SOURCE = "curated"
@@ -175,9 +173,10 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
         if resolve_offerings(connection, identity):
             review_prices(connection, now)  # models changed: judge every price again
         return count
-    text = path.read_text(encoding="utf-8")
     if name.startswith("prices/"):
-        return record_price_groups(connection, parse_price_file(text, str(path)), identity, now)
+        with path.open(encoding="utf-8", newline="") as lines:
+            return record_price_rows(connection, price_rows(lines, str(path)), str(path), identity, now)
+    text = path.read_text(encoding="utf-8")
     spec: FactFile = next(spec for spec in FACT_FILES if spec.name == name)
     facts = parse_fact_file(text, str(path), spec)
     if name == "benchmarks.csv":
@@ -190,34 +189,6 @@ def _load_file(connection: Connection, name: str, path: Path, identity: Identity
     context = WriteContext(source_id=CURATED_SOURCE, observed_at=now, identity=identity)
     WRITERS[part].write(connection, context, facts)
     return len(facts)
-
-
-def record_price_groups(
-    connection: Connection,
-    groups: PriceGroups,
-    identity: Identity,
-    now: datetime,
-    *,
-    source_id: str | None = None,
-) -> int:
-    """Store the offerings of a curated price file (parse_price_file); returns the rows stored.
-
-    Each group keeps its own source id unless ``source_id`` is given (``import`` stores
-    a user's rows under ``user``).
-    """
-    total = 0
-    for (group_source, basis, observed), offerings in groups.items():
-        record_offerings(
-            connection,
-            offerings,
-            Provenance(
-                source_id=source_id or group_source, basis=Basis(basis), source_url=None, evidence=None
-            ),
-            observed_at=observed or now,
-            identity=identity,
-        )
-        total += sum(len(offering.segments) for offering in offerings)
-    return total
 
 
 def _crosswalk_rows(path: Path) -> list[CrosswalkRow]:
