@@ -36,6 +36,9 @@ HOSTILE = {
     "bidi-isolate": "\u2066\u2067\u2068\u2069",
     "separators": "\u2028\u2029",
 }
+# A NUL is refused where text comes in (plausible.text_problem: a fetched item is skipped, an
+# imported row refused), so it never reaches the store; the others are stored as sent.
+STORED = [label for label in HOSTILE if label != "nul"]
 # What must never be written raw: C0 controls but tab and newline, DEL, C1, bidi and separators.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
@@ -73,14 +76,14 @@ def assert_json_inert(text: str, what: str) -> object:
 
 def assert_recognisable(text: str, where: str) -> None:
     """Every hostile name is still there to read: its words before and after the controls."""
-    for label in HOSTILE:
+    for label in STORED:
         assert f"Hostile {where} {label} <" in text, (where, label)
     assert "> end" in text
 
 
 def openrouter_sheet() -> bytes:
     document = json.loads((FIXTURES / "openrouter/models_2026-02-27.sample.json").read_bytes())
-    for model, label in zip(document["data"], HOSTILE, strict=False):
+    for model, label in zip(document["data"], STORED, strict=False):
         model["name"] = hostile(label, "fetched")
     return json.dumps(document).encode()
 
@@ -130,7 +133,7 @@ def hostile_db(tmp_path, capsys):
             "evidence": "official-announcement",
             "notes": hostile(label, "noted"),
         }
-        for label in HOSTILE
+        for label in STORED
     ]
     path = write_rows(tmp_path / "prices.csv", list(PRICE_COLUMNS), prices)
     assert main(["--db", db, "import", str(path)]) == 0, capsys.readouterr()
@@ -148,7 +151,7 @@ def hostile_db(tmp_path, capsys):
             "source_url": "https://example.com/cluster",
             "evidence": "press-report",
         }
-        for label in HOSTILE
+        for label in STORED
     ]
     path = write_rows(tmp_path / "signals.csv", signal_header, signals)
     assert main(["--db", db, "import", str(path)]) == 0, capsys.readouterr()
