@@ -19,6 +19,7 @@ import fetch_history  # noqa: E402
 import fetch_store  # noqa: E402
 import queries_at_scale  # noqa: E402
 import read_commands  # noqa: E402
+import stopping  # noqa: E402
 import trends_at_scale  # noqa: E402
 from goals import Goal, print_goals  # noqa: E402
 from history_db import build, interval_count  # noqa: E402
@@ -54,6 +55,8 @@ def main() -> None:
         goals += trends_at_scale.main(max(3, repeats // 2))
         print("\n== dashboard (bench/dashboard.py)")
         goals += dashboard.main(max(3, repeats // 2), str(path))
+    print("\n== giving up and stopping (bench/stopping.py)")
+    goals += stopping.main(max(3, repeats // 2))
     print_goals(goals)
     missed = [goal.name for goal in goals if not goal.met]
     print(
