@@ -56,6 +56,7 @@ SCHEDULE_AT = textwrap.dedent(
     sys.exit(main(sys.argv[2:]))
     """
 )
+pytestmark = pytest.mark.slow
 EXIT_DEADLINE = 60.0  # seconds; the product's own goal is a few (bench/stopping.py)
 
 

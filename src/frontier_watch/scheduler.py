@@ -104,7 +104,7 @@ def _signals_recorded() -> Iterator[list[str]]:
 
     The handler takes no lock and calls nothing that might (Python runs it on the main
     thread, between any two steps of what that thread was doing). Off the main thread,
-    where Python cannot install handlers, the list only ever stays empty.
+    where Python cannot install handlers, the list stays empty.
     """
     received: list[str] = []
     if threading.current_thread() is not threading.main_thread():
