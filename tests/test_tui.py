@@ -227,6 +227,29 @@ async def test_slash_on_the_overview_opens_the_prices_filter_and_down_returns_to
         assert view.table.row_count == everything and view.filter_input.value == ""
 
 
+async def test_keys_typed_ahead_of_a_busy_dashboard_land_where_they_were_meant(seeded_database):
+    """All queued before any is handled, as a terminal delivers keys to an app that is behind:
+    "/" and Enter move the focus as they are read, so the text reaches the filter and "p"
+    the table (it used to sort on the letters, or type "p" into the filter)."""
+    from textual import events
+
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        for key in ("slash", *"claude", "enter", "p"):
+            event = events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key))
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(
+            pilot, app, lambda: view.table.sort_column is not None and view.table.filter_text == "claude"
+        )
+        assert view.filter_input.value == "claude" and app.focused is view.table
+        assert all(
+            "claude" in (row["model_name"] + row["offering_id"]).lower() for row in view.table.shown_rows()
+        )
+
+
 async def test_slash_filters_the_screen_you_are_on(seeded_database):
     app = app_for(seeded_database)
     async with app.run_test(size=(160, 45)) as pilot:
