@@ -40,7 +40,14 @@ from frontier_watch.store.seed import open_seeded_database
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from goals import Goal, ms  # noqa: E402
 
-COMMAND = [sys.executable, "-m", "frontier_watch"]
+# `frontier-watch` as a terminal starts it: run as a background job of a script, this would
+# pass SIGINT on ignored (POSIX), and the command would never see the SIGINT measured here.
+COMMAND = [
+    sys.executable,
+    "-c",
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from frontier_watch.cli import main; sys.exit(main(sys.argv[1:]))",
+]
 STOP_GOAL = 4.0
 LOCKED_DATABASE_GOAL = 7.0
 REFUSAL_GOAL = 3.0

@@ -476,11 +476,17 @@ def test_ctrl_c_or_sigterm_with_several_slow_sources_stops_marks_the_runs_interr
         "[fetch]\ntimeout_seconds = 60\n"
     )
     db = tmp_path / "fw.db"
+    # `frontier-watch` as a terminal starts it, whatever started this test: a background job
+    # of a script (as CI may run the suite) inherits SIGINT ignored, and so would the command.
+    as_from_a_terminal = (
+        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from frontier_watch.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "frontier_watch",
+            "-c",
+            as_from_a_terminal,
             "--config",
             str(config),
             "--db",
