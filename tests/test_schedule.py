@@ -30,13 +30,14 @@ from frontier_watch.store.tables import FetchRun
 
 # The CLI's `schedule` with the clock injected: it believes it is argv[1] when the scheduler
 # starts setting up (then time runs on as usual), and runs start at most a second after
-# their time instead of half a minute. APScheduler is imported first, so that the
-# injected seconds before a cron time are not spent importing on a busy machine.
+# their time instead of half a minute. What the scheduler imports is imported first, so
+# that the injected seconds before a cron time are not spent importing on a busy machine.
 SCHEDULE_AT = textwrap.dedent(
     """
     import functools, sys
     from datetime import UTC, datetime
-    import apscheduler.schedulers.background
+    import apscheduler.executors.base, apscheduler.schedulers.background
+    import frontier_watch.cron, frontier_watch.fetch_lock, frontier_watch.fetching
     from frontier_watch import clock, scheduler
 
     start, real_start = datetime.fromisoformat(sys.argv[1]), []
