@@ -20,6 +20,7 @@ import fetch_store  # noqa: E402
 import import_memory  # noqa: E402
 import queries_at_scale  # noqa: E402
 import read_commands  # noqa: E402
+import stopping  # noqa: E402
 import trends_at_scale  # noqa: E402
 from goals import Goal, print_goals  # noqa: E402
 from history_db import build, interval_count  # noqa: E402
@@ -58,6 +59,8 @@ def main() -> None:
     for shape in ("offerings", "spans"):
         print(f"\n== import of 300,000 price rows, {shape} (bench/import_memory.py)")
         goals += import_memory.main(shape=shape)
+    print("\n== giving up and stopping (bench/stopping.py)")
+    goals += stopping.main(max(3, repeats // 2))
     print_goals(goals)
     missed = [goal.name for goal in goals if not goal.met]
     print(

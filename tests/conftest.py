@@ -14,6 +14,12 @@ from frontier_watch.store.seed import open_seeded_database
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (each keeps its order): with the suite spread over workers, a
+    long test collected last (mypy, the wheel) would leave one worker running it alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """No test reads the developer's config or database, or the checkout's config.toml."""

@@ -150,31 +150,37 @@ def start() -> PostgresServer:
     if initdb.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise Unavailable(f"initdb failed: {initdb.stderr.strip().splitlines()[-1:]}")
-    port = _free_port()
-    options = (
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-    )
-    started = subprocess.run(
-        [
-            *prefix,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(folder / "log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if started.returncode != 0:
+    # A free port is free when probed; another process (a second test worker, another
+    # program) may take it before the server binds it: then try another.
+    for attempt in range(1, 4):
+        port = _free_port()
+        options = (
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        started = subprocess.run(
+            [
+                *prefix,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "-t",
+                "120",
+                "start",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if started.returncode == 0:
+            break
         log = (folder / "log").read_text(errors="replace") if (folder / "log").exists() else ""
+        if "could not bind" in log and attempt < 3:
+            continue
         shutil.rmtree(folder, ignore_errors=True)
         raise Unavailable(f"pg_ctl start failed: {started.stderr.strip()} {log.strip()[-300:]}")
     server = PostgresServer(folder, port, prefix, bin_dir)

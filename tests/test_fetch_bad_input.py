@@ -148,15 +148,17 @@ def test_timeout_fails_clearly(stored, spec):
 
 
 def test_refused_connection_on_a_real_closed_port(stored, spec):
-    with socket.socket() as probe:  # a port nobody listens on
+    # A port bound and never listened on refuses every connection; held for the whole test,
+    # no other process (a parallel test's server) can take it meanwhile.
+    with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    closed = replace(spec, url=f"http://127.0.0.1:{port}/api/v1/models")
-    before = snapshot(stored)
-    options = FetchOptions(
-        retry=RetryPolicy(attempts=2, backoff_seconds=0), sleep=lambda s: None, timeout_seconds=2
-    )
-    summary = fetch_source(stored, closed, NO_CROSSWALK, options)
+        closed = replace(spec, url=f"http://127.0.0.1:{port}/api/v1/models")
+        before = snapshot(stored)
+        options = FetchOptions(
+            retry=RetryPolicy(attempts=2, backoff_seconds=0), sleep=lambda s: None, timeout_seconds=2
+        )
+        summary = fetch_source(stored, closed, NO_CROSSWALK, options)
     assert_failed_and_intact(stored, before, summary, "connection refused by 127.0.0.1")
 
 

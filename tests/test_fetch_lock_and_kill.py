@@ -88,7 +88,7 @@ RACER = textwrap.dedent(
         (barrier / f"tried-{me}").touch()
 
     def wait_for(predicate):
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while not predicate():
             if time.monotonic() > deadline:
                 raise SystemExit("barrier timed out")
@@ -127,10 +127,15 @@ def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
             )
             for number in range(2)
         ]
-        for racer in racers:  # both are started and waiting at the barrier
-            assert racer.stdout.readline().strip() == "ready"
-        (barrier / "go").touch()
-        outcomes = sorted(racer.communicate(timeout=60)[0].strip() for racer in racers)
+        try:
+            for racer in racers:  # both are started and waiting at the barrier
+                assert racer.stdout.readline().strip() == "ready"
+            (barrier / "go").touch()
+            outcomes = sorted(racer.communicate(timeout=120)[0].strip() for racer in racers)
+        finally:
+            for racer in racers:  # never left running, whatever failed
+                racer.kill()
+                racer.communicate()
         assert outcomes == ["lost", "won"]
 
 
@@ -241,8 +246,6 @@ def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_d
     database_url, tmp_path
 ):
     """Two fetch processes at once, then SIGKILL in the middle of the write: on SQLite and PostgreSQL."""
-    import time
-
     from fixture_server import fixture_server
 
     from frontier_watch.clock import utc_now
@@ -275,16 +278,17 @@ def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_d
         )
         try:
             _wait_for(writing, first)
-            started = time.monotonic()
+            # It never waits for the lock: it exits 3 while the first still holds it (the
+            # deadline is only against a hang; how fast it gives up is in bench/stopping.py).
             second = subprocess.run(
-                [sys.executable, "-m", "frontier_watch.cli", *command], capture_output=True, text=True
+                [sys.executable, "-m", "frontier_watch.cli", *command],
+                capture_output=True,
+                text=True,
+                timeout=60,
             )
-            seconds = time.monotonic() - started
             assert second.returncode == 3, second.stderr
             assert "another fetch holds the lock" in second.stderr
-            # The whole process, Python's start included; it never waits for the lock.
-            print(f"second fetch gave up after {seconds:.2f}s")
-            assert seconds < 3.0, f"the second fetch took {seconds:.2f}s to give up"
+            assert first.poll() is None  # the first still holds it
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait()

@@ -1,5 +1,6 @@
 """The dashboard driven as a person would with Pilot: screens, sorting, filtering, details, export, errors."""
 
+import time
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,15 +23,24 @@ def app_for(database, **kwargs):
     return create_app(database, clock=lambda: CLOCK, **kwargs)
 
 
-async def settle(pilot, app, until=lambda: True, seconds=10.0):
-    """Wait until no worker runs and ``until()`` holds (reads run in threads)."""
-    for _ in range(int(seconds / 0.02)):
+async def settle(pilot, app, until=lambda: True, seconds=60.0):
+    """Wait until no worker runs and ``until()`` holds (reads run in threads, timers fire
+    later): a generous deadline, as the machine may be busy."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         busy = any(worker.is_running and worker.group != "poll" for worker in app.workers)
         if not busy and until():
             break
         await pilot.pause(0.02)
     await pilot.pause()
     assert until()
+
+
+async def filter_to(pilot, app, view, text: str) -> None:
+    """ "/", ``text`` and Enter, as a person types them; returns once the table shows the
+    filter's answer and has the focus (a filter waits out a burst of keys on a timer)."""
+    await pilot.press("slash", *text, "enter")
+    await settle(pilot, app, lambda: view.table.filter_text == text.lower() and app.focused is view.table)
 
 
 async def open_screen(pilot, app, key: str, name: str):
@@ -123,6 +133,36 @@ async def test_number_keys_move_between_the_screens_and_each_shows_its_rows(seed
         assert app.active_name == "overview"
 
 
+async def test_a_screen_says_it_is_reading_until_its_rows_come(seeded_database, monkeypatch):
+    """Not an empty table that looks like "no prices": the line under it and the title say so."""
+    import threading
+
+    from frontier_watch.tui import data
+
+    arrived = threading.Event()
+    price_rows = data.price_rows
+
+    def slow(reader, now):
+        arrived.wait(60)
+        return price_rows(reader, now)
+
+    monkeypatch.setattr(data, "price_rows", slow)
+    app = app_for(seeded_database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        try:
+            await settle(pilot, app, lambda: app.view("overview").loaded_version is not None)
+            await pilot.press("2")
+            view = app.view("prices")
+            assert view.table.total_count == 0
+            assert text_of(app.query_one("#prices-line", Static)) == "reading prices…"
+            assert app.sub_title == "Prices: reading…"
+        finally:
+            arrived.set()
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        assert "reading" not in text_of(app.query_one("#prices-line", Static))
+        assert app.sub_title == f"Prices: {view.table.row_count:,} of {view.table.total_count:,}"
+
+
 async def test_prices_fit_80_columns_with_the_offering_shown(seeded_database):
     app = app_for(seeded_database, initial="prices")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -187,12 +227,34 @@ async def test_slash_on_the_overview_opens_the_prices_filter_and_down_returns_to
         assert view.table.row_count == everything and view.filter_input.value == ""
 
 
+async def test_keys_typed_ahead_of_a_busy_dashboard_land_where_they_were_meant(seeded_database):
+    """All queued before any is handled, as a terminal delivers keys to an app that is behind:
+    "/" and Enter move the focus as they are read, so the text reaches the filter and "p"
+    the table (it used to sort on the letters, or type "p" into the filter)."""
+    from textual import events
+
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        for key in ("slash", *"claude", "enter", "p"):
+            event = events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key))
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(
+            pilot, app, lambda: view.table.sort_column is not None and view.table.filter_text == "claude"
+        )
+        assert view.filter_input.value == "claude" and app.focused is view.table
+        assert all(
+            "claude" in (row["model_name"] + row["offering_id"]).lower() for row in view.table.shown_rows()
+        )
+
+
 async def test_slash_filters_the_screen_you_are_on(seeded_database):
     app = app_for(seeded_database)
     async with app.run_test(size=(160, 45)) as pilot:
         view = await open_screen(pilot, app, "3", "releases")
-        await pilot.press("slash", *"meta", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, view, "meta")
         assert app.active_name == "releases"
         assert app.focused is view.table
         assert 0 < view.table.row_count < view.table.total_count
@@ -206,8 +268,7 @@ async def test_moving_the_cursor_shows_that_rows_offering_and_source(seeded_data
     async with app.run_test(size=(160, 40)) as pilot:
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await pilot.press("slash", *"gpt-4o-mini", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, app.view("prices"), "gpt-4o-mini")
         assert table.row_count >= 2
         for _ in range(2):
             highlighted = table.highlighted
@@ -224,8 +285,7 @@ async def test_a_disagreeing_source_says_so_under_the_table(seeded_database):
     async with app.run_test(size=(160, 40)) as pilot:
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await pilot.press("slash", *"o3", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, app.view("prices"), "o3")
         rows = table.shown_rows()
         [stale] = [
             index
@@ -246,8 +306,7 @@ async def test_enter_opens_the_price_history_with_every_intervals_evidence(seede
     async with app.run_test(size=(160, 45)) as pilot:
         view = app.view("prices")
         await settle(pilot, app, lambda: view.table.row_count > 0)
-        await pilot.press("slash", *"gpt-4o-2024-05-13", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, view, "gpt-4o-2024-05-13")
         row = next(row for row in view.table.shown_rows() if row["source"] == "curated")
         view.table.move_cursor(view.table.shown_rows().index(row))
         await pilot.press("enter")
@@ -278,8 +337,7 @@ async def test_a_release_detail_has_downloads_over_time_openness_and_derived_mod
     app = app_for(seeded_database)
     async with app.run_test(size=(160, 45)) as pilot:
         view = await open_screen(pilot, app, "3", "releases")
-        await pilot.press("slash", *"Llama-3.1-405B", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, view, "Llama-3.1-405B")
         assert view.table.highlighted["hf_repo_id"] == "meta-llama/Llama-3.1-405B"
         await pilot.press("enter")
         text = app.query_one("#releases-detail .detail-text", Static)
@@ -321,8 +379,7 @@ async def test_e_exports_the_filtered_view_to_csv_and_says_where(seeded_database
     async with app.run_test(size=(160, 45)) as pilot:
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await pilot.press("slash", *"claude", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, app.view("prices"), "claude")
         await pilot.press("e")
         await pilot.pause()
         path = app.last_export
@@ -408,8 +465,8 @@ async def test_t_changes_the_theme(seeded_database):
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"dracula", "enter")
-        await pilot.pause(0.3)
-        assert app.theme != before and app.theme == "dracula"
+        await settle(pilot, app, lambda: app.theme == "dracula")
+        assert app.theme != before
 
 
 async def test_a_failing_read_is_a_notification_not_a_crash(seeded_database, monkeypatch):
@@ -448,8 +505,7 @@ async def test_an_empty_database_says_what_to_do(empty_engine):
         assert "no benchmark scores stored" in text_of(app.query_one("#capability-caption", Static))
         sources = await open_screen(pilot, app, "7", "sources")
         assert {row["health"] for row in sources.table.shown_rows()} <= {"warning", "not fetched", "disabled"}
-        await pilot.press("slash", *"openrouter", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, sources, "openrouter")
         line = text_of(app.query_one("#sources-line", Static))
         assert "openrouter: warning" in line and "never fetched successfully yet" in line
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from test_fetch_end_to_end import served  # noqa: F401 - the fixture server with every price source
-from test_tui import app_for, settle
+from test_tui import app_for, filter_to, settle
 
 from frontier_watch.batch import PricedOffering, PriceSegment
 from frontier_watch.config import load_settings
@@ -41,9 +41,8 @@ async def test_f_fetches_every_source_in_the_background_with_progress_and_result
         keystrokes_while_fetching = 0
         await pilot.press("f")
         panel = app.query_one(FetchPanel)
-        for _ in range(1000):  # the UI answers keys while the fetch runs
-            if not app.fetching:
-                break
+        deadline = time.monotonic() + 120
+        while app.fetching and time.monotonic() < deadline:  # the UI answers keys while the fetch runs
             await pilot.press("down")
             keystrokes_while_fetching += 1
             await pilot.pause(0.02)
@@ -76,7 +75,7 @@ async def test_a_fetch_that_cannot_reach_its_source_is_reported_not_raised(serve
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("f")
         panel = app.query_one(FetchPanel)
-        await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()), seconds=60)
+        await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()))
         shown = str(panel.render())
         assert "✗ litellm: failed" in shown and "✓ openrouter" in shown
         assert "3 ok, 1 failed" in shown
@@ -93,10 +92,9 @@ async def test_data_written_by_another_process_refreshes_the_screen_keeping_curs
         view = app.view("prices")
         table = view.table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await pilot.press("slash", *"gpt", "enter")
-        await pilot.pause(0.2)
+        await filter_to(pilot, app, view, "gpt")
         await pilot.press("down", "down", "down")
-        await pilot.pause()
+        await settle(pilot, app, lambda: table.cursor == 3)
         kept = table.highlighted
         kept_identity = (kept["source"], kept["provider"], kept["offering_id"], kept["tier"])
         rows_before, version_before = table.total_count, view.loaded_version
@@ -118,7 +116,7 @@ async def test_data_written_by_another_process_refreshes_the_screen_keeping_curs
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
-        await settle(pilot, app, lambda: view.loaded_version != version_before, seconds=15)
+        await settle(pilot, app, lambda: view.loaded_version != version_before)
         assert table.total_count != rows_before  # the sheet's offerings came and went
         highlighted = table.highlighted
         assert (
@@ -174,7 +172,7 @@ async def test_a_run_that_has_not_finished_yet_does_not_reload(seeded_database):
                 identity=Identity({}, {}),
             )
             finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))
-        await settle(pilot, app, lambda: table.row_count == before + 1, seconds=5)
+        await settle(pilot, app, lambda: table.row_count == before + 1)
 
 
 def create(database, settings, poll_seconds=3600):
@@ -208,5 +206,5 @@ async def test_f_while_cron_holds_the_fetch_lock_says_so_and_the_dashboard_goes_
         assert not server.requests  # nothing was downloaded
         await pilot.press("f")  # the lock is free again: this one runs
         panel = app.query_one(FetchPanel)
-        await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()), seconds=60)
+        await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()))
     database.engine.dispose()

@@ -16,17 +16,23 @@ def overview_loaded(app):
     return run_before
 
 
-def screen(app, key, name, *keys):
+def screen(app, key, name, *steps):
+    """Open a screen, then each step: keys, and the condition that says they have been handled
+    (a filter waits out a burst of keys on a timer, a detail is read in a thread)."""
+
     async def run_before(pilot):
         await settle(pilot, app, lambda: app.view("overview").loaded_version is not None)
-        await open_screen(pilot, app, key, name)
-        if keys:
+        view = await open_screen(pilot, app, key, name)
+        for keys, done in steps:
             await pilot.press(*keys)
-            await pilot.pause(0.2)
-            await settle(pilot, app)
+            await settle(pilot, app, lambda done=done: done(app, view))
         await pilot.pause(0.3)  # the tab underline's animation
 
     return run_before
+
+
+def detail_read(app, view):
+    return view.detail_open and view.detail_shown is not None and view.detail_shown is view.table.highlighted
 
 
 def test_snapshot_overview_160x45(snap_compare, app):
@@ -38,8 +44,15 @@ def test_snapshot_prices_80x24(snap_compare, app):
 
 
 def test_snapshot_prices_cheapest_first_with_price_history_160x45(snap_compare, app):
-    keys = ("slash", *"gpt-4o-mini", "enter", "p", "enter")
-    assert snap_compare(app, terminal_size=(160, 45), run_before=screen(app, "2", "prices", *keys))
+    steps = (
+        (
+            ("slash", *"gpt-4o-mini", "enter"),
+            lambda app, view: view.table.filter_text == "gpt-4o-mini" and app.focused is view.table,
+        ),
+        (("p",), lambda app, view: view.table.sort_column is not None),
+        (("enter",), detail_read),
+    )
+    assert snap_compare(app, terminal_size=(160, 45), run_before=screen(app, "2", "prices", *steps))
 
 
 def test_snapshot_releases_160x45(snap_compare, app):
@@ -47,7 +60,8 @@ def test_snapshot_releases_160x45(snap_compare, app):
 
 
 def test_snapshot_compute_signal_detail_80x24(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "4", "compute", "enter"))
+    steps = ((("enter",), detail_read),)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "4", "compute", *steps))
 
 
 def test_snapshot_trends_80x24(snap_compare, app):

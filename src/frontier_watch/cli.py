@@ -4,7 +4,7 @@ Imports here are kept light (argparse only) so ``--help`` is instant; each comma
 imports what it needs when it runs, and none of the non-UI commands loads Textual.
 
 Exit codes: 0 ok; 1 some sources failed (the rest stored); 2 usage or config error;
-3 another fetch holds the lock.
+3 another fetch holds the lock; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, during a fetch).
 """
 
 from __future__ import annotations
@@ -12,18 +12,49 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, NamedTuple
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 
 PROG = "frontier-watch"
 
 
 class UsageError(Exception):
     """A bad argument or setting: printed as one line, exit code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that it is stopped exactly as Ctrl-C is."""
+
+
+@contextmanager
+def _sigterm_stops_like_ctrl_c() -> Iterator[None]:
+    """While inside, SIGTERM raises Terminated (a KeyboardInterrupt) in the main thread.
+
+    A fetch told to stop (``kill``, systemd, a container's shutdown) then cancels its
+    downloads, marks its runs interrupted and releases its lock on the way out, as on
+    Ctrl-C, instead of dying with its runs marked running. The old handler comes back.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # ---------------------------------------------------------------- helpers
@@ -570,12 +601,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if interactive:
             from frontier_watch.progress import fetch_progress
 
-            with fetch_progress() as (on_start, on_done):
+            with fetch_progress() as (on_start, on_done), _sigterm_stops_like_ctrl_c():
                 result = run_fetch(
                     settings, database, args.sources, options=options, on_start=on_start, on_done=on_done
                 )
         else:
-            result = run_fetch(settings, database, args.sources, options=options, on_done=report)
+            with _sigterm_stops_like_ctrl_c():
+                result = run_fetch(settings, database, args.sources, options=options, on_done=report)
     except UnknownSourceError as exc:
         raise UsageError(str(exc)) from None
     except LockHeld as exc:
@@ -1559,6 +1591,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print(f"{PROG}: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -9,8 +9,14 @@ a time, each through :func:`fetching.run_fetch`, so they take the same lock as `
 cron and the scheduler never fetch one database at once (a run that finds the lock held is
 skipped, with a line saying so).
 
-SIGINT and SIGTERM stop it cleanly: no new run starts, a running fetch stops downloading and
-writes nothing more, and a write already under way finishes its transaction first.
+SIGINT and SIGTERM stop it within a few seconds, whatever it is doing: no new run starts, a
+running fetch stops downloading, writes nothing more and records its runs as interrupted,
+and a write already under way finishes its transaction first. A run that cannot wind down
+within ``STOP_GRACE_SECONDS`` (a database locked by another program, say) is left behind:
+its transaction is rolled back when the process exits, and the next fetch marks its run
+interrupted. The signal handler only records the signal; the main thread, which does
+nothing but wait for one, does the stopping (a handler that took the scheduler's locks
+itself could deadlock on a lock its own thread held when the signal came).
 
 The clock is injectable (``clock`` returns naive UTC): the scheduler then lives at that
 time, its triggers firing when the injected clock reaches a scheduled time; tests start it
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -87,20 +94,77 @@ def overdue_sources(database: Database, specs: list[SourceSpec], now: datetime) 
     return overdue
 
 
+STOP_GRACE_SECONDS = 5.0  # how long a running fetch gets to wind down after SIGINT or SIGTERM
+_SIGNAL_POLL_SECONDS = 0.2  # how often the waiting main thread looks for a signal
+
+
 @contextmanager
-def _stop_on_signals(stop: Callable[[str], None]) -> Iterator[None]:
-    """SIGINT and SIGTERM call ``stop`` (main thread only, as Python requires); the old handlers come back."""
+def _signals_recorded() -> Iterator[list[str]]:
+    """Yields a list that SIGINT and SIGTERM append their names to; the old handlers come back.
+
+    The handler takes no lock and calls nothing that might (Python runs it on the main
+    thread, between any two steps of what that thread was doing). Off the main thread,
+    where Python cannot install handlers, the list stays empty.
+    """
+    received: list[str] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
-    previous = {}
-    for number in (signal.SIGINT, signal.SIGTERM):
-        previous[number] = signal.signal(number, lambda signum, frame: stop(signal.Signals(signum).name))
+
+    def record(signum: int, frame: Any) -> None:
+        received.append(signal.Signals(signum).name)
+
+    previous = {number: signal.signal(number, record) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _run_executor() -> Any:
+    """An APScheduler executor that runs jobs one at a time, in order, on one daemon thread.
+
+    One at a time because runs share the fetch lock (two at once would refuse each other).
+    A daemon thread because a run stuck on a stalled server or a locked database must never
+    keep the process alive once it has been told to stop: APScheduler's ThreadPoolExecutor
+    runs jobs on threads the interpreter waits for at exit.
+    """
+    import queue
+
+    from apscheduler.executors.base import BaseExecutor, run_job
+
+    class _OneRunAtATime(BaseExecutor):
+        def start(self, scheduler: Any, alias: str) -> None:
+            super().start(scheduler, alias)
+            self._jobs: queue.SimpleQueue[tuple[Any, list[datetime]] | None] = queue.SimpleQueue()
+            self._thread = threading.Thread(target=self._work, name="schedule-runs", daemon=True)
+            self._thread.start()
+
+        def _do_submit_job(self, job: Any, run_times: list[datetime]) -> None:
+            self._jobs.put((job, run_times))
+
+        def _work(self) -> None:
+            while (item := self._jobs.get()) is not None:
+                job, run_times = item
+                try:
+                    events = run_job(job, job._jobstore_alias, run_times, self._logger.name)
+                except BaseException as exc:  # noqa: BLE001 - reported as APScheduler's pools do
+                    self._run_job_error(job.id, exc, exc.__traceback__)
+                else:
+                    self._run_job_success(job.id, events)
+
+        def shutdown(self, wait: bool = True) -> None:
+            self._jobs.put(None)  # the runs already queued see the stop and return at once
+            if wait:
+                self._thread.join()
+
+        def finished_within(self, seconds: float) -> bool:
+            """Wait up to ``seconds`` for the running job (if any) to return."""
+            self._thread.join(seconds)
+            return not self._thread.is_alive()
+
+    return _OneRunAtATime()
 
 
 def run_schedule(
@@ -117,11 +181,15 @@ def run_schedule(
 
     Raises UnknownSourceError when no source is enabled.
     """
+    with _signals_recorded() as received:
+        _run_until_signalled(settings, database, options, fetch_options, on_run, log, ready, received)
+
+
+def _run_until_signalled(settings, database, options, fetch_options, on_run, log, ready, received) -> None:
     import logging
 
     from apscheduler.events import EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED
-    from apscheduler.executors.pool import ThreadPoolExecutor
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     from frontier_watch.cron import cron_trigger
     from frontier_watch.fetch_lock import LockHeld
@@ -149,9 +217,8 @@ def run_schedule(
 
     # Our own lines say what happened to each run; APScheduler's would say it twice.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    # One run at a time: runs share the fetch lock, and two at once would refuse each other.
-    executor = ThreadPoolExecutor(max_workers=1)
-    scheduler = BlockingScheduler(
+    executor = _run_executor()
+    scheduler = BackgroundScheduler(
         timezone=UTC,
         executors={"default": executor},
         job_defaults={
@@ -166,18 +233,11 @@ def run_schedule(
             fetch, _shifted(trigger, offset), args=[[spec.id]], id=spec.id, name=f"fetch {spec.id}"
         )
     now = options.clock()
-    if options.catch_up:
+    if options.catch_up and not received:
         overdue = overdue_sources(database, specs, now)
         if overdue:
             log(f"overdue, fetching now: {', '.join(spec.id for spec in overdue)}")
             scheduler.add_job(fetch, args=[[spec.id for spec in overdue]], id="catch-up", name="catch up")
-
-    def stop(why: str) -> None:
-        if cancelled.is_set():
-            return
-        cancelled.set()  # a running fetch stops downloading and writes nothing more
-        log(f"{why}: stopping after the running fetch")
-        scheduler.shutdown(wait=False)
 
     def started(event: Any) -> None:
         names = ", ".join(f"{spec.id} ({spec.schedule})" for spec in specs)
@@ -191,8 +251,17 @@ def run_schedule(
 
     scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     scheduler.add_listener(missed, EVENT_JOB_MISSED)
-    with _stop_on_signals(stop):
-        scheduler.start()  # returns once stop() has shut it down
-        # The executor's thread is finishing the running fetch (its transaction included).
-        executor.shutdown(wait=True)
+    if not received:  # a signal during the start needs no scheduler to stop
+        scheduler.start()
+    while not received:
+        time.sleep(_SIGNAL_POLL_SECONDS)  # a signal wakes the sleep; the handler only records it
+    cancelled.set()  # a running fetch stops downloading and writes nothing more
+    log(f"{received[0]}: stopping after the running fetch")
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+        if not executor.finished_within(STOP_GRACE_SECONDS):
+            log(
+                f"the running fetch did not stop within {STOP_GRACE_SECONDS:.0f}s; leaving it "
+                "(its unfinished write is rolled back, and the next fetch marks its run interrupted)"
+            )
     log("scheduler stopped")

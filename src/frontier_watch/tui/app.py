@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontier_watch.clock import utc_now
@@ -75,7 +76,10 @@ class FrontierWatchApp(App[None]):
             Binding(str(number), f"show('{name}')", view.title, show=False)
             for number, (name, view) in enumerate(zip(VIEW_NAMES, VIEWS, strict=True), start=1)
         ),
-        Binding("slash", "focus_filter", "Filter"),
+        # Priority: "/" moves the focus as the app reads it, so the letters typed right after
+        # it reach the filter even when the app is behind (action_focus_filter passes "/" on
+        # to a text field or a dialog).
+        Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("f", "fetch", "Fetch"),
         Binding("e", "export", "Export"),
         Binding("r", "refresh", "Reload", show=False),
@@ -178,7 +182,9 @@ class FrontierWatchApp(App[None]):
         """The subtitle says what the visible screen shows."""
         if view is not self.active_view:
             return
-        if isinstance(view, TableView):
+        if isinstance(view, TableView) and view.loaded_version is None:
+            self.sub_title = f"{view.title}: reading…"
+        elif isinstance(view, TableView):
             table = view.table
             sort = view.sort_description()
             self.sub_title = (
@@ -288,12 +294,16 @@ class FrontierWatchApp(App[None]):
     # ------------------------------------------------------------------ keys
 
     def action_focus_filter(self) -> None:
+        if isinstance(self.focused, Input) or len(self.screen_stack) > 1:
+            raise SkipAction  # "/" is text there (a filter, the palette), or a key for the dialog
         view = self.active_view
         if isinstance(view, TableView):
             view.focus_filter()
         else:
             self._filter_wanted = "prices"
             self.action_show("prices")
+            prices: Any = self.view("prices")
+            prices.focus_filter()  # now, not when the tab's message comes round
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -35,14 +35,21 @@ WIDE = 150  # from this width the detail pane sits beside the table
 
 
 class FilterInput(Input):
-    """The filter line: Down (like Enter) goes back to the table."""
+    """The filter line: Enter or Down goes back to the table, the filter applied.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_table", "Table", show=False)]
+    Priority bindings, so the focus moves as the app reads the key: a key typed right after
+    (``p`` to sort) reaches the table even when the app is behind, not the filter.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "to_table", "Table", show=False, priority=True),
+        Binding("down", "to_table", "Table", show=False, priority=True),
+    ]
 
     def action_to_table(self) -> None:
         for ancestor in self.ancestors:
             if isinstance(ancestor, TableView):
-                self.app.set_focus(ancestor.table)
+                ancestor.filter_and_focus_table()
                 return
 
 
@@ -71,6 +78,7 @@ class TableView(Vertical):
         self._filter_timer: Timer | None = None
         self._last_filtered = 0.0
         self._detail_row: Any = None
+        self.detail_shown: Any = None  # the row whose detail, read, is in the pane
         self._detail_timer: Timer | None = None
 
     # ------------------------------------------------------------------ hooks
@@ -102,6 +110,10 @@ class TableView(Vertical):
     def empty_text(self) -> str:
         return self.empty_note or self.listing.empty
 
+    def reading_text(self) -> str:
+        """Until the first read comes back, the screen says so rather than look empty."""
+        return f"reading {self.title.lower()}…"
+
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
@@ -113,7 +125,7 @@ class TableView(Vertical):
             with VerticalScroll(id=f"{self.name_}-detail", classes="detail-pane"):
                 yield Static("", classes="detail-text")
                 yield Chart(classes="detail-chart")
-        yield Static("", id=f"{self.name_}-line", classes="row-line")
+        yield Static(Text(self.reading_text()), id=f"{self.name_}-line", classes="row-line")
 
     @property
     def fw_app(self) -> FrontierWatchApp:
@@ -153,7 +165,9 @@ class TableView(Vertical):
         line = self.query_one(f"#{self.name_}-line", Static)
         row = table.highlighted
         if row is None:
-            if table.total_count:
+            if self.loaded_version is None:
+                line.update(Text(self.reading_text()))
+            elif table.total_count:
                 line.update(Text(f"nothing matches '{table.filter_text}' (Esc clears the filter)"))
             else:
                 line.update(Text(self.empty_text()))
@@ -176,11 +190,17 @@ class TableView(Vertical):
 
     def _apply_filter(self) -> None:
         self._last_filtered = monotonic()
-        self.table.filter(self.filter_input.value)
+        if self.table.filter_text != self.filter_input.value.strip().lower():
+            self.table.filter(self.filter_input.value)  # (a filter already applied keeps the cursor)
         self.show_status()
 
-    @on(Input.Submitted, ".filter")
-    def _filter_submitted(self) -> None:
+    def filter_and_focus_table(self) -> None:
+        """Enter or Down in the filter: a filter still waiting for the end of a burst of keys
+        is applied now, so the table the focus moves to shows its answer."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        self._apply_filter()
         self.focus_now(self.table)
 
     def focus_now(self, widget: Widget) -> None:
@@ -273,7 +293,7 @@ class TableView(Vertical):
 
     def close_detail(self) -> None:
         self.detail_open = False
-        self._detail_row = None
+        self._detail_row = self.detail_shown = None
         self.remove_class("-detail")
         self.focus_now(self.table)
 
@@ -281,6 +301,7 @@ class TableView(Vertical):
         if row is None:
             return
         self._detail_row = row
+        self.detail_shown = None
         text = self.query_one(".detail-text", Static)
         text.update(self.detail_text(row, None))
 
@@ -295,3 +316,4 @@ class TableView(Vertical):
             return  # the cursor has moved on; its own detail is on the way
         self.query_one(".detail-text", Static).update(self.detail_text(row, detail))
         self.query_one(".detail-chart", Chart).show(*self.detail_chart(row, detail))
+        self.detail_shown = row
