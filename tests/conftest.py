@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,14 @@ from frontier_watch.store.database import Database, make_engine
 from frontier_watch.store.seed import open_seeded_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core. Much of the suite waits (on a fetch process, a
+    loopback server, a terminal in tmux, a scheduler's signal), so a second worker per core
+    fills that time: on the 2-core machine the suite takes about 3 minutes rather than 4."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 * (cores or 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

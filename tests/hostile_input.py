@@ -7,13 +7,18 @@ test_hostile_items.py.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
+from frontier_watch.store.seed import open_seeded_database
 
 # The read commands a poisoned value used to break, each as its arguments.
 READ_COMMANDS = (
@@ -59,13 +64,28 @@ def assert_one_line_error(run: Run, *wanted: str) -> None:
         assert text in lines[0], (text, lines[0])
 
 
+@functools.cache
+def seeded_template() -> Path:
+    """A database seeded from data/, made once per test process (seeding takes a second or
+    two, and every hostile fetch lands on a database a first launch would have made)."""
+    folder = Path(tempfile.mkdtemp(prefix="fw-seeded-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "seeded.db"
+    open_seeded_database(str(path)).engine.dispose()
+    return path
+
+
 def served_config(tmp_path: Path, source_id: str, url: str, **options: object) -> Path:
-    """A config whose database is tmp_path/fw.db and whose only fetchable source is
-    ``source_id`` at ``url`` (with ``options`` beside the catalogue's)."""
+    """A config whose database is tmp_path/fw.db (a copy of the seeded template unless the
+    test made one) and whose only fetchable source is ``source_id`` at ``url`` (with
+    ``options`` beside the catalogue's)."""
     others = "".join(
         f"\n[sources.{name}]\nenabled = false\n" for name in sorted(set(load_catalogue()) - {source_id})
     )
     option_text = ", ".join(f"{key} = {json.dumps(value)}" for key, value in options.items())
+    database = tmp_path / "fw.db"
+    if not database.exists():
+        shutil.copyfile(seeded_template(), database)
     config = tmp_path / "config.toml"
     config.write_text(
         f'[database]\nurl = "{tmp_path / "fw.db"}"\n\n[fetch]\nbackoff_seconds = 0.01\nattempts = 1\n\n'

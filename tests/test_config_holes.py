@@ -7,28 +7,14 @@ never a failure at fetch time; no read command creates a file or a folder it was
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_in_process import run  # the CLI as a terminal runs it, in this process
 
 from frontier_watch.catalogue import load_catalogue
 from frontier_watch.config import ConfigError, load_settings
-
-
-def run(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontier_watch", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def one_line(text: str) -> str:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_in_process import run  # the CLI as a terminal runs it, in this process
 
 from frontier_watch.clock import utc_now
 from frontier_watch.errors import DamagedDatabase
@@ -91,16 +92,6 @@ def small_db_path(tmp_path) -> Path:
     migrations.upgrade(engine)
     engine.dispose()
     return path
-
-
-def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontier_watch", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def assert_one_line_about_damage(result: subprocess.CompletedProcess[str], command: list[str]) -> None:

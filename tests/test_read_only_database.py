@@ -12,11 +12,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_in_process import run  # the CLI as a terminal runs it, in this process
 
 from frontier_watch.store import migrations
 from frontier_watch.store.database import make_engine
@@ -40,16 +40,6 @@ ADD_SIGNAL = [
     "--metric", "GPUs", "--value", "5", "--unit", "GPUs", "--source-url", "https://acme.test/",
     "--evidence", "vendor-claim",
 ]  # fmt: skip
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontier_watch", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @contextmanager

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv as csv_module
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_in_process import run  # the CLI as a terminal runs it, in this process
 from fixture_server import fixture_server
 
 from frontier_watch.catalogue import load_catalogue
@@ -26,12 +25,6 @@ CREDENTIALED = [
     f"https://user:{SECRET}@example.org:8443/x?y=1",
     f"HTTPS://User:{SECRET}@Example.org/",
 ]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontier_watch", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def one_line_error(text: str) -> str:
