@@ -26,7 +26,7 @@ from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
-from frontier_watch.clock import utc_now  # noqa: E402
+from frontier_watch.domain.clock import utc_now  # noqa: E402
 from frontier_watch.store import queries  # noqa: E402
 from frontier_watch.store.database import open_database  # noqa: E402
 from frontier_watch.store.reading import reader_for  # noqa: E402

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import httpx
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.fetching import FetchOptions, fetch_source
+from frontier_watch.domain.vocabulary import PRICE_FIELDS
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.kind import Response
 from frontier_watch.store.database import open_database
 from frontier_watch.store.price_intervals import segment_prices
-from frontier_watch.vocabulary import PRICE_FIELDS
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from goals import Goal, ms  # noqa: E402
@@ -151,7 +151,7 @@ def main(repeats: int | None = None) -> list[Goal]:
     return goals
 
 
-from frontier_watch.identity import Identity  # noqa: E402 - after the helpers for readability
+from frontier_watch.domain.identity import Identity  # noqa: E402 - after the helpers for readability
 
 _NO_CROSSWALK = Identity({}, {})
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import httpx
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.fetching import FetchOptions, fetch_source
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.kind import Response
 from frontier_watch.store.database import Database, open_database
 from frontier_watch.store.price_intervals import Provenance, record_offerings
-from frontier_watch.vocabulary import Basis
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sheets import litellm_map  # noqa: E402
@@ -47,7 +47,7 @@ def fetch_sheet(database: Database, body: bytes, observed_at: datetime | None = 
     options = FetchOptions(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
     if observed_at is None:
         return fetch_source(database.engine, spec, NO_CROSSWALK, options)
-    import frontier_watch.fetching as fetching
+    import frontier_watch.use_cases.fetching as fetching
 
     real = fetching.utc_now
     fetching.utc_now = lambda: observed_at  # the history ends where the live sheet begins

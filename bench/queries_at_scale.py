@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from goals import Goal, ms  # noqa: E402
 from history_db import build  # noqa: E402
 
-from frontier_watch.clock import end_of_day  # noqa: E402
+from frontier_watch.domain.clock import end_of_day  # noqa: E402
 from frontier_watch.store import queries  # noqa: E402
 from frontier_watch.store.reading import SQLITE_TIME, Reader, _sqlite_param, open_reader  # noqa: E402
 

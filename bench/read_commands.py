@@ -19,7 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from frontier_watch.clock import end_of_day, utc_now
+from frontier_watch.domain.clock import end_of_day, utc_now
 from frontier_watch.store import queries
 from frontier_watch.store.reading import SQLITE_TIME, Reader, open_reader
 

@@ -33,8 +33,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+from frontier_watch.settings.catalogue import load_catalogue
+from frontier_watch.store.fetch_lock import fetch_lock, lock_path_for
 from frontier_watch.store.seed import open_seeded_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

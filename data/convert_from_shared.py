@@ -47,10 +47,10 @@ from model_tables import (  # noqa: E402
     RELEASE_IDS,
 )
 
-from frontier_watch.clock import parse_when  # noqa: E402
-from frontier_watch.identity import CrosswalkRow, Identity, identity_from_rows, normalise  # noqa: E402
-from frontier_watch.money import MAX_USD_PER_MTOK  # noqa: E402
-from frontier_watch.organisations import canonical_organisation, seller  # noqa: E402
+from frontier_watch.domain.clock import parse_when  # noqa: E402
+from frontier_watch.domain.identity import CrosswalkRow, Identity, identity_from_rows, normalise  # noqa: E402
+from frontier_watch.domain.money import MAX_USD_PER_MTOK  # noqa: E402
+from frontier_watch.domain.organisations import canonical_organisation, seller  # noqa: E402
 from frontier_watch.sources.curated import MODEL_DATE_COLUMNS  # noqa: E402
 from frontier_watch.sources.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
 

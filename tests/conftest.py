@@ -137,7 +137,7 @@ def openrouter_served(tmp_path):
     points openrouter at it and turns every other fetchable source off: (server, config path)."""
     from fixture_server import fixture_server
 
-    from frontier_watch.catalogue import load_catalogue
+    from frontier_watch.settings.catalogue import load_catalogue
 
     others = "".join(
         f"\n[sources.{name}]\nenabled = false\n" for name in sorted(set(load_catalogue()) - {"openrouter"})

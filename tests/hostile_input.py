@@ -16,8 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store.seed import open_seeded_database
 
 # The read commands a poisoned value used to break, each as its arguments.

@@ -192,8 +192,8 @@ def test_after_a_foreign_config_toml_the_user_config_is_read(capsys, isolated_ho
 
 
 def test_wide_characters_count_as_two_cells_and_are_never_cut_in_half(capsys, monkeypatch):
-    from frontier_watch.output import write_table
-    from frontier_watch.public_rows import Column, Listing
+    from frontier_watch.render.output import write_table
+    from frontier_watch.render.public_rows import Column, Listing
 
     monkeypatch.setenv("COLUMNS", "30")
     rows = [{"name": "深度求索模型名称很长很长很长", "price": 1.5}, {"name": "plain", "price": 22}]

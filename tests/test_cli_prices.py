@@ -5,7 +5,7 @@ import json
 import pytest
 
 from frontier_watch.cli import main
-from frontier_watch.public_rows import PRICE_JSON_KEYS
+from frontier_watch.render.public_rows import PRICE_JSON_KEYS
 
 
 def run_json(capsys, *argv):
@@ -161,11 +161,11 @@ def test_db_upgrade_on_a_new_file(capsys, tmp_path):
 def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine, tmp_path):
     from decimal import Decimal
 
-    from frontier_watch.batch import PricedOffering, PriceSegment
-    from frontier_watch.clock import utc_now
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.batch import PricedOffering, PriceSegment
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.domain.identity import Identity
+    from frontier_watch.domain.vocabulary import Basis
     from frontier_watch.store.price_intervals import Provenance, record_offerings
-    from frontier_watch.vocabulary import Basis
 
     evil = "Evil\x1b[2J\x1b]0;pwned\x07 Model\r\n"
     with empty_engine.begin() as connection:
@@ -200,7 +200,7 @@ def test_names_with_escape_sequences_are_never_printed_raw(capsys, empty_engine,
 
 
 def test_json_output_replaces_c1_controls_and_keeps_the_text(capsys):
-    from frontier_watch.output import write_json
+    from frontier_watch.render.output import write_json
 
     write_json([{"name": "Evil\x9b31m CSI"}])
     raw = capsys.readouterr().out

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.config import ConfigError, load_settings
+from frontier_watch.settings.config import ConfigError, load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from cli_in_process import run  # the CLI as a terminal runs it, in this process
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.config import ConfigError, load_settings
+from frontier_watch.settings.catalogue import load_catalogue
+from frontier_watch.settings.config import ConfigError, load_settings
 
 
 def one_line(text: str) -> str:

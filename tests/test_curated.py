@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlmodel import SQLModel
 
-from frontier_watch.paths import data_dir
+from frontier_watch.settings.paths import data_dir
 from frontier_watch.sources.curated import CuratedDataError
 from frontier_watch.store.database import make_engine
 from frontier_watch.store.migrations import upgrade

@@ -2,7 +2,7 @@
 
 import pytest
 
-from frontier_watch.catalogue import CatalogueError, load_catalogue, read_spec
+from frontier_watch.settings.catalogue import CatalogueError, load_catalogue, read_spec
 from frontier_watch.sources.curated import CuratedDataError, curated_urls, parse_published_file
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from cli_in_process import run  # the CLI as a terminal runs it, in this process
 
-from frontier_watch.clock import utc_now
-from frontier_watch.errors import DamagedDatabase
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.errors import DamagedDatabase
 from frontier_watch.store import migrations
 from frontier_watch.store.checks import check_database
 from frontier_watch.store.database import make_engine, open_database

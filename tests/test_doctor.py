@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from frontier_watch.cli import main
-from frontier_watch.cron import cron_trigger, schedule_period
-from frontier_watch.health import (
+from frontier_watch.settings.cron import cron_trigger, schedule_period
+from frontier_watch.sources.spec import SourceSpec
+from frontier_watch.store.run_history import RunRecord
+from frontier_watch.use_cases.health import (
     DISABLED,
     NOT_FETCHED,
     OK,
@@ -17,8 +19,6 @@ from frontier_watch.health import (
     diagnose,
     source_health,
 )
-from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.store.run_history import RunRecord
 
 NOW = datetime(2026, 11, 22, 12, 0)
 
@@ -113,7 +113,7 @@ def test_a_config_error_or_an_unreachable_database_is_a_failed_check(tmp_path):
     assert diagnose(None, NOW, config_error="c.toml: bad").checks == [
         Check("config", "failed", "c.toml: bad")
     ]
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
 
     missing = diagnose(load_settings(db=str(tmp_path / "none.db")), NOW)
     assert not missing.healthy and missing.checks[-1].name == "database"
@@ -123,7 +123,7 @@ def test_a_config_error_or_an_unreachable_database_is_a_failed_check(tmp_path):
 
 
 def test_low_disk_is_a_failed_check(seeded_db_path):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
 
     settings = load_settings(db=str(seeded_db_path))
     diagnosis = diagnose(settings, NOW, disk_usage=lambda path: (10**12, 10**12 - 50 * 2**20, 50 * 2**20))
@@ -136,7 +136,7 @@ def test_doctor_goes_from_0_to_1_when_the_last_success_is_old_enough(
     database_url, openrouter_served, monkeypatch, capsys
 ):
     """A real fetch, then doctor at now (0) and at four schedule periods later (1): clock injected."""
-    from frontier_watch import clock
+    from frontier_watch.domain import clock
 
     _, config = openrouter_served
     assert main(["--config", str(config), "--db", database_url, "fetch", "openrouter", "--quiet"]) == 0
@@ -165,7 +165,7 @@ def test_doctor_goes_from_0_to_1_when_the_last_success_is_old_enough(
 
 
 def test_a_database_behind_this_versions_schema_fails_and_is_not_migrated(tmp_path):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
     from frontier_watch.store import migrations
     from frontier_watch.store.database import make_engine
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 
 from frontier_watch.cli import main
-from frontier_watch.clock import end_of_day, utc_now
-from frontier_watch.export import csv_cell, neutralised, selected_tables
-from frontier_watch.public_rows import price_record
+from frontier_watch.domain.clock import end_of_day, utc_now
+from frontier_watch.render.public_rows import price_record
 from frontier_watch.store import queries
 from frontier_watch.store.reading import reader_for
 from frontier_watch.store.seed import open_seeded_database
+from frontier_watch.use_cases.export import csv_cell, neutralised, selected_tables
 
 PRICE_COLUMNS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "request_usd")
 
@@ -98,10 +98,10 @@ def test_as_of_reproduces_a_past_days_prices(seeded_db_path, tmp_path, capsys):
 
 
 def test_a_formula_in_a_name_is_exported_inert_and_numbers_stay_numbers(tmp_path, capsys):
-    from frontier_watch.batch import PricedOffering, PriceSegment
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.batch import PricedOffering, PriceSegment
+    from frontier_watch.domain.identity import Identity
+    from frontier_watch.domain.vocabulary import Basis
     from frontier_watch.store.price_intervals import Provenance, record_offerings
-    from frontier_watch.vocabulary import Basis
 
     db = str(tmp_path / "fw.db")
     database = open_seeded_database(db)

@@ -24,14 +24,14 @@ import httpx
 import pytest
 from fixture_server import fixture_server
 
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.fetching import FetchOptions, fetch_source
-from frontier_watch.http import RetryPolicy
-from frontier_watch.identity import Identity
-from frontier_watch.money import PriceError, per_mtok, per_token_to_per_mtok
-from frontier_watch.output import safe_text, write_json
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.money import PriceError, per_mtok, per_token_to_per_mtok
+from frontier_watch.net.http import RetryPolicy
+from frontier_watch.render.output import safe_text, write_json
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import litellm
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NO_CROSSWALK = Identity({}, {})
@@ -206,7 +206,7 @@ def test_a_read_only_database_is_a_one_line_error_for_fetch_and_readable_for_the
 
 BOMB = """
 import gzip, sys, zlib, httpx
-from frontier_watch.http import FetchError, download, make_client
+from frontier_watch.net.http import FetchError, download, make_client
 sys.path.insert(0, sys.argv[1])
 from fixture_server import fixture_server
 packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip, built a megabyte at a time: never 1 GB at once
@@ -413,7 +413,7 @@ def test_bidi_and_line_separators_never_reach_the_terminal_raw(character, capsys
 
 @pytest.mark.parametrize("url", ["HTTP://mirror.example.org/models", "Https://mirror.example.org/models"])
 def test_an_upper_case_scheme_is_a_url(tmp_path, url):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
 
     config = tmp_path / "c.toml"
     config.write_text(f'[sources.openrouter]\nurl = "{url}"\n')

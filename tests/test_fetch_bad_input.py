@@ -14,11 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.fetching import FetchOptions, fetch_source
-from frontier_watch.http import RetryPolicy
-from frontier_watch.identity import Identity
+from frontier_watch.domain.identity import Identity
+from frontier_watch.net.http import RetryPolicy
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store.tables import FetchRun, Offering, PriceInterval
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 URL = "https://openrouter.test/api/v1/models"
 NO_CROSSWALK = Identity({}, {})

@@ -8,9 +8,9 @@ from conftest import FIXTURES
 from fixture_server import fixture_server
 from sqlalchemy import func, select
 
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.clock import utc_now
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store import queries
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.seed import open_seeded_database

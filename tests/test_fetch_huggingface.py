@@ -12,15 +12,16 @@ from conftest import FIXTURES
 from fixture_server import Route, fixture_server, recorded, route_key
 from sqlalchemy import select
 
-from frontier_watch.batch import Lineage, PricedOffering, PriceSegment, ReleaseFact
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.clock import utc_now
-from frontier_watch.config import ConfigError, load_settings
-from frontier_watch.fetching import FetchOptions, fetch_source, run_fetch
-from frontier_watch.http import RetryPolicy
-from frontier_watch.identity import Identity, load_identity
-from frontier_watch.public_rows import release_record
+from frontier_watch.domain.batch import Lineage, PricedOffering, PriceSegment, ReleaseFact
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
+from frontier_watch.net.http import RetryPolicy
+from frontier_watch.render.public_rows import release_record
+from frontier_watch.settings.catalogue import load_catalogue
+from frontier_watch.settings.config import ConfigError, load_settings
+from frontier_watch.settings.crosswalk import load_identity
 from frontier_watch.sources.openrouter import parse as parse_openrouter
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
@@ -30,7 +31,7 @@ from frontier_watch.store.releases import WRITER as RELEASES
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.store.tables import FetchRun, Offering
 from frontier_watch.store.write_context import WriteContext
-from frontier_watch.vocabulary import Basis
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source, run_fetch
 
 PAGES = FIXTURES / "huggingface"
 PAGE1 = "/api/models?author=deepseek-ai&sort=createdAt&direction=-1&limit=6&full=true"

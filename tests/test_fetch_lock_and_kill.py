@@ -12,13 +12,13 @@ import pytest
 from conftest import FIXTURES
 from sqlalchemy import func, select
 
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.fetch_lock import LockHeld, fetch_lock, lock_path_for
-from frontier_watch.fetching import FetchOptions, fetch_source
-from frontier_watch.identity import Identity
+from frontier_watch.domain.identity import Identity
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store.database import open_database
+from frontier_watch.store.fetch_lock import LockHeld, fetch_lock, lock_path_for
 from frontier_watch.store.tables import FetchRun, PriceInterval
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 
 def dead_pid() -> int:
@@ -52,7 +52,7 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from frontier_watch.fetch_lock import fetch_lock
+    from frontier_watch.store.fetch_lock import fetch_lock
     with fetch_lock(Path(sys.argv[1])):
         print("held", flush=True)
         time.sleep(60)
@@ -81,7 +81,7 @@ RACER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from frontier_watch.fetch_lock import LockHeld, fetch_lock
+    from frontier_watch.store.fetch_lock import LockHeld, fetch_lock
     lock, barrier, me, racers = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 
     def attempted():
@@ -140,7 +140,7 @@ def test_two_fetches_racing_for_a_stale_lock_cannot_both_win(tmp_path):
 
 
 def test_runs_left_running_by_a_killed_fetch_are_marked_interrupted(tmp_path, capsys):
-    from frontier_watch.clock import utc_now
+    from frontier_watch.domain.clock import utc_now
     from frontier_watch.store.fetch_runs import mark_interrupted_runs
 
     database = open_database(str(tmp_path / "fw.db"))
@@ -156,11 +156,11 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys
     import httpx
-    from frontier_watch.catalogue import load_catalogue
+    from frontier_watch.settings.catalogue import load_catalogue
     from frontier_watch.store.database import open_database
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.identity import Identity
     from frontier_watch.store import price_intervals as price_history
-    from frontier_watch.fetching import FetchOptions, fetch_source
+    from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
     database = open_database(sys.argv[1])
     body = open(sys.argv[2], "rb").read()
@@ -248,7 +248,7 @@ def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_d
     """Two fetch processes at once, then SIGKILL in the middle of the write: on SQLite and PostgreSQL."""
     from fixture_server import fixture_server
 
-    from frontier_watch.clock import utc_now
+    from frontier_watch.domain.clock import utc_now
     from frontier_watch.store.checks import check_database
     from frontier_watch.store.reading import reader_for
     from frontier_watch.store.seed import open_seeded_database
@@ -281,7 +281,7 @@ def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_d
             # It never waits for the lock: it exits 3 while the first still holds it (the
             # deadline is only against a hang; how fast it gives up is in bench/stopping.py).
             second = subprocess.run(
-                [sys.executable, "-m", "frontier_watch.cli", *command],
+                [sys.executable, "-m", "frontier_watch", *command],
                 capture_output=True,
                 text=True,
                 timeout=60,
@@ -298,7 +298,7 @@ def test_a_second_fetch_exits_3_at_once_and_a_killed_fetch_leaves_a_consistent_d
         assert after_kill == before  # nothing of the killed write is left
 
         third = subprocess.run(
-            [sys.executable, "-m", "frontier_watch.cli", *command],
+            [sys.executable, "-m", "frontier_watch", *command],
             capture_output=True,
             text=True,
             timeout=120,

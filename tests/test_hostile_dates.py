@@ -43,8 +43,8 @@ from hostile_input import (
     table_counts,
 )
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.clock import utc_now
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.kind import Response
 

@@ -43,17 +43,17 @@ from hostile_input import (
     table_counts,
 )
 
-from frontier_watch.batch import PARTS, PricedOffering, ReleaseFact, RepoStat
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.clock import utc_now
-from frontier_watch.identity import Identity
-from frontier_watch.plausible import vet_batch
+from frontier_watch.domain.batch import PARTS, PricedOffering, ReleaseFact, RepoStat
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.plausible import vet_batch
+from frontier_watch.domain.vocabulary import Basis
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response
 from frontier_watch.store.write_context import WriteContext
 from frontier_watch.store.writers import WRITERS
-from frontier_watch.vocabulary import Basis
 
 LONE_SURROGATE = "evil/x\ud800"
 

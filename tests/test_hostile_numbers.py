@@ -4,7 +4,7 @@ An Epoch cluster of 1e308 H100 equivalents used to be stored, after which ``tren
 died with OverflowError and the dashboard's Overview never left "reading…"; ``signals add
 --value 1e308`` was accepted; a repository with 10**30 likes failed the whole Hugging Face
 source ("Python int too large to convert to SQLite INTEGER"). Each quantity now has one
-plausible bound (frontier_watch.plausible), an item outside it is skipped with the reason,
+plausible bound (frontier_watch.domain.plausible), an item outside it is skipped with the reason,
 and a fit that cannot be computed is a message.
 """
 

@@ -99,8 +99,8 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
 @pytest.fixture
 def hostile_db(tmp_path, capsys):
     """A database holding hostile names from a fetch and from imported prices and signals."""
-    from frontier_watch.catalogue import load_catalogue
-    from frontier_watch.paths import data_dir
+    from frontier_watch.settings.catalogue import load_catalogue
+    from frontier_watch.settings.paths import data_dir
     from frontier_watch.sources.curated import PRICE_COLUMNS
 
     db = str(tmp_path / "fw.db")
@@ -232,8 +232,8 @@ def test_the_dashboard_export_writes_inert_cells(tmp_path):
 
 
 def test_a_cell_keeps_tabs_and_newlines_and_loses_a_carriage_return():
-    from frontier_watch.export import csv_cell
-    from frontier_watch.output import json_text
+    from frontier_watch.render.output import json_text
+    from frontier_watch.use_cases.export import csv_cell
 
     assert csv_cell("line one\r\nline\ttwo\rthree") == "line one\nline\ttwo\ufffdthree"
     assert csv_cell("\x1b=cmd") == "\ufffd=cmd"  # no longer a formula, and no escape either
@@ -246,7 +246,7 @@ def test_a_cell_keeps_tabs_and_newlines_and_loses_a_carriage_return():
 def test_a_chart_drawn_or_saved_shows_hostile_names_as_text(tmp_path):
     from datetime import date
 
-    from frontier_watch.charts import Chart, Series, render, save
+    from frontier_watch.render.charts import Chart, Series, render, save
 
     chart = Chart(
         hostile("esc", "chart"),

@@ -2,7 +2,8 @@
 
 import pytest
 
-from frontier_watch.identity import load_identity, model_display_name, normalise
+from frontier_watch.domain.identity import model_display_name, normalise
+from frontier_watch.settings.crosswalk import load_identity
 
 
 @pytest.mark.parametrize(

@@ -129,11 +129,11 @@ def test_a_file_is_written_in_batches_of_whole_offerings(
 def test_rows_are_staged_as_they_are_read_not_after_the_whole_file(tmp_path, empty_engine, monkeypatch):
     """The file is read lazily: when row n is read, all but the last few dozen before it are
     already in the database (the staging table), so the rows in memory never grow with the file."""
-    from frontier_watch.clock import utc_now
-    from frontier_watch.identity import Identity
-    from frontier_watch.importing import text_lines
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.domain.identity import Identity
     from frontier_watch.sources import curated
     from frontier_watch.store import price_files
+    from frontier_watch.use_cases.importing import text_lines
 
     monkeypatch.setattr(price_files, "STAGE_ROWS", 40)
     path = write_prices(tmp_path / "mine.csv", price_rows(50, 6))
@@ -247,7 +247,7 @@ def test_a_cell_too_large_for_the_csv_reader_is_one_line_naming_its_line(seeded_
 
 
 def signal_rows(count: int) -> tuple[list[str], list[list[str]]]:
-    from frontier_watch.paths import data_dir
+    from frontier_watch.settings.paths import data_dir
 
     header = next(csv.reader((data_dir() / "signals.csv").open(encoding="utf-8")))
     rows = []
@@ -295,8 +295,8 @@ def test_streaming_import_on_sqlite_and_postgresql(storage_engine, tmp_path, sma
     """The staging SQL is portable: a many-batch file is stored, a clash on its last line is not."""
     from sqlalchemy import text
 
-    from frontier_watch.errors import DataError
-    from frontier_watch.importing import import_file
+    from frontier_watch.domain.errors import DataError
+    from frontier_watch.use_cases.importing import import_file
 
     def user_intervals():
         with storage_engine.connect() as connection:

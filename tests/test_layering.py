@@ -7,14 +7,14 @@ day it is added. Imports inside functions count too: a lazy import is still an i
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
 import json
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
-
-import pytest
 
 import frontier_watch
 
@@ -47,13 +47,13 @@ def imports_of(module: str) -> set[str]:
     return found
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def room(module: str) -> str:
+    """The room a module lives in: the package under frontier_watch, or "root"."""
     parts = module.split(".")
-    if len(parts) > 1 and parts[1] in {"sources", "store", "analytics", "tui"}:
-        return parts[1]
-    if module in {"frontier_watch.cli", "frontier_watch.__main__"}:
-        return "cli"
-    return "core"
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and (PACKAGE_DIR / parts[1]).is_dir()) else "root"
 
 
 def under(name: str, prefix: str) -> bool:
@@ -61,48 +61,57 @@ def under(name: str, prefix: str) -> bool:
 
 
 MODULES = all_modules()
+CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"][
+    "contracts"
+]
+[LAYERS] = [contract["layers"] for contract in CONTRACTS if contract["type"] == "layers"]
 
 
-def test_discovery_finds_every_room():
-    rooms = {room(module) for module in MODULES}
-    assert rooms == {"core", "sources", "store", "analytics", "tui", "cli"}
-    assert "frontier_watch.store.price_intervals" in MODULES
-    assert "frontier_watch.analytics.prices" in MODULES
-
-
-@pytest.mark.parametrize("module", [m for m in MODULES if room(m) not in {"tui", "cli"}])
-def test_the_core_never_imports_textual_or_the_ui(module):
-    bad = {name for name in imports_of(module) if under(name, "textual") or under(name, "frontier_watch.tui")}
-    bad |= {name for name in imports_of(module) if under(name, "frontier_watch.cli")}
-    assert not bad, f"{module} imports {sorted(bad)}"
-
-
-@pytest.mark.parametrize("module", [m for m in MODULES if room(m) == "analytics"])
-def test_analytics_imports_neither_the_store_nor_textual_nor_io(module):
-    forbidden = (
-        "frontier_watch.store",
-        "textual",
-        "sqlalchemy",
-        "sqlite3",
-        "httpx",
-        "frontier_watch.fetching",
+def test_the_import_contracts_hold():
+    """lint-imports, on the contracts in pyproject.toml: the layers, Textual only in the
+    dashboard, pure analytics, sources that neither download nor store, no cycles."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
-    bad = {name for name in imports_of(module) if any(under(name, prefix) for prefix in forbidden)}
-    assert not bad, f"{module} imports {sorted(bad)}"
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout
 
 
-@pytest.mark.parametrize("module", [m for m in MODULES if room(m) == "sources"])
-def test_sources_do_not_import_the_store(module):
-    forbidden = ("frontier_watch.store", "frontier_watch.fetching", "sqlalchemy", "sqlmodel")
-    bad = {name for name in imports_of(module) if any(under(name, prefix) for prefix in forbidden)}
-    assert not bad, f"{module} imports {sorted(bad)}"
+def test_a_handful_of_modules_at_the_root_and_every_room_says_what_it_holds():
+    loose = sorted(module for module in MODULES if room(module) == "root" and module != "frontier_watch")
+    assert len(loose) <= 6, loose
+    rooms = {room(module) for module in MODULES} - {"root"}
+    layered = {name.strip() for layer in LAYERS for name in layer.split("|")}
+    assert rooms <= layered, f"rooms outside the layers contract: {sorted(rooms - layered)}"
+    for name in rooms:
+        doc = importlib.import_module(f"frontier_watch.{name}").__doc__ or ""
+        assert doc.strip(), f"{name}/__init__.py needs a docstring whose first line says what belongs there"
 
 
-@pytest.mark.parametrize("module", [m for m in MODULES if room(m) == "store"])
-def test_the_store_does_not_reach_up_to_fetching_or_analytics(module):
-    forbidden = ("frontier_watch.fetching", "frontier_watch.analytics", "frontier_watch.http", "httpx")
-    bad = {name for name in imports_of(module) if any(under(name, prefix) for prefix in forbidden)}
-    assert not bad, f"{module} imports {sorted(bad)}"
+def test_the_readme_lists_the_layers_the_contract_checks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- layers:", 1)[1].split("<!-- /layers -->", 1)[0]
+    listed = [line.split("  ")[0].strip() for line in block.splitlines()[2:] if line and line != "```"]
+    assert listed == LAYERS
+
+
+def test_no_module_is_over_600_lines_but_the_frozen_ddl():
+    long = {
+        module: lines
+        for module in MODULES
+        if module != "frontier_watch.store.migrations"
+        and (
+            lines := len(
+                Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8").splitlines()
+            )
+        )
+        > 600
+    }
+    assert not long, long
 
 
 def loaded_after(code: str, cwd) -> set[str]:
@@ -114,7 +123,7 @@ def loaded_after(code: str, cwd) -> set[str]:
 
 
 def test_importing_every_non_ui_module_does_not_load_textual(tmp_path):
-    core = [module for module in MODULES if room(module) not in {"tui", "cli"}]
+    core = [module for module in MODULES if room(module) not in {"tui", "cli", "root"}]
     modules = loaded_after("\n".join(f"import {module}" for module in core), tmp_path)
     assert "textual" not in modules
 
@@ -160,13 +169,13 @@ def test_read_commands_on_a_ready_database_load_neither_the_orm_nor_sqlalchemy(t
 
 
 def test_export_schedule_and_doctor_do_not_load_the_ui(tmp_path, seeded_db_path):
-    from frontier_watch.catalogue import load_catalogue
+    from frontier_watch.settings.catalogue import load_catalogue
 
     config = tmp_path / "config.toml"
     config.write_text("".join(f"[sources.{name}]\nenabled = false\n" for name in load_catalogue()))
     code = (
         "import contextlib, io\n"
-        "import frontier_watch.scheduler\n"
+        "import frontier_watch.use_cases.scheduler\n"
         "from frontier_watch.cli import main\n"
         f"db, out, config = {str(seeded_db_path)!r}, {str(tmp_path / 'out')!r}, {str(config)!r}\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"

@@ -268,8 +268,8 @@ def test_two_releases_from_one_source_may_share_lab_model_and_date(tmp_path):
     """A release is identified by its source and key (say a repo id), not by lab, model and date."""
     from datetime import date, datetime
 
-    from frontier_watch.batch import ReleaseFact
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.batch import ReleaseFact
+    from frontier_watch.domain.identity import Identity
     from frontier_watch.store.releases import WRITER
     from frontier_watch.store.write_context import WriteContext
 

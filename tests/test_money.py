@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from frontier_watch import money
+from frontier_watch.domain import money
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ import httpx
 from conftest import FIXTURES
 from sqlalchemy import func, select
 
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.fetching import FetchOptions, fetch_source
-from frontier_watch.identity import Identity
+from frontier_watch.domain.identity import Identity
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store.tables import Offering, PriceInterval
+from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 STORED_FIELDS = (
     "prompt",

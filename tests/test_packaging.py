@@ -61,7 +61,7 @@ def test_installed_wheel_works_from_another_directory(wheel, tmp_path):
         [
             sys.executable,
             "-c",
-            "from frontier_watch.paths import data_dir, fetchers_dir; "
+            "from frontier_watch.settings.paths import data_dir, fetchers_dir; "
             "print(data_dir()); print(fetchers_dir())",
         ],
         check=True,

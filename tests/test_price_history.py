@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, insert, select
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.tables import ModelEvent, Offering, PriceInterval
-from frontier_watch.vocabulary import Basis
 
 NO_CROSSWALK = Identity({}, {})
 

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from frontier_watch.anomalies import PricePoint, detect, is_free_variant
-from frontier_watch.attribution import Life, ModelSpan, answering_pieces, piece_on
-from frontier_watch.disagreements import judge
-from frontier_watch.organisations import canonical_organisation, is_canonical, seller
-from frontier_watch.vocabulary import PriceFlag
+from frontier_watch.domain.anomalies import PricePoint, detect, is_free_variant
+from frontier_watch.domain.attribution import Life, ModelSpan, answering_pieces, piece_on
+from frontier_watch.domain.disagreements import judge
+from frontier_watch.domain.organisations import canonical_organisation, is_canonical, seller
+from frontier_watch.domain.vocabulary import PriceFlag
 
 D = Decimal
 SEEN = datetime(2026, 8, 5)

@@ -11,13 +11,13 @@ from decimal import Decimal
 
 import pytest
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.clock import end_of_day
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.clock import end_of_day
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.store import queries
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.reading import Reader, _sqlite_param, open_reader
-from frontier_watch.vocabulary import Basis
 
 
 class PlanRecorder(Reader):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.app import App, ComposeResult
 
-from frontier_watch.public_rows import Column, Listing
+from frontier_watch.render.public_rows import Column, Listing
 from frontier_watch.tui.widgets import RowTable
 
 LISTING = Listing(

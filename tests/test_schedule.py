@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import select
 
 from frontier_watch.cli import main
-from frontier_watch.config import load_settings
-from frontier_watch.scheduler import overdue_sources
+from frontier_watch.settings.config import load_settings
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.store.tables import FetchRun
+from frontier_watch.use_cases.scheduler import overdue_sources
 
 # The CLI's `schedule` with the clock injected: it believes it is argv[1] when the scheduler
 # starts setting up (then time runs on as usual), and runs start at most a second after
@@ -37,8 +37,9 @@ SCHEDULE_AT = textwrap.dedent(
     import functools, sys
     from datetime import UTC, datetime
     import apscheduler.executors.base, apscheduler.schedulers.background
-    import frontier_watch.cron, frontier_watch.fetch_lock, frontier_watch.fetching
-    from frontier_watch import clock, scheduler
+    import frontier_watch.settings.cron, frontier_watch.store.fetch_lock, frontier_watch.use_cases.fetching
+    from frontier_watch.domain import clock
+    from frontier_watch.use_cases import scheduler
 
     start, real_start = datetime.fromisoformat(sys.argv[1]), []
 
@@ -185,7 +186,7 @@ def test_on_start_overdue_sources_are_fetched_at_once_and_sigint_stops_too(openr
 def test_a_run_that_finds_the_fetch_lock_held_is_skipped_with_a_line_and_a_signal_then_stops_it(
     openrouter_served, tmp_path, signum
 ):
-    from frontier_watch.fetch_lock import database_fetch_lock
+    from frontier_watch.store.fetch_lock import database_fetch_lock
 
     server, config = openrouter_served
     db = tmp_path / "fw.db"
@@ -216,7 +217,7 @@ def test_overdue_means_older_than_the_schedules_period_or_never(openrouter_serve
 
 
 def test_no_enabled_source_is_a_usage_error(tmp_path, capsys):
-    from frontier_watch.catalogue import load_catalogue
+    from frontier_watch.settings.catalogue import load_catalogue
 
     config = tmp_path / "c.toml"
     config.write_text("".join(f"[sources.{name}]\nenabled = false\n" for name in load_catalogue()))

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from frontier_watch.signal_entry import SignalEntry, SignalEntryError, checked_signal
+from frontier_watch.use_cases.signal_entry import SignalEntry, SignalEntryError, checked_signal
 
 TODAY = date(2026, 11, 22)
 FULL = SignalEntry(

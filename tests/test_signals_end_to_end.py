@@ -13,9 +13,9 @@ from conftest import FIXTURES
 from fixture_server import fixture_server
 
 from frontier_watch.analytics.compute import largest_to_date, value_as_of
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.paths import data_dir
+from frontier_watch.settings.catalogue import load_catalogue
+from frontier_watch.settings.paths import data_dir
 from frontier_watch.store import queries
 from frontier_watch.store.frames import signal_frame
 from frontier_watch.store.reading import open_reader

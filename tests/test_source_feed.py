@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from conftest import FIXTURES
 
-from frontier_watch.catalogue import load_catalogue
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import feed
 from frontier_watch.sources.errors import SourceFormatError
 

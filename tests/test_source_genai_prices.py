@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.vocabulary import Tier
 from frontier_watch.sources import genai_prices
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.vocabulary import Tier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "genai_prices" / "data_v2.sample.json"
 URL = "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json"

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from conftest import FIXTURES
 
-from frontier_watch.batch import Lineage
-from frontier_watch.catalogue import load_catalogue
-from frontier_watch.http import rate_limit_wait
+from frontier_watch.domain.batch import Lineage
+from frontier_watch.net.http import rate_limit_wait
+from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.huggingface import (
     LICENCE_CLASS_NAMES,

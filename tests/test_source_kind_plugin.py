@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from fixture_server import fixture_server
 
-from frontier_watch.batch import Batch, SignalFact
 from frontier_watch.cli import main
+from frontier_watch.domain.batch import Batch, SignalFact
 from frontier_watch.sources import register_kind, unregister_kind
 from frontier_watch.sources.errors import SourceFormatError, load_json
 from frontier_watch.sources.kind import Option, Response, SourceKind, link_header_next

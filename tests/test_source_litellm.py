@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.vocabulary import Tier
 from frontier_watch.sources import litellm
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.vocabulary import Tier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "litellm" / "model_prices_and_context_window.sample.json"
 URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"

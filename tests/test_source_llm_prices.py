@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.batch import Batch, PricedOffering
+from frontier_watch.domain.batch import Batch, PricedOffering
+from frontier_watch.domain.vocabulary import Tier
 from frontier_watch.sources import llm_prices
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.vocabulary import Tier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "llm_prices"
 URL = "https://raw.githubusercontent.com/simonw/llm-prices/main/data/{}.json"

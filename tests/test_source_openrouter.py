@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.vocabulary import Tier
 from frontier_watch.sources import openrouter
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.vocabulary import Tier
 
 FIXTURES = Path(__file__).parent / "fixtures" / "openrouter"
 URL = "https://openrouter.ai/api/v1/models"

@@ -259,7 +259,7 @@ def test_a_bad_import_is_one_line_and_stores_nothing(seeded_db_path, capsys, tmp
 
 
 def test_import_signals_and_benchmark_scores(seeded_db_path, capsys, tmp_path):
-    from frontier_watch.paths import data_dir
+    from frontier_watch.settings.paths import data_dir
 
     signal_header = next(csv.reader((data_dir() / "signals.csv").open(encoding="utf-8")))
     row = dict.fromkeys(signal_header, "")

@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 from textual.widgets import Static
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.tui.app import create_app
 from frontier_watch.tui.screens.help import HelpScreen
 from frontier_watch.tui.widgets import Chart, RowTable
-from frontier_watch.vocabulary import Basis
 
 CLOCK = datetime(2026, 11, 1, 12, 0)
 

@@ -21,7 +21,7 @@ def test_sparkline_scales_values_to_eight_heights():
 
 
 def test_sources_are_judged_against_their_schedule_as_doctor_judges_them(seeded_database):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
     from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
 
     with seeded_database.engine.begin() as connection:
@@ -56,7 +56,7 @@ def test_recent_intervals_are_every_current_interval_that_began_in_the_window(se
 
 
 def test_the_overview_counts_prices_that_began_in_the_last_30_days(seeded_database):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
 
     settings = load_settings(db=str(seeded_database.url))
     later = datetime(2026, 9, 15)  # two weeks after the seeded Claude Sonnet 5 prices began

@@ -11,13 +11,13 @@ import pytest
 from test_fetch_end_to_end import served  # noqa: F401 - the fixture server with every price source
 from test_tui import app_for, filter_to, settle
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.config import load_settings
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
+from frontier_watch.settings.config import load_settings
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.tui.widgets import FetchPanel
-from frontier_watch.vocabulary import Basis
 
 pytestmark = pytest.mark.slow
 
@@ -189,7 +189,7 @@ def _src():
 
 
 async def test_f_while_cron_holds_the_fetch_lock_says_so_and_the_dashboard_goes_on(served):  # noqa: F811
-    from frontier_watch.fetch_lock import fetch_lock, lock_path_for
+    from frontier_watch.store.fetch_lock import fetch_lock, lock_path_for
 
     server, config, db_path = served
     settings = load_settings(config)

@@ -12,10 +12,10 @@ import pytest
 from cli_in_process import run  # the CLI as a terminal runs it, in this process
 from fixture_server import fixture_server
 
-from frontier_watch.catalogue import load_catalogue
 from frontier_watch.cli import main
-from frontier_watch.config import ConfigError, load_settings
-from frontier_watch.urls import REDACTED, credentials_problem, without_secrets
+from frontier_watch.net.urls import REDACTED, credentials_problem, without_secrets
+from frontier_watch.settings.catalogue import load_catalogue
+from frontier_watch.settings.config import ConfigError, load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "s3cretPassw0rd"

@@ -17,8 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from frontier_watch import money, plausible
-from frontier_watch.batch import (
+from frontier_watch.domain import money, plausible
+from frontier_watch.domain.batch import (
     Batch,
     BenchmarkFact,
     ModelDateFact,
@@ -28,13 +28,13 @@ from frontier_watch.batch import (
     SourcedFields,
     TrendClaimFact,
 )
-from frontier_watch.clock import parse_day, parse_when, utc_now
-from frontier_watch.errors import DataError
+from frontier_watch.domain.clock import parse_day, parse_when, utc_now
+from frontier_watch.domain.errors import DataError
+from frontier_watch.domain.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.huggingface import licence_class
 from frontier_watch.sources.kind import Option, Response, SourceKind
 from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 
 PRICE_COLUMNS = (
     "source",
@@ -258,7 +258,7 @@ def check_source_url(value: str | None) -> None:
     """A source_url is one http(s) URL: remarks such as "URL inferred" belong in the notes."""
     if not value:
         raise ValueError("source_url is required")
-    from frontier_watch.urls import credentials_problem, without_secrets
+    from frontier_watch.net.urls import credentials_problem, without_secrets
 
     if not is_http_url(value):
         raise ValueError(

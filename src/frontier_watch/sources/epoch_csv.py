@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from frontier_watch.batch import Batch, SignalFact
+from frontier_watch.domain.batch import Batch, SignalFact
 from frontier_watch.sources.errors import SourceFormatError
 
 # An Epoch cell is a number, a date or a short note; a cell this long means the file is

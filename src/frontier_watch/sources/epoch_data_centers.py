@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from frontier_watch.batch import Batch, SignalFact
+from frontier_watch.domain.batch import Batch, SignalFact
 from frontier_watch.sources.epoch_csv import Measure, SignalCollector, Wanted, day, read_table
 from frontier_watch.sources.kind import Response, SourceKind
 from frontier_watch.sources.spec import SourceSpec

@@ -12,7 +12,7 @@ the source Epoch cites goes into the notes; the evidence is the spec's (Epoch's 
 
 from __future__ import annotations
 
-from frontier_watch.batch import Batch, SignalFact
+from frontier_watch.domain.batch import Batch, SignalFact
 from frontier_watch.sources.epoch_csv import (
     Measure,
     SignalCollector,

@@ -9,7 +9,7 @@ release date yet (announced, not shipped) is left out and counted in the run's n
 
 from __future__ import annotations
 
-from frontier_watch.batch import Batch, SignalFact
+from frontier_watch.domain.batch import Batch, SignalFact
 from frontier_watch.sources.epoch_csv import Measure, SignalCollector, Wanted, day, first_url, read_table
 from frontier_watch.sources.kind import Response, SourceKind
 from frontier_watch.sources.spec import SourceSpec

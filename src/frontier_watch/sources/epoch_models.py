@@ -11,7 +11,7 @@ columns) and the 2026 one (47 columns, reordered, with "Open model weights?").
 
 from __future__ import annotations
 
-from frontier_watch.batch import Batch, ReleaseFact
+from frontier_watch.domain.batch import Batch, ReleaseFact
 from frontier_watch.sources.epoch_csv import Wanted, day, first_url, measure, names, read_table
 from frontier_watch.sources.kind import Response, SourceKind
 from frontier_watch.sources.spec import SourceSpec

@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-from frontier_watch.batch import Batch, FeedEntry
+from frontier_watch.domain.batch import Batch, FeedEntry
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Option, SourceKind, body_parser
 

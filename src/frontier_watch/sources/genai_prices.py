@@ -16,12 +16,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
-from frontier_watch.clock import parse_when
-from frontier_watch.money import PriceError, parse_decimal, per_mtok, per_request
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.clock import parse_when
+from frontier_watch.domain.money import PriceError, parse_decimal, per_mtok, per_request
+from frontier_watch.domain.vocabulary import Basis, Tier, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
-from frontier_watch.vocabulary import Basis, Tier, long_context_tier
 
 WHAT = "genai-prices data"
 

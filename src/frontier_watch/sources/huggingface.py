@@ -21,9 +21,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from frontier_watch.batch import Batch, Lineage, ReleaseFact, RepoStat
-from frontier_watch.clock import parse_when
-from frontier_watch.organisations import canonical_organisation
+from frontier_watch.domain.batch import Batch, Lineage, ReleaseFact, RepoStat
+from frontier_watch.domain.clock import parse_when
+from frontier_watch.domain.organisations import canonical_organisation
+from frontier_watch.domain.vocabulary import DateKind
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import (
     Option,
@@ -34,7 +35,6 @@ from frontier_watch.sources.kind import (
     link_values,
 )
 from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.vocabulary import DateKind
 
 WHAT = "Hugging Face models list"
 DEFAULT_LIMIT = 100  # repositories per page

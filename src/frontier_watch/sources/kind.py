@@ -1,7 +1,7 @@
 """What a source kind is: how it pages, which options it takes, and how it reads a response.
 
 A kind gets the whole response (status, headers, final URL, body) and its spec, and returns
-a :class:`~frontier_watch.batch.Batch`. Pagination is the kind's own: a "next" link in the
+a :class:`~frontier_watch.domain.batch.Batch`. Pagination is the kind's own: a "next" link in the
 body, a ``Link`` header cursor, or URL templates expanded by ``start_urls``. Options are
 declared here and checked when the catalogue loads, so a mistyped option is a config error
 naming the file and key rather than a surprise in the middle of a fetch.
@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from frontier_watch.batch import PARTS, Batch
+from frontier_watch.domain.batch import PARTS, Batch
+from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.vocabulary import Basis
 
 
 @dataclass(frozen=True)

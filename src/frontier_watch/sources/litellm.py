@@ -17,12 +17,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
-from frontier_watch.clock import parse_day
-from frontier_watch.money import PriceError, parse_decimal, per_token_to_per_mtok
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.money import PriceError, parse_decimal, per_token_to_per_mtok
+from frontier_watch.domain.vocabulary import Basis, Tier, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, conflicting_keys, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
-from frontier_watch.vocabulary import Basis, Tier, long_context_tier
 
 WHAT = "LiteLLM price map"
 

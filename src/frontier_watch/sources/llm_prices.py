@@ -14,13 +14,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
-from frontier_watch.clock import parse_day
-from frontier_watch.money import PriceError, per_mtok
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.money import PriceError, per_mtok
+from frontier_watch.domain.vocabulary import Basis, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import Option, SourceKind, body_parser
 from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.vocabulary import Basis, long_context_tier
 
 WHAT = "llm-prices vendor file"
 

@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from frontier_watch.batch import Batch, PricedOffering, PriceSegment
-from frontier_watch.clock import parse_day
-from frontier_watch.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
+from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
+from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
+from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser, next_page_url
-from frontier_watch.vocabulary import Basis
 
 WHAT = "OpenRouter models list"
 PROVIDER = "openrouter"

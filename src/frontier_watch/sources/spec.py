@@ -37,8 +37,8 @@ def url_problem(text: str) -> str | None:
     """
     import httpx
 
-    from frontier_watch.output import safe_text
-    from frontier_watch.urls import credentials_problem, without_secrets
+    from frontier_watch.net.urls import credentials_problem, without_secrets
+    from frontier_watch.render.output import safe_text
 
     try:
         url = httpx.URL(text)
@@ -58,7 +58,7 @@ def url_problem(text: str) -> str | None:
 
 def source_url_problem(text: str) -> str | None:
     """``url_problem`` for a source's own URL (config or catalogue): credentials get the token hint."""
-    from frontier_watch.urls import credentials_problem
+    from frontier_watch.net.urls import credentials_problem
 
     problem = url_problem(text)
     if problem and credentials_problem(text):

@@ -36,11 +36,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from frontier_watch import money
-from frontier_watch.anomalies import PricePoint, detect
-from frontier_watch.attribution import Life, ModelSpan
-from frontier_watch.errors import DamagedDatabase
-from frontier_watch.organisations import is_canonical
+from frontier_watch.domain import money
+from frontier_watch.domain.anomalies import PricePoint, detect
+from frontier_watch.domain.attribution import Life, ModelSpan
+from frontier_watch.domain.errors import DamagedDatabase
+from frontier_watch.domain.organisations import is_canonical
 from frontier_watch.store.model_lookup import load_lives, load_spans
 from frontier_watch.store.queries import offering_match_share, prices_as_of
 from frontier_watch.store.reading import Reader, unreadable_values
@@ -303,9 +303,9 @@ def _unmatched(reader: Reader) -> Iterator[Violation]:
 
 
 def _provenance(reader: Reader, intervals: list[_Interval]) -> Iterator[Violation]:
+    from frontier_watch.domain.vocabulary import EVIDENCE_CLASSES
+    from frontier_watch.net.urls import without_secrets
     from frontier_watch.sources.curated import is_http_url
-    from frontier_watch.urls import without_secrets
-    from frontier_watch.vocabulary import EVIDENCE_CLASSES
 
     def problem(url: str | None, evidence: str | None) -> str | None:
         if not url:

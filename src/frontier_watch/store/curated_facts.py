@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from sqlalchemy import Connection
 
-from frontier_watch.batch import BenchmarkFact, ModelDateFact, TrendClaimFact
+from frontier_watch.domain.batch import BenchmarkFact, ModelDateFact, TrendClaimFact
 from frontier_watch.store.database import upsert_rows
 from frontier_watch.store.model_identity import ensure_models
 from frontier_watch.store.tables import BenchmarkScore, ModelEvent, TrendClaim, table_of

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from frontier_watch.errors import DatabaseError, first_line
+from frontier_watch.domain.errors import DatabaseError, first_line
 from frontier_watch.store.driver_errors import translated
 from frontier_watch.store.reading import missing_folder_error, resolved_path, sqlite_time_text, translating
 
@@ -139,8 +139,8 @@ def open_database(location: str, *, migrate: bool = True, create_folder: bool = 
     """
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+    from frontier_watch.net.urls import without_secrets
     from frontier_watch.store import migrations
-    from frontier_watch.urls import without_secrets
 
     shown = without_secrets(location, keep_user=True)  # a password in a URL is never printed
     try:

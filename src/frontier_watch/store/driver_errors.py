@@ -4,7 +4,7 @@ Both ways to the database pass through here: the sqlite3 fast path of store/read
 SQLAlchemy (its ``handle_error`` event, set up in store/database.py). A driver error that
 says the file is damaged, or is not a database at all (or stored text that is not UTF-8,
 which only damage makes), becomes
-:class:`~frontier_watch.errors.DamagedDatabase`; one that says the file cannot be written
+:class:`~frontier_watch.domain.errors.DamagedDatabase`; one that says the file cannot be written
 becomes :class:`ReadOnlyDatabase`. Both are one line, and the CLI exits 2 on them.
 Everything else is left as the driver raised it. No SQLAlchemy here: read commands do not
 load it.
@@ -16,7 +16,7 @@ import os
 import re
 from pathlib import Path
 
-from frontier_watch.errors import DamagedDatabase, DatabaseError, first_line
+from frontier_watch.domain.errors import DamagedDatabase, DatabaseError, first_line
 
 # SQLite's primary result codes (an extended code keeps them in its low byte).
 SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB = 8, 11, 14, 26

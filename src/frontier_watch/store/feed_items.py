@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from frontier_watch.batch import FeedEntry, SignalFact
+from frontier_watch.domain.batch import FeedEntry, SignalFact
+from frontier_watch.net.urls import stored_url
 from frontier_watch.store.keyed_rows import write_keyed_rows
 from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.signals import record_signal
 from frontier_watch.store.tables import FeedItem, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
-from frontier_watch.urls import stored_url
 
 _feed_item = table_of(FeedItem)
 REVIEW_ORIGIN = "user"  # a promoted entry is a person's judgement of what the feed said

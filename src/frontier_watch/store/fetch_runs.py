@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, update
 
-from frontier_watch.clock import utc_now
+from frontier_watch.domain.clock import utc_now
 from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.tables import FetchRun, table_of
 

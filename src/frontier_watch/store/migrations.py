@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, inspect, text
 
-from frontier_watch.clock import utc_now
+from frontier_watch.domain.clock import utc_now
 from frontier_watch.store.readiness import SCHEMA_HEAD, schema_advice
 
 
@@ -513,7 +513,7 @@ def _one_spelling_per_organisation(connection: Connection) -> None:
     ``bedrock`` to ``bedrock_converse``) become one: the one seen last keeps its row, the
     other's intervals move to it, and any that would overlap its own are marked restated.
     """
-    from frontier_watch.organisations import canonical_organisation, seller
+    from frontier_watch.domain.organisations import canonical_organisation, seller
 
     offerings = connection.exec_driver_sql(
         "SELECT id, source_id, provider, offering_id, lab, last_seen_at FROM offering "

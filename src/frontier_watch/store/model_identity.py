@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, select, update
 
-from frontier_watch.identity import (
+from frontier_watch.domain.identity import (
     AliasSpan,
     CrosswalkEntry,
     CrosswalkRow,

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
-from frontier_watch.attribution import Life, ModelSpan
-from frontier_watch.errors import DataError
+from frontier_watch.domain.attribution import Life, ModelSpan
+from frontier_watch.domain.errors import DataError
 from frontier_watch.store.reading import Reader
 
 # A release date this precise bounds a price; a month or quarter only when nothing better is known.
@@ -150,7 +150,7 @@ def resolve_models(reader: Reader, text: str, *, family: bool = False) -> ModelQ
 
     Raises :class:`AmbiguousModel` when a word matches several models.
     """
-    from frontier_watch.identity import normalise, normalised_forms
+    from frontier_watch.domain.identity import normalise, normalised_forms
 
     wanted = text.strip().lower()
     if wanted.endswith("*"):

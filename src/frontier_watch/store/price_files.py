@@ -24,12 +24,12 @@ from operator import itemgetter
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, text
 
-from frontier_watch.batch import PricedOffering, PriceSegment
-from frontier_watch.identity import Identity
+from frontier_watch.domain.batch import PricedOffering, PriceSegment
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import PRICE_FIELDS, Basis
 from frontier_watch.sources.curated import CuratedDataError, PriceRow
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.price_intervals import Provenance, record_offerings
-from frontier_watch.vocabulary import PRICE_FIELDS, Basis
 
 STAGE_ROWS = 5_000  # rows per insert into the staging table
 WRITE_ROWS = 2_000  # rows per batch handed to record_offerings (whole offerings: a batch may exceed it)

@@ -21,8 +21,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from frontier_watch import money
-from frontier_watch.anomalies import UNIT_ERROR_RATIO, PricePoint, detect
+from frontier_watch.domain import money
+from frontier_watch.domain.anomalies import UNIT_ERROR_RATIO, PricePoint, detect
 from frontier_watch.store.database import bulk_insert
 from frontier_watch.store.keyed_rows import chunks
 from frontier_watch.store.reading import stored_time

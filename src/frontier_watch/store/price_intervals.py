@@ -23,19 +23,19 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, or_, select, update
 
-from frontier_watch import money
-from frontier_watch.anomalies import is_free_variant
-from frontier_watch.batch import PricedOffering, PriceSegment, is_zero_price
-from frontier_watch.gc_pause import collector_paused
-from frontier_watch.identity import Identity
+from frontier_watch.domain import money
+from frontier_watch.domain.anomalies import is_free_variant
+from frontier_watch.domain.batch import PricedOffering, PriceSegment, is_zero_price
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import PRICE_FIELDS, Basis, Tier
+from frontier_watch.net.urls import stored_url
 from frontier_watch.store.database import bulk_insert, upsert_rows
+from frontier_watch.store.gc_pause import collector_paused
 from frontier_watch.store.keyed_rows import chunks, move_last_seen, update_in_chunks
 from frontier_watch.store.model_identity import model_label, offering_model, record_offering_spans
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.tables import Model, Offering, PriceInterval, table_of
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
-from frontier_watch.urls import stored_url
-from frontier_watch.vocabulary import PRICE_FIELDS, Basis, Tier
 
 _offering = table_of(Offering)
 _interval = table_of(PriceInterval)

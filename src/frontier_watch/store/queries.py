@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from frontier_watch import money
-from frontier_watch.attribution import Piece, answering_pieces, piece_on
-from frontier_watch.disagreements import mark_outliers
+from frontier_watch.domain import money
+from frontier_watch.domain.attribution import Piece, answering_pieces, piece_on
+from frontier_watch.domain.disagreements import mark_outliers
+from frontier_watch.domain.vocabulary import PRICE_FIELDS
 from frontier_watch.store.model_lookup import load_lives, load_spans, model_labels, resolve_models
 from frontier_watch.store.reading import Reader
-from frontier_watch.vocabulary import PRICE_FIELDS
 
 
 def _price_select(i: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontier_watch.identity import IDENTITY_RULES_VERSION
-from frontier_watch.paths import data_dir
+from frontier_watch.domain.identity import IDENTITY_RULES_VERSION
+from frontier_watch.settings.paths import data_dir
 
 SCHEMA_HEAD = 7
 CURATED_STAMP_KEY = "curated_stamp"

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.errors import DamagedDatabase, DatabaseError, UnreadableValue
+from frontier_watch.domain.errors import DamagedDatabase, DatabaseError, UnreadableValue
 from frontier_watch.store.driver_errors import translated
 from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp, schema_advice
 

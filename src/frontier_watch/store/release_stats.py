@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from frontier_watch.batch import RepoStat
+from frontier_watch.domain.batch import RepoStat
 from frontier_watch.store.database import upsert_rows
 from frontier_watch.store.keyed_rows import chunks
 from frontier_watch.store.tables import ReleaseStat, table_of

@@ -14,15 +14,15 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from frontier_watch.batch import Lineage, ReleaseFact
-from frontier_watch.identity import Identity, normalise
+from frontier_watch.domain.batch import Lineage, ReleaseFact
+from frontier_watch.domain.identity import Identity, normalise
+from frontier_watch.net.urls import stored_url
 from frontier_watch.sources.kind import StoredState
 from frontier_watch.store.database import bulk_insert
 from frontier_watch.store.keyed_rows import chunks, write_keyed_rows
 from frontier_watch.store.model_identity import ensure_models
 from frontier_watch.store.tables import Model, Release, ReleaseBaseModel, ReleaseStat, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
-from frontier_watch.urls import stored_url
 
 _release = table_of(Release)
 _base = table_of(ReleaseBaseModel)

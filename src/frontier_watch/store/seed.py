@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
-from frontier_watch.clock import utc_now
-from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.identity import (
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.errors import DatabaseError, first_line
+from frontier_watch.domain.identity import (
     IDENTITY_RULES_VERSION,
     CrosswalkError,
     CrosswalkRow,
@@ -25,7 +25,7 @@ from frontier_watch.identity import (
     identity_from_rows,
     read_crosswalk_rows,
 )
-from frontier_watch.paths import data_dir
+from frontier_watch.settings.paths import data_dir
 from frontier_watch.sources.curated import (
     FACT_FILES,
     CuratedDataError,

@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from frontier_watch.batch import SignalFact
+from frontier_watch.domain.batch import SignalFact
+from frontier_watch.net.urls import stored_url
 from frontier_watch.store.database import bulk_insert
 from frontier_watch.store.keyed_rows import write_keyed_rows
 from frontier_watch.store.meta import bump_data_version
 from frontier_watch.store.tables import Signal, SignalHistory, table_of
 from frontier_watch.store.write_context import ChangeCounts, WriteContext
-from frontier_watch.urls import stored_url
 
 USER_SOURCE = "user"  # the source id and origin of signals logged by hand
 _signal = table_of(Signal)
@@ -99,7 +99,7 @@ def record_signal(
 
     The same key again updates the signal and keeps its earlier version in the history.
     """
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.identity import Identity
 
     context = WriteContext(source_id=source_id, observed_at=observed_at, identity=Identity({}, {}))
     row = signal_row(fact, context, origin=origin)

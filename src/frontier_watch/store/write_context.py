@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
-from frontier_watch.identity import Identity
-from frontier_watch.vocabulary import Basis
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.vocabulary import Basis
 
 
 class SuspiciousBatch(Exception):

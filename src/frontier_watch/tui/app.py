@@ -26,9 +26,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from frontier_watch.clock import utc_now
-from frontier_watch.config import Settings
-from frontier_watch.output import safe_text
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.render.output import safe_text
+from frontier_watch.settings.config import Settings
 from frontier_watch.store.database import Database
 from frontier_watch.store.reading import Reader, reader_for
 from frontier_watch.tui.messages import (
@@ -100,7 +100,7 @@ class FrontierWatchApp(App[None]):
         super().__init__()
         self.database = database
         if settings is None:
-            from frontier_watch.config import load_settings
+            from frontier_watch.settings.config import load_settings
 
             settings = load_settings(db=database.url)
         self.settings = settings
@@ -337,7 +337,7 @@ class FrontierWatchApp(App[None]):
         self.run_worker(self._fetch, name="fetch", group="fetch", thread=True, exit_on_error=False)
 
     def _fetch(self) -> None:
-        from frontier_watch.fetching import FetchOptions, run_fetch, select_sources
+        from frontier_watch.use_cases.fetching import FetchOptions, run_fetch, select_sources
 
         specs = select_sources(self.settings)
         self.post_message(FetchStarted([spec.id for spec in specs]))

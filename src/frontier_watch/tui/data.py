@@ -12,14 +12,14 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch import public_rows
-from frontier_watch.config import Settings
-from frontier_watch.money import from_nano
+from frontier_watch.domain.money import from_nano
+from frontier_watch.render import public_rows
+from frontier_watch.settings.config import Settings
 from frontier_watch.store import queries
 from frontier_watch.store.reading import Reader
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart
+    from frontier_watch.render.charts import Chart
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -68,7 +68,7 @@ def signal_rows(reader: Reader) -> list[dict[str, Any]]:
 def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[str, Any]]:
     """Each catalogued source with its health against its schedule (``health.read_source_health``,
     as ``doctor`` judges it), last success, last error and stored rows."""
-    from frontier_watch.health import read_source_health
+    from frontier_watch.use_cases.health import read_source_health
 
     status = queries.source_status(reader)
     specs = list(settings.sources.values())
@@ -119,7 +119,7 @@ def price_detail(reader: Reader, row: Any) -> dict[str, Any]:
 
 def price_chart(intervals: list[dict[str, Any]], name: str) -> Chart | None:
     """The offering's input and output prices as steps over time (log scale), None without dated prices."""
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     series = []
     for key, label in (("input_usd_per_mtok", "input $/M"), ("output_usd_per_mtok", "output $/M")):
@@ -141,7 +141,7 @@ def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
     repo = row.get("hf_repo_id")
     stats = queries.release_downloads(reader, repo) if repo else []
     derived = queries.releases(reader, derived_from=repo) if repo else []
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     chart = (
         Chart(

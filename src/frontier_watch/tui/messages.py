@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the fetch machinery loads only when a fetch runs
-    from frontier_watch.fetching import RunSummary
+    from frontier_watch.use_cases.fetching import RunSummary
 
 
 class DataChanged(Message):

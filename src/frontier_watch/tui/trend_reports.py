@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.errors import DataError
-from frontier_watch.money import format_usd
-from frontier_watch.output import safe_text
+from frontier_watch.domain.errors import DataError
+from frontier_watch.domain.money import format_usd
+from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart
+    from frontier_watch.render.charts import Chart
     from frontier_watch.reports import CapabilityReport
 
 UNAVAILABLE = "trend analytics not available in this build"

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frontier_watch.export import csv_cell
+from frontier_watch.use_cases.export import csv_cell
 
 
 def export_csv(rows: Sequence[dict[str, Any]], folder: Path, view: str, now: datetime) -> Path:

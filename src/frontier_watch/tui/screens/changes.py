@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from frontier_watch.output import safe_text
-from frontier_watch.public_rows import Column, Listing
+from frontier_watch.render.output import safe_text
+from frontier_watch.render.public_rows import Column, Listing
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import trend_reports
 from frontier_watch.tui.screens.table_view import TableView

@@ -6,8 +6,8 @@ from typing import Any
 
 from rich.text import Text
 
-from frontier_watch.output import safe_text
-from frontier_watch.public_rows import SIGNALS, Listing, signal_record
+from frontier_watch.render.output import safe_text
+from frontier_watch.render.public_rows import SIGNALS, Listing, signal_record
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
 from frontier_watch.tui.screens.table_view import TableView

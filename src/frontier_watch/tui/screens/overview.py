@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from frontier_watch.output import safe_text
+from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data, trend_reports
 

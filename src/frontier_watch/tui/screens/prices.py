@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from frontier_watch.output import safe_text
-from frontier_watch.public_rows import Column, Listing, price_record
+from frontier_watch.render.output import safe_text
+from frontier_watch.render.public_rows import Column, Listing, price_record
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
 from frontier_watch.tui.screens.table_view import TableView
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart
+    from frontier_watch.render.charts import Chart
 
 # At 80 columns the model, provider and prices stay, the rest give way (highest priority
 # number first) and remain in the line under the table and the detail pane.

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from frontier_watch.output import safe_text
-from frontier_watch.public_rows import RELEASES, Listing, release_record
+from frontier_watch.render.output import safe_text
+from frontier_watch.render.public_rows import RELEASES, Listing, release_record
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
 from frontier_watch.tui.screens.table_view import TableView
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart
+    from frontier_watch.render.charts import Chart
 
 RELEASE_LISTING = Listing(RELEASES.columns, "no releases stored yet: press f to fetch Hugging Face")
 

@@ -21,12 +21,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from frontier_watch.public_rows import Listing
+from frontier_watch.render.public_rows import Listing
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui.widgets import Chart, RowTable
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart as ChartData
+    from frontier_watch.render.charts import Chart as ChartData
     from frontier_watch.tui.app import FrontierWatchApp
 
 FILTER_DEBOUNCE_SECONDS = 0.05  # type a word without redrawing on every letter

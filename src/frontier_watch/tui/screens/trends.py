@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
-from frontier_watch.output import safe_text
+from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import trend_reports
 from frontier_watch.tui.widgets import Chart

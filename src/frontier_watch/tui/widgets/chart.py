@@ -1,4 +1,4 @@
-"""Chart: a plotext chart (``frontier_watch.charts``) drawn to text at the widget's own size.
+"""Chart: a plotext chart (``frontier_watch.render.charts``) drawn to text at the widget's own size.
 
 The chart arrives as data; it is drawn here, on the UI thread, when the chart or the
 widget's size changes (plotext keeps global state: never from a worker).
@@ -12,17 +12,17 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import Static
 
-from frontier_watch.errors import DataError
+from frontier_watch.domain.errors import DataError
 
 if TYPE_CHECKING:
-    from frontier_watch.charts import Chart as ChartData
+    from frontier_watch.render.charts import Chart as ChartData
 
 
 def render_chart(chart: ChartData | None, width: int, height: int, empty: str = "") -> Text:
     """The chart as styled text of ``width`` x ``height`` cells, or the note for an empty one."""
     if chart is None:
         return Text(empty, style="dim")
-    from frontier_watch.charts import render
+    from frontier_watch.render.charts import render
 
     try:
         return Text.from_ansi(render(chart, width, height))

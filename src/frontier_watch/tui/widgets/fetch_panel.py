@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from frontier_watch.output import safe_text
+from frontier_watch.render.output import safe_text
 
 if TYPE_CHECKING:
-    from frontier_watch.fetching import RunSummary
+    from frontier_watch.use_cases.fetching import RunSummary
 
 
 class FetchPanel(Static):

@@ -26,8 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from frontier_watch.output import GAP, cell_text, fit_columns
-from frontier_watch.public_rows import Column, Listing
+from frontier_watch.render.output import GAP, cell_text, fit_columns
+from frontier_watch.render.public_rows import Column, Listing
 
 FIT_SAMPLE = 2000  # rows whose text decides the column widths
 

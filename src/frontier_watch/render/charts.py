@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from frontier_watch.errors import DataError
-from frontier_watch.output import safe_text
+from frontier_watch.domain.errors import DataError
+from frontier_watch.render.output import safe_text
 
 # plotext keeps one global figure: one chart is built at a time.
 _LOCK = threading.Lock()

@@ -1,9 +1,8 @@
-"""Trend reports: the store's rows through analytics/, as results the CLI and the dashboard show.
+"""The answers: the store's rows through analytics/, as results the CLI and the dashboard show."""
 
-Each report reads what it needs (store.queries), turns it into frames (store.frames), calls
-the pure functions of analytics/, and returns a result object with the frames for tables
-and charts and ``as_json()`` for ``--json``. Nothing here prints or imports Textual.
-"""
+# Each report reads what it needs (store.queries), turns it into frames (store.frames), calls
+# the pure functions of analytics/, and returns a result object with the frames for tables
+# and charts and ``as_json()`` for ``--json``. Nothing here prints or imports Textual.
 
 from __future__ import annotations
 
@@ -12,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from frontier_watch.errors import DataError
+from frontier_watch.domain.errors import DataError
 
 if TYPE_CHECKING:
     import polars as pl
 
     from frontier_watch.analytics.capability import CapabilityQuery
     from frontier_watch.analytics.fit import RateFit
-    from frontier_watch.charts import Chart
+    from frontier_watch.render.charts import Chart
     from frontier_watch.store.reading import Reader
 
 
@@ -203,7 +202,7 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
 
     from frontier_watch.analytics import capability, claims
     from frontier_watch.analytics.fit import CannotFit, fit_rate
-    from frontier_watch.model_kinds import is_reasoning_model
+    from frontier_watch.domain.model_kinds import is_reasoning_model
     from frontier_watch.store import frames, queries
 
     known = benchmark_names(reader)
@@ -554,7 +553,7 @@ def changes_report(reader: Reader, since: datetime, until: datetime) -> ChangesD
 
 def parse_since(text: str, now: datetime) -> datetime:
     """``7d``, ``2w``, ``3m`` (30-day months) or a date, as the start of the window."""
-    from frontier_watch.clock import parse_day
+    from frontier_watch.domain.clock import parse_day
 
     text = text.strip().lower()
     units = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -720,7 +719,7 @@ def compute_trends_report(reader: Reader) -> ComputeTrends:
 
 def capability_chart(report: CapabilityReport) -> Chart:
     """The fitted points on a log scale with the fitted line beside them."""
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     q = report.query
     points = report.points
@@ -744,7 +743,7 @@ def capability_chart(report: CapabilityReport) -> Chart:
 
 
 def model_trend_chart(report: ModelTrend) -> Chart:
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     changes = report.changes
     return Chart(
@@ -762,7 +761,7 @@ def model_trend_chart(report: ModelTrend) -> Chart:
 
 
 def compute_chart(report: ComputeTrends) -> Chart:
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     chart = Chart("Largest known (log scale)", log_scale=True)
     for item in report.series:
@@ -779,7 +778,7 @@ def compute_chart(report: ComputeTrends) -> Chart:
 
 
 def release_chart(report: ReleaseTrends) -> Chart:
-    from frontier_watch.charts import Chart, Series
+    from frontier_watch.render.charts import Chart, Series
 
     share = report.open_share
     return Chart(

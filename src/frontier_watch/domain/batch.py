@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
-from frontier_watch.organisations import canonical_organisation, seller
-from frontier_watch.vocabulary import PRICE_FIELDS, Tier
+from frontier_watch.domain.organisations import canonical_organisation, seller
+from frontier_watch.domain.vocabulary import PRICE_FIELDS, Tier
 
 
 @dataclass(slots=True)

@@ -11,10 +11,10 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-from frontier_watch.errors import ConfigurationError
-from frontier_watch.paths import fetchers_dir, user_fetchers_dir
+from frontier_watch.domain.errors import ConfigurationError
+from frontier_watch.domain.vocabulary import EVIDENCE_CLASSES
+from frontier_watch.settings.paths import fetchers_dir, user_fetchers_dir
 from frontier_watch.sources.spec import SourceSpec
-from frontier_watch.vocabulary import EVIDENCE_CLASSES
 
 _REQUIRED = ("id", "kind", "url", "schedule", "attribution", "licence", "evidence")
 
@@ -93,7 +93,7 @@ def spec_problem(spec: SourceSpec, *, schedule: bool = True) -> str | None:
     kind = registered.get(spec.kind)
     if kind is None:
         return f"kind: {spec.kind!r} is not one of {', '.join(sorted(registered))}"
-    from frontier_watch.config import cron_error
+    from frontier_watch.settings.cron import cron_error
     from frontier_watch.sources.spec import source_url_problem
 
     if not spec.url and not kind.url_optional:

@@ -22,15 +22,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.clock import utc_now
-from frontier_watch.errors import DatabaseError, DataError, first_line
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.errors import DatabaseError, DataError, first_line
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy import Connection
 
-    from frontier_watch.identity import Identity
+    from frontier_watch.domain.identity import Identity
 
 USER_SOURCE = "user"
 KINDS = ("prices", "signals", "benchmarks")
@@ -114,7 +114,7 @@ def import_file(engine, path: Path) -> ImportResult:
     """Validate and store the file in one transaction, a batch at a time (nothing on any error)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from frontier_watch.identity import load_identity
+    from frontier_watch.settings.crosswalk import load_identity
     from frontier_watch.sources.curated import FACT_FILES, fact_rows, price_rows
     from frontier_watch.store.fact_files import record_fact_rows
     from frontier_watch.store.meta import bump_data_version

@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 import httpx
 import tenacity
 
-from frontier_watch import __version__, content_encoding
-from frontier_watch.clock import utc_now
-from frontier_watch.errors import first_line
+from frontier_watch import __version__
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.errors import first_line
+from frontier_watch.net import content_encoding
 
 USER_AGENT = f"frontier-watch/{__version__} (+https://github.com/frontier-watch/frontier-watch)"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # the LiteLLM map is about 1.5 MB; 64 MB is a bomb

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from decimal import Decimal, InvalidOperation
 
-from frontier_watch.errors import UnreadableValue
-from frontier_watch.plausible import MAX_USD_PER_MTOK, MAX_USD_PER_REQUEST
+from frontier_watch.domain.errors import UnreadableValue
+from frontier_watch.domain.plausible import MAX_USD_PER_MTOK, MAX_USD_PER_REQUEST
 
 NANO = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)

@@ -19,8 +19,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, TextIO
 
-from frontier_watch import money
-from frontier_watch.public_rows import Column, Listing
+from frontier_watch.domain import money
+from frontier_watch.render.public_rows import Column, Listing
 
 # C0 and C1 control characters (ESC included) and DEL, and the invisible characters that
 # reorder or break a line on a terminal: bidi embeddings, overrides and isolates (U+202E

@@ -58,16 +58,16 @@ class ExportTable:
 
 
 def _prices(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.clock import end_of_day
-    from frontier_watch.public_rows import price_record
+    from frontier_watch.domain.clock import end_of_day
+    from frontier_watch.render.public_rows import price_record
     from frontier_watch.store import queries
 
     return [price_record(row) for row in queries.prices_as_of(reader, end_of_day(as_of) if as_of else now)]
 
 
 def _history(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.clock import end_of_day
-    from frontier_watch.public_rows import price_record
+    from frontier_watch.domain.clock import end_of_day
+    from frontier_watch.render.public_rows import price_record
     from frontier_watch.store import queries
 
     rows = queries.all_price_history(reader, started_by=end_of_day(as_of) if as_of else None)
@@ -75,7 +75,7 @@ def _history(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str
 
 
 def _releases(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.public_rows import release_record
+    from frontier_watch.render.public_rows import release_record
     from frontier_watch.store import queries
 
     records = [release_record(row) for row in queries.releases(reader)]
@@ -83,7 +83,7 @@ def _releases(reader: Reader, as_of: date | None, now: datetime) -> list[dict[st
 
 
 def _signals(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.public_rows import signal_record
+    from frontier_watch.render.public_rows import signal_record
     from frontier_watch.store import queries
 
     rows = [row for row in queries.signals(reader) if as_of is None or _on_or_before(row.get("date"), as_of)]
@@ -124,7 +124,7 @@ def _on_or_before(value: Any, day: date) -> bool:
 
 
 def _price_columns() -> tuple[str, ...]:
-    from frontier_watch.public_rows import PRICE_JSON_KEYS
+    from frontier_watch.render.public_rows import PRICE_JSON_KEYS
 
     return PRICE_JSON_KEYS
 
@@ -175,7 +175,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        from frontier_watch.money import format_usd
+        from frontier_watch.domain.money import format_usd
 
         return format_usd(value)
     if isinstance(value, int):
@@ -186,7 +186,7 @@ def csv_cell(value: Any) -> str:
         return value.isoformat() + ("Z" if value.tzinfo is None else "")
     if isinstance(value, date):
         return value.isoformat()
-    from frontier_watch.output import file_text, json_text
+    from frontier_watch.render.output import file_text, json_text
 
     if isinstance(value, list | dict):
         return neutralised(json_text(value, sort_keys=True, separators=(",", ":")))
@@ -215,7 +215,7 @@ def render(table: ExportTable, rows: list[dict[str, Any]], fmt: str) -> bytes:
     cells = [[csv_cell(row.get(column)) for column in columns] for row in rows]
     order = sorted(range(len(rows)), key=lambda index: cells[index])
     if fmt == "json":
-        from frontier_watch.output import json_text
+        from frontier_watch.render.output import json_text
 
         ordered = [{column: rows[index].get(column) for column in columns} for index in order]
         return (json_text(ordered, indent=1) + "\n").encode("utf-8")
@@ -321,7 +321,7 @@ def write_export(
         ],
     }
     manifest_path = folder / "manifest.json"
-    from frontier_watch.output import json_text
+    from frontier_watch.render.output import json_text
 
     _write_whole(manifest_path, (json_text(manifest, indent=2) + "\n").encode("utf-8"))
     return exported, manifest_path

@@ -26,8 +26,8 @@ from typing import IO
 
 from sqlalchemy import text
 
-from frontier_watch.clock import utc_now
-from frontier_watch.paths import default_database_path
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.settings.paths import default_database_path
 from frontier_watch.store.database import Database
 
 try:

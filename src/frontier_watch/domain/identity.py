@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from frontier_watch.clock import parse_when
-from frontier_watch.errors import DataError
-from frontier_watch.organisations import canonical_organisation
+from frontier_watch.domain.clock import parse_when
+from frontier_watch.domain.errors import DataError
+from frontier_watch.domain.organisations import canonical_organisation
 
 # Vendor prefixes written with a dot, optionally behind a region: Bedrock's
 # "us.anthropic.claude-...", "us-gov.anthropic....", OCI's "xai.grok-3".
@@ -299,13 +299,3 @@ def identity_from_rows(rows: list[CrosswalkRow]) -> Identity:
     for spans in by_alias.values():
         spans.sort(key=lambda span: span.valid_from or datetime.min)
     return Identity(by_alias, by_normalised)
-
-
-def load_identity(folder: Path | None = None) -> Identity:
-    """The resolver over the shipped crosswalk (data/model_crosswalk.csv), or rules only."""
-    from frontier_watch.paths import data_dir
-
-    path = (folder or data_dir()) / "model_crosswalk.csv"
-    if not path.is_file():
-        return Identity({}, {})
-    return identity_from_rows(read_crosswalk_rows(path))

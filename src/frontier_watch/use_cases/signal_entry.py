@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from frontier_watch import plausible
-from frontier_watch.batch import SignalFact
-from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, EVIDENCE_CLASSES, SIGNAL_CATEGORIES
+from frontier_watch.domain import plausible
+from frontier_watch.domain.batch import SignalFact
+from frontier_watch.domain.vocabulary import CONFIDENCES, DATE_PRECISIONS, EVIDENCE_CLASSES, SIGNAL_CATEGORIES
 
 MAX_TEXT = 500
 

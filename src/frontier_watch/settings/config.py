@@ -14,8 +14,9 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.errors import ConfigurationError
-from frontier_watch.paths import default_database_path, user_config_file
+from frontier_watch.domain.errors import ConfigurationError
+from frontier_watch.settings.cron import cron_error
+from frontier_watch.settings.paths import default_database_path, user_config_file
 
 if TYPE_CHECKING:  # the catalogue loads only when a command needs the sources
     from frontier_watch.sources.spec import SourceSpec
@@ -65,7 +66,7 @@ class Settings:
     @functools.cached_property
     def sources(self) -> dict[str, SourceSpec]:
         """Every source spec with the config's overrides applied; ConfigError if one is wrong."""
-        from frontier_watch.catalogue import load_catalogue
+        from frontier_watch.settings.catalogue import load_catalogue
 
         where = str(self.path) if self.path else "defaults"
         return _apply_source_overrides(
@@ -151,7 +152,7 @@ def foreign_reason(raw: dict[str, Any]) -> str | None:
         return f"it has sections frontier-watch does not use ({', '.join(unknown)})"
     sources = raw.get("sources")
     if isinstance(sources, dict) and sources:
-        from frontier_watch.catalogue import load_catalogue
+        from frontier_watch.settings.catalogue import load_catalogue
 
         if not set(sources) & set(load_catalogue()):
             return f"its [sources] name no source frontier-watch knows ({', '.join(sorted(sources))})"
@@ -258,7 +259,7 @@ def _apply_source_overrides(
 ) -> dict[str, SourceSpec]:
     from dataclasses import replace
 
-    from frontier_watch.catalogue import spec_problem
+    from frontier_watch.settings.catalogue import spec_problem
 
     sources = dict(catalogue)
     for source_id, body in overrides.items():
@@ -308,19 +309,6 @@ def _kind_options(spec: SourceSpec) -> frozenset[str]:
 
     kind = get_kind(spec.kind)
     return frozenset(kind.all_options()) if kind else frozenset()
-
-
-def cron_error(expression: str) -> str | None:
-    """Why a five-field cron string is invalid or can never fire (``0 0 31 2 *``), or None."""
-    from frontier_watch.cron import cron_trigger, never_fires
-
-    try:
-        trigger = cron_trigger(expression)
-    except ValueError as exc:
-        return str(exc)
-    if never_fires(trigger):
-        return "no day matches it (such as the 31st of a month that has 30 days or fewer): it would never run"
-    return None
 
 
 def _type_name(value: Any) -> str:

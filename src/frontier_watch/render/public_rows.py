@@ -123,7 +123,7 @@ def shown_url(value: Any) -> Any:
     database written before they were refused still hold one (urls.py)."""
     if not isinstance(value, str) or "://" not in value:
         return value
-    from frontier_watch.urls import without_secrets
+    from frontier_watch.net.urls import without_secrets
 
     return without_secrets(value)
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from frontier_watch.vocabulary import PriceFlag
+from frontier_watch.domain.vocabulary import PriceFlag
 
 # A state this much cheaper or dearer than its references is off by a unit.
 UNIT_ERROR_RATIO = 10

@@ -54,3 +54,14 @@ def schedule_period(expression: str, now: datetime, runs: int = 12) -> timedelta
         previous, moment = fire, fire + timedelta(microseconds=1)
     gaps = [later - earlier for earlier, later in zip(fires, fires[1:], strict=False)]
     return max(gaps) if gaps else timedelta(days=365)
+
+
+def cron_error(expression: str) -> str | None:
+    """Why a five-field cron string is invalid or can never fire (``0 0 31 2 *``), or None."""
+    try:
+        trigger = cron_trigger(expression)
+    except ValueError as exc:
+        return str(exc)
+    if never_fires(trigger):
+        return "no day matches it (such as the 31st of a month that has 30 days or fewer): it would never run"
+    return None

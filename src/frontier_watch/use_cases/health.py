@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from frontier_watch.errors import DatabaseError, first_line
+from frontier_watch.domain.errors import DatabaseError, first_line
 
 if TYPE_CHECKING:
-    from frontier_watch.config import Settings
+    from frontier_watch.settings.config import Settings
     from frontier_watch.sources.spec import SourceSpec
     from frontier_watch.store.database import Database
     from frontier_watch.store.reading import Reader
@@ -74,7 +74,7 @@ def source_health(
 
 
 def _one(spec: SourceSpec, record: RunRecord | None, now: datetime, created: datetime | None) -> SourceHealth:
-    from frontier_watch.cron import schedule_period
+    from frontier_watch.settings.cron import schedule_period
 
     period = schedule_period(spec.schedule, now)
     last_success = record.last_success if record else None
@@ -170,7 +170,7 @@ def diagnose(
     disk_usage: Callable[[str], tuple[int, int, int]] = shutil.disk_usage,
 ) -> Diagnosis:
     """Config, database, disk, the data rules and every source's health. Talks to the database only."""
-    from frontier_watch.errors import ConfigurationError
+    from frontier_watch.domain.errors import ConfigurationError
 
     diagnosis = Diagnosis()
     checks = diagnosis.checks
@@ -188,7 +188,7 @@ def diagnose(
     for warning in settings.warnings:
         checks.append(Check("config", "warning", warning))
 
-    from frontier_watch.errors import DamagedDatabase
+    from frontier_watch.domain.errors import DamagedDatabase
 
     try:
         _check_database(settings, specs, now, disk_usage, diagnosis)
@@ -244,7 +244,7 @@ def _check_open_database(
     disk_usage: Callable[[str], tuple[int, int, int]],
     diagnosis: Diagnosis,
 ) -> None:
-    from frontier_watch.errors import DamagedDatabase
+    from frontier_watch.domain.errors import DamagedDatabase
     from frontier_watch.store import migrations
     from frontier_watch.store.checks import check_database
     from frontier_watch.store.readiness import schema_advice
@@ -286,7 +286,7 @@ def _check_open_database(
 
 def database_shown(settings: Settings) -> str:
     """The database's location as it may be shown: a URL's password hidden."""
-    from frontier_watch.urls import without_secrets
+    from frontier_watch.net.urls import without_secrets
 
     return without_secrets(settings.database_url)
 

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from frontier_watch.batch import (
+from frontier_watch.domain.batch import (
     PARTS,
     Batch,
     BenchmarkFact,

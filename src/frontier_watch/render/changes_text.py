@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontier_watch.output import safe_text
+from frontier_watch.render.output import safe_text
 
 
 def _usd(value: float | None) -> str:

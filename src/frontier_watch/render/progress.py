@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from frontier_watch.output import safe_text
+from frontier_watch.render.output import safe_text
 
 
 @contextmanager

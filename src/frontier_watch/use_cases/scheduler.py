@@ -34,13 +34,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from frontier_watch.clock import utc_now
+from frontier_watch.domain.clock import utc_now
 
 if TYPE_CHECKING:
-    from frontier_watch.config import Settings
-    from frontier_watch.fetching import FetchOptions, RunSummary
+    from frontier_watch.settings.config import Settings
     from frontier_watch.sources.spec import SourceSpec
     from frontier_watch.store.database import Database
+    from frontier_watch.use_cases.fetching import FetchOptions, RunSummary
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ _SHIFTED_DOC = """A trigger read on the injected clock: fire times are computed 
 
 def overdue_sources(database: Database, specs: list[SourceSpec], now: datetime) -> list[SourceSpec]:
     """The sources whose last success is older than their schedule's period, or that never succeeded."""
-    from frontier_watch.cron import schedule_period
+    from frontier_watch.settings.cron import schedule_period
     from frontier_watch.store.reading import reader_for
     from frontier_watch.store.run_history import run_records
 
@@ -191,9 +191,9 @@ def _run_until_signalled(settings, database, options, fetch_options, on_run, log
     from apscheduler.events import EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from frontier_watch.cron import cron_trigger
-    from frontier_watch.fetch_lock import LockHeld
-    from frontier_watch.fetching import FetchOptions, run_fetch, select_sources
+    from frontier_watch.settings.cron import cron_trigger
+    from frontier_watch.store.fetch_lock import LockHeld
+    from frontier_watch.use_cases.fetching import FetchOptions, run_fetch, select_sources
 
     options = options or ScheduleOptions()
     specs = select_sources(settings)
@@ -211,7 +211,7 @@ def _run_until_signalled(settings, database, options, fetch_options, on_run, log
         except LockHeld as exc:
             log(f"skipped {', '.join(source_ids)}: {exc}")
         except Exception as exc:  # noqa: BLE001 - a run's failure must not stop the scheduler
-            from frontier_watch.errors import first_line
+            from frontier_watch.domain.errors import first_line
 
             log(f"{', '.join(source_ids)} failed: {type(exc).__name__}: {first_line(exc)}")
 

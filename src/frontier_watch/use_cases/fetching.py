@@ -25,13 +25,13 @@ import httpx
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from frontier_watch.batch import PARTS, Batch
-from frontier_watch.clock import utc_now
-from frontier_watch.config import Settings
-from frontier_watch.errors import DatabaseError, first_line
-from frontier_watch.fetch_lock import database_fetch_lock
-from frontier_watch.gc_pause import collector_paused
-from frontier_watch.http import (
+from frontier_watch.domain.batch import PARTS, Batch
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.errors import DatabaseError, first_line
+from frontier_watch.domain.identity import Identity
+from frontier_watch.domain.money import PriceError
+from frontier_watch.domain.plausible import vet_batch
+from frontier_watch.net.http import (
     FetchError,
     RetryPolicy,
     bearer_headers,
@@ -39,14 +39,15 @@ from frontier_watch.http import (
     make_client,
     rate_limit_wait,
 )
-from frontier_watch.identity import Identity, load_identity
-from frontier_watch.money import PriceError
-from frontier_watch.plausible import vet_batch
+from frontier_watch.net.urls import text_without_secrets
+from frontier_watch.settings.config import Settings
+from frontier_watch.settings.crosswalk import load_identity
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.kind import Response, SourceKind, StoredState
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.store.database import Database
+from frontier_watch.store.fetch_lock import database_fetch_lock
 from frontier_watch.store.fetch_runs import (
     INTERRUPTED,
     RunOutcome,
@@ -54,10 +55,10 @@ from frontier_watch.store.fetch_runs import (
     mark_interrupted_runs,
     start_run,
 )
+from frontier_watch.store.gc_pause import collector_paused
 from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
-from frontier_watch.urls import text_without_secrets
 
 MAX_PAGES = 200
 # Sources download and parse concurrently but write one at a time: SQLite has one

@@ -1,11 +1,10 @@
-"""The command line: parse arguments, call the core, render. ``frontier-watch`` alone opens the dashboard.
+"""The command line: parse arguments, call the core, render. ``frontier-watch`` alone opens the dashboard."""
 
-Imports here are kept light (argparse only) so ``--help`` is instant; each command
-imports what it needs when it runs, and none of the non-UI commands loads Textual.
-
-Exit codes: 0 ok; 1 some sources failed (the rest stored); 2 usage or config error;
-3 another fetch holds the lock; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, during a fetch).
-"""
+# Imports here are kept light (argparse only) so ``--help`` is instant; each command
+# imports what it needs when it runs, and none of the non-UI commands loads Textual.
+#
+# Exit codes: 0 ok; 1 some sources failed (the rest stored); 2 usage or config error;
+# 3 another fetch holds the lock; 130 interrupted (Ctrl-C); 143 terminated (SIGTERM, during a fetch).
 
 from __future__ import annotations
 
@@ -61,7 +60,7 @@ def _sigterm_stops_like_ctrl_c() -> Iterator[None]:
 
 
 def _parse_day(text: str) -> date:
-    from frontier_watch.clock import parse_day
+    from frontier_watch.domain.clock import parse_day
 
     try:
         return parse_day(text)
@@ -70,13 +69,13 @@ def _parse_day(text: str) -> date:
 
 
 def _warn(message: str) -> None:
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     print(f"{PROG}: {safe_text(message)}", file=sys.stderr)
 
 
 def _settings(args: argparse.Namespace):
-    from frontier_watch.config import load_settings
+    from frontier_watch.settings.config import load_settings
 
     settings = load_settings(getattr(args, "config", None), getattr(args, "db", None))
     for warning in settings.warnings:
@@ -107,7 +106,7 @@ def _reader(args: argparse.Namespace):
 def _emit(
     args: argparse.Namespace, rows: Sequence[dict[str, Any]], listing, empty: str | None = None
 ) -> None:
-    from frontier_watch import output
+    from frontier_watch.render import output
 
     output.emit(rows, listing, as_json=args.json, wide=getattr(args, "wide", False), empty_message=empty)
 
@@ -135,8 +134,8 @@ def _explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
 
 
 def cmd_prices(args: argparse.Namespace) -> int:
-    from frontier_watch import public_rows
-    from frontier_watch.clock import end_of_day, utc_now
+    from frontier_watch.domain.clock import end_of_day, utc_now
+    from frontier_watch.render import public_rows
     from frontier_watch.store import queries
 
     settings, reader = _reader(args)
@@ -209,7 +208,7 @@ def _no_prices_message(args: argparse.Namespace) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from frontier_watch import public_rows
+    from frontier_watch.render import public_rows
     from frontier_watch.store import queries
 
     _, reader = _reader(args)
@@ -356,7 +355,7 @@ def _filters(spec: FactListing, args: argparse.Namespace) -> dict[str, Any]:
 
 def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
-        from frontier_watch import public_rows
+        from frontier_watch.render import public_rows
         from frontier_watch.store import queries
 
         _, reader = _reader(args)
@@ -377,7 +376,7 @@ def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
 
 def cmd_signals(args: argparse.Namespace) -> int:
     """``signals``: signals with their evidence and history, or feed items waiting for review."""
-    from frontier_watch import public_rows
+    from frontier_watch.render import public_rows
     from frontier_watch.store import queries
 
     spec = next(listing for listing in FACT_LISTINGS if listing.name == "signals")
@@ -421,7 +420,7 @@ def _version_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
-    from frontier_watch import public_rows
+    from frontier_watch.render import public_rows
     from frontier_watch.store import queries
 
     for flag, given in (
@@ -445,7 +444,7 @@ def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
 
 
 def _signal_entry(args: argparse.Namespace, **defaults: Any):
-    from frontier_watch.signal_entry import SignalEntry
+    from frontier_watch.use_cases.signal_entry import SignalEntry
 
     given = {
         name: getattr(args, name)
@@ -469,8 +468,8 @@ def _signal_entry(args: argparse.Namespace, **defaults: Any):
 
 
 def _report_signal(args: argparse.Namespace, database, signal_id: int, counts, verb: str) -> None:
-    from frontier_watch import public_rows
-    from frontier_watch.output import safe_text
+    from frontier_watch.render import public_rows
+    from frontier_watch.render.output import safe_text
     from frontier_watch.store import queries
     from frontier_watch.store.reading import reader_for
 
@@ -480,7 +479,7 @@ def _report_signal(args: argparse.Namespace, database, signal_id: int, counts, v
     assert row is not None  # just written
     record = public_rows.signal_record(row, versions.get(signal_id))
     if args.json:
-        from frontier_watch import output
+        from frontier_watch.render import output
 
         output.write_json([record])
         return
@@ -496,9 +495,9 @@ def _report_signal(args: argparse.Namespace, database, signal_id: int, counts, v
 
 
 def cmd_signals_add(args: argparse.Namespace) -> int:
-    from frontier_watch.clock import utc_now
-    from frontier_watch.signal_entry import SignalEntryError, checked_signal
+    from frontier_watch.domain.clock import utc_now
     from frontier_watch.store.signals import add_user_signal
+    from frontier_watch.use_cases.signal_entry import SignalEntryError, checked_signal
 
     now = utc_now()
     try:
@@ -512,9 +511,9 @@ def cmd_signals_add(args: argparse.Namespace) -> int:
 
 
 def cmd_signals_review(args: argparse.Namespace) -> int:
-    from frontier_watch.clock import utc_now
-    from frontier_watch.signal_entry import SignalEntryError, checked_signal
+    from frontier_watch.domain.clock import utc_now
     from frontier_watch.store.feed_items import NotReviewable, review_feed_item
+    from frontier_watch.use_cases.signal_entry import SignalEntryError, checked_signal
 
     now = utc_now()
     given = [
@@ -553,7 +552,7 @@ def cmd_signals_review(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"feed item {args.item_id} dismissed (reviewed, no signal)")
         else:
-            from frontier_watch import output
+            from frontier_watch.render import output
 
             output.write_json([])
         return EXIT_OK
@@ -565,8 +564,8 @@ def cmd_signals_review(args: argparse.Namespace) -> int:
 
 
 def _summary_line(summary) -> str:
-    from frontier_watch.clock import utc_now
-    from frontier_watch.output import safe_text
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.render.output import safe_text
 
     line = (
         f"{utc_now().isoformat(timespec='seconds')}Z {summary.source_id} {summary.status} "
@@ -581,9 +580,9 @@ def _summary_line(summary) -> str:
 def cmd_fetch(args: argparse.Namespace) -> int:
     import threading
 
-    from frontier_watch import output, public_rows
-    from frontier_watch.fetch_lock import LockHeld
-    from frontier_watch.fetching import FetchOptions, UnknownSourceError, run_fetch
+    from frontier_watch.render import output, public_rows
+    from frontier_watch.store.fetch_lock import LockHeld
+    from frontier_watch.use_cases.fetching import FetchOptions, UnknownSourceError, run_fetch
 
     settings, database = _database(args)
     interactive = sys.stderr.isatty() and not args.quiet and not args.json
@@ -599,7 +598,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     options = FetchOptions.from_settings(settings, accept_shrink=frozenset(args.accept_shrink or ()))
     try:
         if interactive:
-            from frontier_watch.progress import fetch_progress
+            from frontier_watch.render.progress import fetch_progress
 
             with fetch_progress() as (on_start, on_done), _sigterm_stops_like_ctrl_c():
                 result = run_fetch(
@@ -624,7 +623,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from frontier_watch import public_rows
+    from frontier_watch.render import public_rows
     from frontier_watch.store import queries
 
     settings, reader = _reader(args)
@@ -663,8 +662,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_db_check(args: argparse.Namespace) -> int:
     """Every rule the stored data must keep; exit 1 when a hard one is broken."""
-    from frontier_watch.clock import utc_now
-    from frontier_watch.output import safe_text
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.render.output import safe_text
     from frontier_watch.store.checks import check_database
 
     _, reader = _reader(args)
@@ -756,7 +755,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def _today(args: argparse.Namespace) -> date:
-    from frontier_watch.clock import utc_now
+    from frontier_watch.domain.clock import utc_now
 
     return utc_now().date()
 
@@ -790,7 +789,7 @@ def _show_chart(args: argparse.Namespace, chart) -> None:
     """--chart draws it here (colour only on a terminal); --save-chart writes it to a file."""
     import shutil
 
-    from frontier_watch import charts
+    from frontier_watch.render import charts
 
     if getattr(args, "save_chart", None):
         charts.save(chart, args.save_chart)
@@ -805,7 +804,7 @@ def _show_chart(args: argparse.Namespace, chart) -> None:
 
 def _print_json(value: Any) -> None:
     """A document as JSON on stdout (indented at a terminal), its text made inert (output.json_text)."""
-    from frontier_watch.output import json_text
+    from frontier_watch.render.output import json_text
 
     print(json_text(value, indent=2 if sys.stdout.isatty() else None))
 
@@ -821,7 +820,7 @@ def _fmt_usd(value: float | None) -> str:
 def cmd_trends_capability(args: argparse.Namespace) -> int:
     from frontier_watch import reports
     from frontier_watch.analytics.capability import CapabilityQuery
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     settings, reader = _reader(args)
     blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
@@ -882,7 +881,7 @@ def cmd_trends_capability(args: argparse.Namespace) -> int:
 
 def cmd_trends_model(args: argparse.Namespace) -> int:
     from frontier_watch import reports
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     settings, reader = _reader(args)
     blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
@@ -920,7 +919,7 @@ def cmd_trends_model(args: argparse.Namespace) -> int:
 
 def cmd_trends_releases(args: argparse.Namespace) -> int:
     from frontier_watch import reports
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     _, reader = _reader(args)
     with reader:
@@ -955,7 +954,7 @@ def cmd_trends_releases(args: argparse.Namespace) -> int:
 
 def cmd_trends_compute(args: argparse.Namespace) -> int:
     from frontier_watch import reports
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     _, reader = _reader(args)
     with reader:
@@ -1000,7 +999,7 @@ def cmd_trends_compute(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from frontier_watch import reports
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     settings, reader = _reader(args)
     blend = args.blend or (settings.blend_input_weight, settings.blend_output_weight)
@@ -1030,8 +1029,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     from frontier_watch import reports
-    from frontier_watch.changes_text import render_changes
-    from frontier_watch.clock import utc_now
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.render.changes_text import render_changes
 
     _, reader = _reader(args)
     now = utc_now().replace(tzinfo=None)
@@ -1048,8 +1047,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from frontier_watch.importing import import_file
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
+    from frontier_watch.use_cases.importing import import_file
 
     _, database = _database(args)
     result = import_file(database.engine, Path(args.file))
@@ -1065,9 +1064,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Config, database, disk, data rules and every source's health; exit 1 when anything is unhealthy."""
-    from frontier_watch.clock import utc_now
-    from frontier_watch.errors import ConfigurationError
-    from frontier_watch.health import diagnose
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.domain.errors import ConfigurationError
+    from frontier_watch.use_cases.health import diagnose
 
     settings, config_error = None, None
     try:
@@ -1076,7 +1075,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         config_error = str(exc)
     diagnosis = diagnose(settings, utc_now(), config_error=config_error)
     if args.json:
-        from frontier_watch.output import json_value
+        from frontier_watch.render.output import json_value
 
         document = {
             "healthy": diagnosis.healthy,
@@ -1100,7 +1099,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _print_diagnosis(diagnosis) -> None:
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     for check in diagnosis.checks:
         print(f"{check.status:<9} {check.name:<9} {safe_text(check.detail)}")
@@ -1132,8 +1131,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from frontier_watch import __version__
-    from frontier_watch.clock import parse_day, utc_now
-    from frontier_watch.export import ExportError, selected_tables, write_export
+    from frontier_watch.domain.clock import parse_day, utc_now
+    from frontier_watch.use_cases.export import ExportError, selected_tables, write_export
 
     try:
         tables = selected_tables(args.tables)
@@ -1164,7 +1163,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
     except ExportError as exc:
         raise UsageError(f"export: {exc}") from None
-    from frontier_watch.output import safe_text
+    from frontier_watch.render.output import safe_text
 
     for item in files:
         print(f"{safe_text(str(folder / item.name))}  {item.rows} rows  sha256 {item.sha256[:16]}")
@@ -1174,10 +1173,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Fetch every enabled source on its cron schedule until SIGINT or SIGTERM; one line per run."""
-    from frontier_watch.clock import utc_now
-    from frontier_watch.fetching import UnknownSourceError
-    from frontier_watch.output import safe_text
-    from frontier_watch.scheduler import ScheduleOptions, run_schedule
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.render.output import safe_text
+    from frontier_watch.use_cases.fetching import UnknownSourceError
+    from frontier_watch.use_cases.scheduler import ScheduleOptions, run_schedule
 
     settings, database = _database(args)
 
@@ -1218,7 +1217,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def _evidence_classes() -> list[str]:
-    from frontier_watch.vocabulary import EVIDENCE_CLASSES
+    from frontier_watch.domain.vocabulary import EVIDENCE_CLASSES
 
     return sorted(EVIDENCE_CLASSES)
 
@@ -1237,7 +1236,7 @@ def _number(text: str) -> float:
 
 def _signal_options(parser: argparse.ArgumentParser, *, review: bool) -> None:
     """The options that describe a signal, shared by ``signals add`` and ``signals review``."""
-    from frontier_watch.vocabulary import CONFIDENCES, DATE_PRECISIONS, SIGNAL_CATEGORIES
+    from frontier_watch.domain.vocabulary import CONFIDENCES, DATE_PRECISIONS, SIGNAL_CATEGORIES
 
     from_item = " (default: the item's)" if review else ""
     parser.add_argument("--date", type=_parse_day, metavar="DATE", help=f"when it was announced{from_item}")
@@ -1579,7 +1578,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from frontier_watch.errors import ConfigurationError, DatabaseError, DataError
+    from frontier_watch.domain.errors import ConfigurationError, DatabaseError, DataError
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -1587,7 +1586,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except (UsageError, ConfigurationError, DatabaseError, DataError) as exc:
         # A bad argument, setting, spec, database or curated row: one line, exit code 2.
-        from frontier_watch.output import safe_text
+        from frontier_watch.render.output import safe_text
 
         print(f"{PROG}: error: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
@@ -1604,8 +1603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # server): still one line, never a traceback.
         if not _is_driver_error(exc):
             raise
-        from frontier_watch.errors import first_line
-        from frontier_watch.output import safe_text
+        from frontier_watch.domain.errors import first_line
+        from frontier_watch.render.output import safe_text
 
         print(f"{PROG}: error: database error: {safe_text(first_line(exc))}", file=sys.stderr)
         return EXIT_USAGE

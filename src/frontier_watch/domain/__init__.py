@@ -1,0 +1,1 @@
+"""The field's vocabulary: money, identity, labs, kinds, evidence, attribution, bounds, clock, errors."""

@@ -1,0 +1,1 @@
+"""Answers into text: public row shapes, tables and JSON, charts, the changes digest, progress."""

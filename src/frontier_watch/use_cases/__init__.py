@@ -1,0 +1,1 @@
+"""What the CLI and the dashboard both do: fetch, schedule, diagnose, export, import, enter signals."""
