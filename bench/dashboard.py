@@ -27,7 +27,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from frontier_watch.domain.clock import utc_now  # noqa: E402
-from frontier_watch.store import queries  # noqa: E402
+from frontier_watch.store import price_reads  # noqa: E402
 from frontier_watch.store.database import open_database  # noqa: E402
 from frontier_watch.store.reading import reader_for  # noqa: E402
 from frontier_watch.tui.app import create_app  # noqa: E402
@@ -146,7 +146,7 @@ def main(runs: int | None = None, path: str | None = None) -> list[Goal]:
         else:
             database = build(Path(folder) / "h1m.db", 1_000_000)
         with reader_for(database) as reader:
-            rows = queries.prices_as_of(reader, utc_now())
+            rows = price_reads.prices_as_of(reader, utc_now())
             intervals = reader.scalar("SELECT count(*) FROM price_interval")
         cells = [
             (

@@ -32,7 +32,7 @@ from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.kind import Response
 from frontier_watch.store.database import open_database
-from frontier_watch.store.price_intervals import segment_prices
+from frontier_watch.store.interval_changes import segment_prices
 from frontier_watch.use_cases.fetching import FetchOptions, fetch_source
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -45,16 +46,9 @@ def fetch_sheet(database: Database, body: bytes, observed_at: datetime | None = 
     """Fetch the sheet through the real fetch path (a mock transport stands in for the network)."""
     spec = load_catalogue()["litellm"]
     options = FetchOptions(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
-    if observed_at is None:
-        return fetch_source(database.engine, spec, NO_CROSSWALK, options)
-    import frontier_watch.use_cases.fetching as fetching
-
-    real = fetching.utc_now
-    fetching.utc_now = lambda: observed_at  # the history ends where the live sheet begins
-    try:
-        return fetch_source(database.engine, spec, NO_CROSSWALK, options)
-    finally:
-        fetching.utc_now = real
+    if observed_at is not None:  # the history ends where the live sheet begins
+        options = replace(options, clock=lambda: observed_at)
+    return fetch_source(database.engine, spec, NO_CROSSWALK, options)
 
 
 def build(path: Path, intervals: int, size: int = 3000) -> Database:

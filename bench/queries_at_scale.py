@@ -26,8 +26,10 @@ from goals import Goal, ms  # noqa: E402
 from history_db import build  # noqa: E402
 
 from frontier_watch.domain.clock import end_of_day  # noqa: E402
-from frontier_watch.store import queries  # noqa: E402
-from frontier_watch.store.reading import SQLITE_TIME, Reader, _sqlite_param, open_reader  # noqa: E402
+from frontier_watch.store import price_reads  # noqa: E402
+from frontier_watch.store.opening import open_reader  # noqa: E402
+from frontier_watch.store.reading import Reader, _sqlite_param  # noqa: E402
+from frontier_watch.store.sqlite import SQLITE_TIME  # noqa: E402
 
 GOAL = 2.0
 NOW = datetime(2026, 11, 22, 12, 0)
@@ -106,23 +108,23 @@ def main(runs: int | None = None, path: str | None = None) -> list[Goal]:
         plain = sqlite3.connect(path)
         now, old = NOW.strftime(SQLITE_TIME), OLD_DAY.strftime(SQLITE_TIME)
         cases = [
-            ("prices (now)", lambda: queries.prices_as_of(reader, NOW), IN_FORCE_NOW, {"t": now}),
+            ("prices (now)", lambda: price_reads.prices_as_of(reader, NOW), IN_FORCE_NOW, {"t": now}),
             (
                 "prices --as-of 2020-06-01",
-                lambda: queries.prices_as_of(reader, OLD_DAY),
+                lambda: price_reads.prices_as_of(reader, OLD_DAY),
                 IN_FORCE_OLD,
                 {"t": old},
             ),
             (
                 f"prices --model {MODEL}",
-                lambda: queries.prices_as_of(reader, NOW, model=MODEL),
+                lambda: price_reads.prices_as_of(reader, NOW, model=MODEL),
                 MODEL_NOW,
                 {"t": now, "model": MODEL},
             ),
-            (f"history {MODEL}", lambda: queries.price_history(reader, MODEL), HISTORY, {"model": MODEL}),
+            (f"history {MODEL}", lambda: price_reads.price_history(reader, MODEL), HISTORY, {"model": MODEL}),
             (
                 "dashboard load (prices now)",
-                lambda: queries.prices_as_of(reader, NOW),
+                lambda: price_reads.prices_as_of(reader, NOW),
                 IN_FORCE_NOW,
                 {"t": now},
             ),

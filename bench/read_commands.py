@@ -3,8 +3,8 @@
 Usage: python bench/read_commands.py [RUNS]
 Goal: each command within 4x of the baseline (median wall time of a whole process), and
 ``--help`` under 0.1 s. The database is the seeded curated data, made once in a temporary
-folder. The baseline runs the very SQL the command runs (taken from store/queries.py with
-its parameters filled in) and prints the rows as JSON.
+folder. The baseline runs the very SQL the command runs (taken from store/price_reads.py and
+store/signal_reads.py with its parameters filled in) and prints the rows as JSON.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from datetime import date
 from pathlib import Path
 
 from frontier_watch.domain.clock import end_of_day, utc_now
-from frontier_watch.store import queries
-from frontier_watch.store.reading import SQLITE_TIME, Reader, open_reader
+from frontier_watch.store import price_reads, release_reads, signal_reads
+from frontier_watch.store.opening import open_reader
+from frontier_watch.store.reading import Reader
+from frontier_watch.store.sqlite import SQLITE_TIME
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from goals import Goal, ms  # noqa: E402
@@ -98,20 +100,20 @@ def main(runs: int | None = None) -> list[Goal]:
         open_reader(db).close()  # create, migrate and seed once
         now = utc_now()
         cases = [
-            ("prices", ["prices"], lambda r: queries.prices_as_of(r, now)),
-            ("prices --json", ["prices", "--json"], lambda r: queries.prices_as_of(r, now)),
+            ("prices", ["prices"], lambda r: price_reads.prices_as_of(r, now)),
+            ("prices --json", ["prices", "--json"], lambda r: price_reads.prices_as_of(r, now)),
             (
                 "prices --as-of 2025-02-01 --json",
                 ["prices", "--as-of", "2025-02-01", "--json"],
-                lambda r: queries.prices_as_of(r, end_of_day(date(2025, 2, 1))),
+                lambda r: price_reads.prices_as_of(r, end_of_day(date(2025, 2, 1))),
             ),
             (
                 "history deepseek-r1",
                 ["history", "deepseek-r1"],
-                lambda r: queries.price_history(r, "deepseek-r1"),
+                lambda r: price_reads.price_history(r, "deepseek-r1"),
             ),
-            ("releases", ["releases"], lambda r: queries.releases(r)),
-            ("signals", ["signals"], lambda r: queries.signals(r)),
+            ("releases", ["releases"], lambda r: release_reads.releases(r)),
+            ("signals", ["signals"], lambda r: signal_reads.signals(r)),
         ]
         tool = [sys.executable, "-m", "frontier_watch", "--db", db]
         print(f"runs per command {runs}; median wall time of a whole process; goal within {GOAL:.0f}x")

@@ -23,7 +23,7 @@ from frontier_watch.domain.errors import DamagedDatabase
 from frontier_watch.store import migrations
 from frontier_watch.store.checks import check_database
 from frontier_watch.store.database import make_engine, open_database
-from frontier_watch.store.reading import open_reader
+from frontier_watch.store.opening import open_reader
 
 PAGE = 4096
 DAMAGED = "the database file is damaged"

@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 from frontier_watch.cli import main
-from frontier_watch.store import queries
-from frontier_watch.store.reading import open_reader
+from frontier_watch.store import fact_reads
+from frontier_watch.store.opening import open_reader
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def test_fewer_than_a_tenth_of_offerings_are_unmatched(capsys, db):
 
 def test_benchmark_scores_by_the_models_own_lab_are_vendor_claims(db):
     with open_reader(db) as reader:
-        scores = queries.benchmark_scores(reader)
+        scores = fact_reads.benchmark_scores(reader)
     own = [score for score in scores if score["lab"] == "DeepSeek" and score["measured_by"] == "DeepSeek"]
     assert own and {score["evidence"] for score in own} == {"vendor-claim"}
     by_others = [score for score in scores if score["setting"] and "Moonshot evaluation" in score["setting"]]

@@ -11,7 +11,7 @@ import pytest
 from frontier_watch.cli import main
 from frontier_watch.domain.clock import end_of_day, utc_now
 from frontier_watch.render.public_rows import price_record
-from frontier_watch.store import queries
+from frontier_watch.store import price_reads, release_reads, signal_reads
 from frontier_watch.store.reading import reader_for
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.use_cases.export import csv_cell, neutralised, selected_tables
@@ -51,10 +51,10 @@ def test_exported_csvs_read_back_as_the_databases_rows(database_url, tmp_path, c
     out = tmp_path / "out"
     assert main(["--db", database_url, "export", "--out", str(out)]) == 0
     with reader_for(database) as reader:
-        prices = [price_record(row) for row in queries.prices_as_of(reader, utc_now())]
-        history = [price_record(row) for row in queries.all_price_history(reader)]
-        releases = queries.releases(reader)
-        signals = queries.signals(reader)
+        prices = [price_record(row) for row in price_reads.prices_as_of(reader, utc_now())]
+        history = [price_record(row) for row in price_reads.all_price_history(reader)]
+        releases = release_reads.releases(reader)
+        signals = signal_reads.signals(reader)
     database.engine.dispose()
 
     exported_prices = read_csv(out / "prices.csv")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from frontier_watch.cli import main
 from frontier_watch.domain.clock import utc_now
 from frontier_watch.settings.catalogue import load_catalogue
-from frontier_watch.store import queries
+from frontier_watch.store import price_reads
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.store.tables import FetchRun, PriceInterval
@@ -89,7 +89,7 @@ def fetch(config, *extra, capsys=None):
 def current(db_path, **filters):
     database = open_seeded_database(str(db_path))
     with database.engine.connect() as connection:
-        return queries.prices_as_of(Reader.from_sqlalchemy(connection), utc_now(), **filters)
+        return price_reads.prices_as_of(Reader.from_sqlalchemy(connection), utc_now(), **filters)
 
 
 def one(rows, **wanted):

@@ -23,7 +23,7 @@ from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.settings.config import ConfigError, load_settings
 from frontier_watch.settings.crosswalk import load_identity
 from frontier_watch.sources.openrouter import parse as parse_openrouter
-from frontier_watch.store import queries
+from frontier_watch.store import release_reads
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.readiness import SCHEMA_HEAD
 from frontier_watch.store.reading import Reader
@@ -424,7 +424,7 @@ def test_openrouter_created_is_kept_as_the_api_listing_date(seeded_database):
         )
         stored = connection.execute(select(Offering.listed_at).where(Offering.offering_id == "openai/gpt-4o"))
         assert stored.scalar_one() == when
-        rows = queries.releases(Reader.from_sqlalchemy(connection), lab="OpenAI")
+        rows = release_reads.releases(Reader.from_sqlalchemy(connection), lab="OpenAI")
     gpt4o = next(row for row in rows if row["model_id"] == "gpt-4o")
     # Two kinds of date, each shown as what it is: the announcement, and the API listing.
     assert gpt4o["date"].isoformat() == "2024-05-13" and gpt4o["date_kind"] == "announced"
@@ -503,7 +503,7 @@ def test_a_model_only_an_api_lists_is_a_release_dated_by_its_listing(seeded_data
             identity=load_identity(),
         )
         reader = Reader.from_sqlalchemy(connection)
-        rows = queries.releases(reader)
+        rows = release_reads.releases(reader)
         by_model = {(row["model_id"], row["date_kind"]): row for row in rows}
         sonnet = by_model[("claude-sonnet-4.6", "api-listed")]
         assert sonnet["date"].isoformat() == "2026-02-17" and sonnet["api_listed_at"] == datetime(
@@ -518,11 +518,14 @@ def test_a_model_only_an_api_lists_is_a_release_dated_by_its_listing(seeded_data
         assert ("gpt-5", "api-listed") not in by_model
         # A model OpenRouter ties to a Hugging Face repository is not listed this way.
         assert not [row for row in rows if row["date_kind"] == "api-listed" and "qwen3.5" in row["model_id"]]
-        assert all(row["date_kind"] != "api-listed" for row in queries.releases(reader, open_weights=True))
         assert all(
-            row["date_kind"] != "api-listed" for row in queries.releases(reader, license_class="permissive")
+            row["date_kind"] != "api-listed" for row in release_reads.releases(reader, open_weights=True)
         )
-        since = queries.releases(reader, since=datetime(2026, 2, 1).date(), lab="anthropic")
+        assert all(
+            row["date_kind"] != "api-listed"
+            for row in release_reads.releases(reader, license_class="permissive")
+        )
+        since = release_reads.releases(reader, since=datetime(2026, 2, 1).date(), lab="anthropic")
         assert [(row["model_id"], row["date_kind"]) for row in since] == [
             ("claude-sonnet-4.6", "api-listed"),
             ("claude-opus-4.6", "api-listed"),

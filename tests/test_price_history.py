@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from frontier_watch.domain.batch import PricedOffering, PriceSegment
 from frontier_watch.domain.identity import Identity
 from frontier_watch.domain.vocabulary import Basis
-from frontier_watch.store import queries
+from frontier_watch.store import price_reads
 from frontier_watch.store.price_intervals import Provenance, record_offerings
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.tables import ModelEvent, Offering, PriceInterval
@@ -86,8 +86,8 @@ def test_changed_price_closes_the_open_interval_and_opens_a_new_one(empty_engine
     assert old.effective_to == DAY2 and old.input_nusd == 550_000_000
     assert new.effective_from == DAY2 and new.effective_to is None and new.input_nusd == 450_000_000
     with empty_engine.connect() as connection:
-        [on_day1] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
-        [on_day3] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+        [on_day1] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
+        [on_day3] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
     assert on_day1["input"] == Decimal("0.55")
     assert on_day3["input"] == Decimal("0.45")
 
@@ -105,8 +105,8 @@ def test_future_effective_date_is_stored_but_not_current(empty_engine):
     sonnet = PricedOffering("claude-sonnet-5", "Claude Sonnet 5", "anthropic", segments=[intro, standard])
     record(empty_engine, [sonnet], provenance=DECLARED, at=datetime(2026, 8, 21))
     with empty_engine.connect() as connection:
-        [now] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 8, 21))
-        [later] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 9, 1))
+        [now] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 8, 21))
+        [later] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 9, 1))
     assert (now["input"], now["output"]) == (Decimal(2), Decimal(10))
     assert (later["input"], later["output"]) == (Decimal(3), Decimal(15))
     assert later["basis"] == "declared"
@@ -123,7 +123,7 @@ def test_live_observation_does_not_close_a_future_dated_price(empty_engine):
         at=DAY2,
     )
     with empty_engine.connect() as connection:
-        [later] = queries.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 10, 1))
+        [later] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), datetime(2026, 10, 1))
     assert later["input"] == Decimal(3)
 
 
@@ -169,8 +169,8 @@ def test_restated_declared_span_is_superseded_not_deleted(empty_engine):
     old, new = interval_rows(empty_engine)
     assert old.superseded_at == DAY2 and new.superseded_at is None
     with empty_engine.connect() as connection:
-        [current] = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
-        history = queries.price_history(Reader.from_sqlalchemy(connection), "o3")
+        [current] = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+        history = price_reads.price_history(Reader.from_sqlalchemy(connection), "o3")
     assert current["input"] == Decimal("2.5")
     assert len(history) == 2
 
@@ -207,10 +207,10 @@ def test_offering_missing_from_a_healthy_sheet_is_withdrawn_not_deleted(empty_en
         gone = connection.execute(select(Offering).where(Offering.offering_id == "x/gone")).one()
         assert gone.withdrawn_at == DAY2
         assert {
-            row["offering_id"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+            row["offering_id"] for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
         } == {"deepseek/deepseek-r1"}
         assert {
-            row["offering_id"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
+            row["offering_id"] for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
         } == {
             "deepseek/deepseek-r1",
             "x/gone",
@@ -225,7 +225,7 @@ def test_skipped_offerings_are_kept_not_withdrawn(empty_engine):
     )
     assert counts.withdrawn == 0
     with empty_engine.connect() as connection:
-        assert len(queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)) == 2
+        assert len(price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)) == 2
 
 
 def test_tiers_are_separate_intervals(empty_engine):
@@ -240,7 +240,7 @@ def test_tiers_are_separate_intervals(empty_engine):
     )
     record(empty_engine, [tiers], provenance=DECLARED)
     with empty_engine.connect() as connection:
-        rows = queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY2, model="gemini")
+        rows = price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY2, model="gemini")
     assert {(row["tier"], row["input"]) for row in rows} == {
         ("default", Decimal("1.25")),
         ("long-context>200k", Decimal("2.5")),
@@ -267,7 +267,7 @@ def test_an_undated_start_answers_from_the_release_day_or_else_from_when_first_s
         with empty_engine.connect() as connection:
             return {
                 (row["offering_id"], row["input"])
-                for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), day)
+                for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), day)
             }
 
     # No release day known: an undated price answers from when it was first seen, so the
@@ -321,7 +321,9 @@ def schedule(*spans):
 
 def in_force(engine, at):
     with engine.connect() as connection:
-        return sorted(row["input"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), at))
+        return sorted(
+            row["input"] for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), at)
+        )
 
 
 def test_a_moved_future_price_does_not_leave_two_prices_in_force(empty_engine):
@@ -356,10 +358,12 @@ def test_a_tier_gone_from_a_live_sheet_is_closed(empty_engine):
     counts = record(empty_engine, [default_only], at=DAY2)
     assert counts.changed == 1
     with empty_engine.connect() as connection:
-        assert {row["tier"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)} == {
-            "default"
-        }
-        assert {row["tier"] for row in queries.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)} == {
+        assert {
+            row["tier"] for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY3)
+        } == {"default"}
+        assert {
+            row["tier"] for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), DAY1)
+        } == {
             "default",
             "batch",
         }

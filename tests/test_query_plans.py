@@ -15,9 +15,10 @@ from frontier_watch.domain.batch import PricedOffering, PriceSegment
 from frontier_watch.domain.clock import end_of_day
 from frontier_watch.domain.identity import Identity
 from frontier_watch.domain.vocabulary import Basis
-from frontier_watch.store import queries
+from frontier_watch.store import price_reads
+from frontier_watch.store.opening import open_reader
 from frontier_watch.store.price_intervals import Provenance, record_offerings
-from frontier_watch.store.reading import Reader, _sqlite_param, open_reader
+from frontier_watch.store.reading import Reader, _sqlite_param
 
 
 class PlanRecorder(Reader):
@@ -57,14 +58,14 @@ def reader(seeded_db_path):
 
 
 def test_prices_for_a_model_find_intervals_through_their_offerings(reader):
-    assert queries.prices_as_of(reader, datetime(2025, 2, 1), model="deepseek-r1")
+    assert price_reads.prices_as_of(reader, datetime(2025, 2, 1), model="deepseek-r1")
     (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
     assert any("ix_price_interval" in step for step in plan)
 
 
 def test_history_finds_intervals_through_their_offerings(reader):
-    assert queries.price_history(reader, "deepseek-r1")
+    assert price_reads.price_history(reader, "deepseek-r1")
     (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
     assert any(
@@ -74,14 +75,14 @@ def test_history_finds_intervals_through_their_offerings(reader):
 
 
 def test_current_prices_read_the_open_and_ending_later_intervals_through_indexes(reader):
-    assert queries.prices_as_of(reader, datetime(2026, 11, 22))
+    assert price_reads.prices_as_of(reader, datetime(2026, 11, 22))
     (sql, plan) = price_plan(reader)
     assert not full_scans(plan), plan
 
 
 def test_an_old_day_seeks_each_offering_and_tier_instead_of_scanning(reader, monkeypatch):
-    monkeypatch.setattr(queries, "RANGE_PATH_LIMIT", 0)  # as if most intervals ended later
-    assert queries.prices_as_of(reader, end_of_day(date(2023, 3, 20)))
+    monkeypatch.setattr(price_reads, "RANGE_PATH_LIMIT", 0)  # as if most intervals ended later
+    assert price_reads.prices_as_of(reader, end_of_day(date(2023, 3, 20)))
     (sql, plan) = price_plan(reader)
     assert "x.effective_from <= :as_of" in sql  # the seek path ran
     assert not full_scans(plan), plan
@@ -100,9 +101,9 @@ def test_an_old_day_seeks_each_offering_and_tier_instead_of_scanning(reader, mon
     ],
 )
 def test_both_ways_to_the_prices_in_force_give_the_same_answer(reader, monkeypatch, day):
-    by_range = queries.prices_as_of(reader, end_of_day(day))
-    monkeypatch.setattr(queries, "RANGE_PATH_LIMIT", 0)
-    by_seek = queries.prices_as_of(reader, end_of_day(day))
+    by_range = price_reads.prices_as_of(reader, end_of_day(day))
+    monkeypatch.setattr(price_reads, "RANGE_PATH_LIMIT", 0)
+    by_seek = price_reads.prices_as_of(reader, end_of_day(day))
     assert by_seek == by_range and by_range
 
 

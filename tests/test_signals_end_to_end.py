@@ -16,9 +16,9 @@ from frontier_watch.analytics.compute import largest_to_date, value_as_of
 from frontier_watch.cli import main
 from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.settings.paths import data_dir
-from frontier_watch.store import queries
+from frontier_watch.store import signal_reads
 from frontier_watch.store.frames import signal_frame
-from frontier_watch.store.reading import open_reader
+from frontier_watch.store.opening import open_reader
 
 EPOCH = FIXTURES / "epoch"
 FEED = (FIXTURES / "feeds/feed_anthropic_news.sample.xml").read_bytes()
@@ -223,9 +223,9 @@ def test_per_site_power_over_time_and_the_largest_cluster_at_each_date(served, c
     _, config, db = served
     fetch(config, "epoch-gpu-clusters", "epoch-data-centers", capsys=capsys)
     with open_reader(str(db)) as reader:
-        colossus = queries.site_power(reader, "Colossus 1")
-        sites = queries.site_power(reader)
-        clusters = queries.cluster_sizes(reader)
+        colossus = signal_reads.site_power(reader, "Colossus 1")
+        sites = signal_reads.site_power(reader)
+        clusters = signal_reads.cluster_sizes(reader)
     assert {row["item"] for row in colossus} == {"xAI Colossus 1 Memphis Tennessee"}
     assert [row["date"] for row in colossus] == sorted(row["date"] for row in colossus)
     assert all(row["unit"] == "MW" and row["evidence"] == "independent-estimate" for row in colossus)

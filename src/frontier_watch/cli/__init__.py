@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -97,7 +98,7 @@ def _reader(args: argparse.Namespace):
     A read creates no folder, except the user data dir on the first launch; a file that
     cannot be written is read as it is.
     """
-    from frontier_watch.store.reading import open_reader
+    from frontier_watch.store.opening import open_reader
 
     settings = _settings(args)
     return settings, open_reader(settings.database_url, create_folder=settings.database_is_default)
@@ -115,9 +116,9 @@ def _suggest_models(reader, text: str) -> None:
     """No model matched: name the closest known ones (stderr)."""
     import difflib
 
-    from frontier_watch.store import queries
+    from frontier_watch.store import model_lookup
 
-    names = queries.model_names(reader)
+    names = model_lookup.model_names(reader)
     lowered = {name.lower(): name for name in names}
     close = difflib.get_close_matches(text.lower(), list(lowered), n=5, cutoff=0.6)
     hint = f"; close matches: {', '.join(lowered[name] for name in close)}" if close else ""
@@ -136,15 +137,15 @@ def _explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
 def cmd_prices(args: argparse.Namespace) -> int:
     from frontier_watch.domain.clock import end_of_day, utc_now
     from frontier_watch.render import public_rows
-    from frontier_watch.store import queries
+    from frontier_watch.store import price_reads
 
     settings, reader = _reader(args)
     with reader:
         if args.unmatched:
-            _emit(args, queries.unmatched_offerings(reader), public_rows.UNMATCHED)
+            _emit(args, price_reads.unmatched_offerings(reader), public_rows.UNMATCHED)
             return EXIT_OK
         as_of = end_of_day(args.as_of) if args.as_of else utc_now()
-        rows = queries.prices_as_of(
+        rows = price_reads.prices_as_of(
             reader,
             as_of,
             model=args.model or args.family,
@@ -181,14 +182,14 @@ def _round_usd(value: float | None) -> float | None:
 
 
 def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
-    from frontier_watch.store import queries
+    from frontier_watch.store import catalog, price_reads
 
     asked = args.model or args.family
-    if asked and not queries.price_history(reader, asked, family=bool(args.family)):
+    if asked and not price_reads.price_history(reader, asked, family=bool(args.family)):
         _suggest_models(reader, asked)
-    if args.source and args.source not in (known := queries.known_values(reader, "source")):
+    if args.source and args.source not in (known := catalog.known_values(reader, "source")):
         _explain_no_match("source", args.source, known)
-    if args.tier and args.tier not in (known := queries.known_values(reader, "tier")):
+    if args.tier and args.tier not in (known := catalog.known_values(reader, "tier")):
         _explain_no_match("tier", args.tier, known)
 
 
@@ -209,11 +210,11 @@ def _no_prices_message(args: argparse.Namespace) -> str:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from frontier_watch.render import public_rows
-    from frontier_watch.store import queries
+    from frontier_watch.store import price_reads
 
     _, reader = _reader(args)
     with reader:
-        rows = queries.price_history(reader, args.model, family=args.family)
+        rows = price_reads.price_history(reader, args.model, family=args.family)
         if not rows:
             _suggest_models(reader, args.model)
     records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
@@ -246,7 +247,7 @@ class FactListing(NamedTuple):
 
     name: str
     help: str
-    query: str  # the function in store.queries
+    query: str  # the read function, "module.function" under frontier_watch.store
     listing: str  # the Listing in public_rows
     record: str  # the function in public_rows that gives a row its public shape
     filters: tuple[FactFilter, ...]
@@ -256,7 +257,7 @@ FACT_LISTINGS = (
     FactListing(
         "signals",
         "infrastructure signals: clusters, power, capex, export rules",
-        "signals",
+        "signal_reads.signals",
         "SIGNALS",
         "signal_record",
         (
@@ -301,7 +302,7 @@ FACT_LISTINGS = (
     FactListing(
         "releases",
         "model releases with licence, openness, lineage and downloads",
-        "releases",
+        "release_reads.releases",
         "RELEASES",
         "release_record",
         (
@@ -338,12 +339,12 @@ FACT_LISTINGS = (
 
 def _explain_no_fact(reader, spec: FactListing, filters: dict[str, Any]) -> None:
     """Nothing listed: name each text filter whose value matches no stored value (stderr)."""
-    from frontier_watch.store import queries
+    from frontier_watch.store import catalog
 
     for item in spec.filters:
         value = filters.get(item.keyword)
         if item.column and isinstance(value, str):
-            known = queries.known_values(reader, item.column)
+            known = catalog.known_values(reader, item.column)
             if not any(value.lower() in candidate.lower() for candidate in known):
                 _explain_no_match(item.label, value, known)
 
@@ -356,12 +357,14 @@ def _filters(spec: FactListing, args: argparse.Namespace) -> dict[str, Any]:
 def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
         from frontier_watch.render import public_rows
-        from frontier_watch.store import queries
 
+        module, function = spec.query.split(".")
         _, reader = _reader(args)
         filters = _filters(spec, args)
         with reader:
-            rows = getattr(queries, spec.query)(reader, **filters)
+            rows = getattr(importlib.import_module(f"frontier_watch.store.{module}"), function)(
+                reader, **filters
+            )
             if not rows:
                 _explain_no_fact(reader, spec, filters)
         record = getattr(public_rows, spec.record)
@@ -377,7 +380,7 @@ def _fact_command(spec: FactListing) -> Callable[[argparse.Namespace], int]:
 def cmd_signals(args: argparse.Namespace) -> int:
     """``signals``: signals with their evidence and history, or feed items waiting for review."""
     from frontier_watch.render import public_rows
-    from frontier_watch.store import queries
+    from frontier_watch.store import signal_reads
 
     spec = next(listing for listing in FACT_LISTINGS if listing.name == "signals")
     filters = _filters(spec, args)
@@ -386,11 +389,11 @@ def cmd_signals(args: argparse.Namespace) -> int:
         return _list_unreviewed(args, filters)
     _, reader = _reader(args)
     with reader:
-        rows = queries.signals(reader, changed=history, **filters)
+        rows = signal_reads.signals(reader, changed=history, **filters)
         if not rows and not history:
             _explain_no_fact(reader, spec, filters)
-        versions = queries.signal_history(reader, [row["id"] for row in rows])
-        waiting = len(queries.feed_items(reader)) if sys.stdout.isatty() and not args.json else 0
+        versions = signal_reads.signal_history(reader, [row["id"] for row in rows])
+        waiting = len(signal_reads.feed_items(reader)) if sys.stdout.isatty() and not args.json else 0
     records = [public_rows.signal_record(row, versions.get(row["id"])) for row in rows]
     if history and not args.json:
         _emit(args, _version_rows(records), public_rows.SIGNAL_VERSIONS)
@@ -421,7 +424,7 @@ def _version_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
     from frontier_watch.render import public_rows
-    from frontier_watch.store import queries
+    from frontier_watch.store import signal_reads
 
     for flag, given in (
         ("--category", args.category),
@@ -435,7 +438,7 @@ def _list_unreviewed(args: argparse.Namespace, filters: dict[str, Any]) -> int:
             )
     _, reader = _reader(args)
     with reader:
-        rows = queries.feed_items(reader, since=filters.get("since"), text=filters.get("entity"))
+        rows = signal_reads.feed_items(reader, since=filters.get("since"), text=filters.get("entity"))
     records = [public_rows.feed_item_record(row) for row in rows]
     if not args.json:
         records = [{**record, "matched": ", ".join(record["matched"])} for record in records]
@@ -470,12 +473,12 @@ def _signal_entry(args: argparse.Namespace, **defaults: Any):
 def _report_signal(args: argparse.Namespace, database, signal_id: int, counts, verb: str) -> None:
     from frontier_watch.render import public_rows
     from frontier_watch.render.output import safe_text
-    from frontier_watch.store import queries
+    from frontier_watch.store import signal_reads
     from frontier_watch.store.reading import reader_for
 
     with reader_for(database) as reader:
-        row = queries.signal(reader, signal_id)
-        versions = queries.signal_history(reader, [signal_id])
+        row = signal_reads.signal(reader, signal_id)
+        versions = signal_reads.signal_history(reader, [signal_id])
     assert row is not None  # just written
     record = public_rows.signal_record(row, versions.get(signal_id))
     if args.json:
@@ -624,11 +627,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from frontier_watch.render import public_rows
-    from frontier_watch.store import queries
+    from frontier_watch.store import run_history
 
     settings, reader = _reader(args)
     with reader:
-        status = queries.source_status(reader)
+        status = run_history.source_status(reader)
     rows = []
     for spec in settings.sources.values():
         facts = status.get(spec.id, {})
@@ -707,12 +710,12 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"seeded curated data: {sum(seeded.values())} rows from {len(seeded)} files")
         return EXIT_OK
 
-    from frontier_watch.store import queries
+    from frontier_watch.store import catalog
     from frontier_watch.store.reading import schema_version
 
     settings, reader = _reader(args)
     with reader:
-        counts = queries.row_counts(reader)
+        counts = catalog.row_counts(reader)
         version = schema_version(reader)
     info = {
         "location": reader.where,

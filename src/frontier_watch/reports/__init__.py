@@ -67,9 +67,9 @@ def _standard_trends() -> tuple[CapabilityQuery, ...]:
 
 
 def benchmark_names(reader: Reader) -> list[str]:
-    from frontier_watch.store import queries
+    from frontier_watch.store import fact_reads
 
-    return queries.benchmark_names(reader)
+    return fact_reads.benchmark_names(reader)
 
 
 # ---------------------------------------------------------------- price of a fixed capability
@@ -203,13 +203,13 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
     from frontier_watch.analytics import capability, claims
     from frontier_watch.analytics.fit import CannotFit, fit_rate
     from frontier_watch.domain.model_kinds import is_reasoning_model
-    from frontier_watch.store import frames, queries
+    from frontier_watch.store import fact_reads, frames, price_reads
 
     known = benchmark_names(reader)
     if query.benchmark not in known:
         raise DataError(f"no scores for benchmark {query.benchmark!r}; known benchmarks: {', '.join(known)}")
     scores = frames.score_frame(
-        queries.benchmark_scores(reader, benchmark=query.benchmark), is_reasoning_model
+        fact_reads.benchmark_scores(reader, benchmark=query.benchmark), is_reasoning_model
     )
     qualifying = capability.qualifying_models(scores, query)
     published = claims.capability_claims(claim_frame(reader), query.benchmark)
@@ -224,7 +224,9 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
         )
         prices = frames.piece_frame([])
     else:
-        prices = frames.piece_frame(queries.price_pieces(reader, qualifying.get_column("model_id").to_list()))
+        prices = frames.piece_frame(
+            price_reads.price_pieces(reader, qualifying.get_column("model_id").to_list())
+        )
     points = capability.points_with_sources(
         capability.capability_points(prices, scores, query, today), prices, query
     )
@@ -256,9 +258,9 @@ def _period_text(query: CapabilityQuery) -> str:
 
 
 def claim_frame(reader: Reader) -> pl.DataFrame:
-    from frontier_watch.store import frames, queries
+    from frontier_watch.store import fact_reads, frames
 
-    return frames.claim_frame(queries.trend_claims(reader))
+    return frames.claim_frame(fact_reads.trend_claims(reader))
 
 
 # ---------------------------------------------------------------- one model, two models
@@ -278,9 +280,9 @@ class ModelPrice:
 
 
 def _model_frame(reader: Reader, text: str) -> tuple[pl.DataFrame, str]:
-    from frontier_watch.store import frames, queries
+    from frontier_watch.store import frames, price_reads
 
-    rows = queries.price_history(reader, text, include_superseded=False)
+    rows = price_reads.price_history(reader, text, include_superseded=False)
     if not rows:
         raise DataError(
             f"no prices for {text!r} (try `frontier-watch prices --model {text}` or `history {text}`)"
@@ -527,17 +529,17 @@ def _signal_entry(row: dict[str, Any]) -> dict[str, Any]:
 def changes_report(reader: Reader, since: datetime, until: datetime) -> ChangesDigest:
     """Price changes, new and withdrawn offerings, releases and signals in [since, until)."""
     from frontier_watch.analytics import changes
-    from frontier_watch.store import frames, queries
+    from frontier_watch.store import frames, price_reads, release_reads, signal_reads
 
-    intervals = frames.interval_frame(queries.intervals_changed_since(reader, since))
+    intervals = frames.interval_frame(price_reads.intervals_changed_since(reader, since))
     releases = [
         row
-        for row in queries.releases(reader, since=since.date())
+        for row in release_reads.releases(reader, since=since.date())
         if row.get("date") and row["date"] < until.date()
     ]
     signals = [
         row
-        for row in queries.signals(reader, since=since.date())
+        for row in signal_reads.signals(reader, since=since.date())
         if row.get("date") and row["date"] < until.date()
     ]
     return ChangesDigest(
@@ -591,9 +593,9 @@ def release_trends_report(reader: Reader, since: date | None = None) -> ReleaseT
     import polars as pl
 
     from frontier_watch.analytics import releases as cadence
-    from frontier_watch.store import queries
+    from frontier_watch.store import release_reads
 
-    rows = queries.releases(reader, since=since)
+    rows = release_reads.releases(reader, since=since)
     columns = ("date", "lab", "model_id", "model", "open_weights", "license_class", "source_id")
     schema: dict[str, Any] = {key: pl.String for key in columns}
     schema["date"] = pl.Date
@@ -666,9 +668,9 @@ def compute_trends_report(reader: Reader) -> ComputeTrends:
     """Largest known cluster (GPUs, H100 equivalents) and site power (MW) over time; capex per company."""
     from frontier_watch.analytics import claims
     from frontier_watch.analytics.compute import latest_per_year
-    from frontier_watch.store import frames, queries
+    from frontier_watch.store import frames, signal_reads
 
-    signal_rows = queries.signals(reader)
+    signal_rows = signal_reads.signals(reader)
     gpus = [
         row
         for row in signal_rows
@@ -696,7 +698,7 @@ def compute_trends_report(reader: Reader) -> ComputeTrends:
             scale = {"GW": 1000.0, "MW": 1.0}.get(unit)
             if scale:
                 power.append({**row, "value": row["value"] * scale, "unit": "MW"})
-    power += queries.site_power(reader)
+    power += signal_reads.site_power(reader)
     capex_rows = [
         row
         for row in signal_rows
@@ -706,7 +708,7 @@ def compute_trends_report(reader: Reader) -> ComputeTrends:
     return ComputeTrends(
         [
             _growth("GPUs in one cluster", gpus),
-            _growth("H100 equivalents in one cluster", queries.cluster_sizes(reader)),
+            _growth("H100 equivalents in one cluster", signal_reads.cluster_sizes(reader)),
             _growth("MW at one site", power),
         ],
         capex,

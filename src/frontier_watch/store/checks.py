@@ -42,7 +42,7 @@ from frontier_watch.domain.attribution import Life, ModelSpan
 from frontier_watch.domain.errors import DamagedDatabase
 from frontier_watch.domain.organisations import is_canonical
 from frontier_watch.store.model_lookup import load_lives, load_spans
-from frontier_watch.store.queries import offering_match_share, prices_as_of
+from frontier_watch.store.price_reads import offering_match_share, prices_as_of
 from frontier_watch.store.reading import Reader, unreadable_values
 
 UNMATCHED_LIMIT = 0.10

@@ -10,15 +10,15 @@ import operator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
 
 from frontier_watch.domain.errors import DatabaseError, first_line
 from frontier_watch.store.driver_errors import translated
-from frontier_watch.store.reading import missing_folder_error, resolved_path, sqlite_time_text, translating
+from frontier_watch.store.sqlite import missing_folder_error, resolved_path, sqlite_time_text, translating
 
 if TYPE_CHECKING:
     pass
@@ -101,7 +101,7 @@ def make_engine(location: str, *, create_folder: bool = True) -> Engine:
     _translate_driver_errors(engine, where)
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001 - DBAPI types
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # DBAPI types
         # The driver's own transaction handling commits before DDL, so a migration could
         # half-apply; with it off, SQLAlchemy's BEGIN (below) covers DDL and data alike.
         dbapi_connection.isolation_level = None
@@ -116,7 +116,7 @@ def make_engine(location: str, *, create_folder: bool = True) -> Engine:
             cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection):  # noqa: ANN001
+    def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
     return engine
@@ -126,7 +126,7 @@ def _translate_driver_errors(engine: Engine, where: str) -> None:
     """Every driver error of the engine passes through driver_errors: a damaged file is one line."""
 
     @event.listens_for(engine, "handle_error")
-    def _translate(context):  # noqa: ANN001 - SQLAlchemy's ExceptionContext
+    def _translate(context: ExceptionContext) -> None:
         error = translated(context.original_exception, where)
         if error is not None:
             raise error from None

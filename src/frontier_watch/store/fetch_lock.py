@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from frontier_watch.domain.clock import utc_now
 from frontier_watch.settings.paths import default_database_path
@@ -85,7 +85,7 @@ def advisory_lock(database: Database) -> Iterator[list[str]]:
         connection.close()
 
 
-def _advisory_holder(connection) -> str:
+def _advisory_holder(connection: Connection) -> str:
     """Who holds the advisory lock, as the server sees it: backend pid, client address, since when."""
     classid, objid = (ADVISORY_KEY >> 32) & 0xFFFFFFFF, ADVISORY_KEY & 0xFFFFFFFF
     row = connection.execute(

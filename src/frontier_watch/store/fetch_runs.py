@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, update
@@ -15,19 +15,19 @@ _run = table_of(FetchRun)
 INTERRUPTED = "interrupted (the fetch was stopped before it finished)"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class RunOutcome:
-    """How a run ended, as stored on its row."""
+    """How a run ended: the fields of its ``fetch_run`` row (the columns of the same names)
+    that it stores when it finishes. The fetch's RunSummary extends it."""
 
     status: str  # ok | failed | suspicious
-    http_status: int | None = None
-    bytes: int = 0
-    content_hash: str | None = None
     records: int = 0
     skipped: int = 0
     new: int = 0
     changed: int = 0
     withdrawn: int = 0
+    http_status: int | None = None
+    bytes: int = 0
     error: str | None = None
 
 
@@ -40,24 +40,16 @@ def start_run(connection: Connection, source_id: str, started_at: datetime) -> i
     return int(inserted[0])
 
 
-def finish_run(connection: Connection, run_id: int, outcome: RunOutcome) -> None:
-    """Close the run's row; readers see a new data version from this transaction on."""
+def finish_run(
+    connection: Connection, run_id: int, outcome: RunOutcome, *, content_hash: str | None = None
+) -> None:
+    """Close the run's row (``content_hash``: of the bytes downloaded); readers see a new data
+    version from this transaction on."""
+    stored = {name.name: getattr(outcome, name.name) for name in fields(RunOutcome)}
     connection.execute(
         update(_run)
         .where(_run.c.id == run_id)
-        .values(
-            finished_at=utc_now(),
-            status=outcome.status,
-            http_status=outcome.http_status,
-            bytes=outcome.bytes,
-            content_hash=outcome.content_hash,
-            records=outcome.records,
-            skipped=outcome.skipped,
-            new=outcome.new,
-            changed=outcome.changed,
-            withdrawn=outcome.withdrawn,
-            error=outcome.error,
-        )
+        .values(finished_at=utc_now(), content_hash=content_hash, **stored)
     )
     bump_data_version(connection)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Connection, Table, bindparam, select, update
 
 from frontier_watch.store.database import bulk_insert
 from frontier_watch.store.write_context import ChangeCounts
@@ -25,7 +25,9 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def update_in_chunks(connection: Connection, table: Table, pks: Sequence[int], *conditions, **values) -> None:
+def update_in_chunks(
+    connection: Connection, table: Table, pks: Sequence[int], *conditions: ColumnElement[bool], **values: Any
+) -> None:
     """UPDATE table SET values WHERE id IN pks [AND conditions], chunk by chunk."""
     for chunk in chunks(pks):
         connection.execute(update(table).where(table.c.id.in_(chunk), *conditions).values(**values))

@@ -244,3 +244,11 @@ def _query_models(found: set[str], how: str) -> ModelQuery:
         f"UNION SELECT offering_pk FROM offering_model_span WHERE model_id IN ({slots}))"
     )
     return ModelQuery(sql, params, frozenset(found), how)
+
+
+def model_names(reader: Reader) -> list[str]:
+    """Every canonical model id and display name, for "did you mean" hints."""
+    names: set[str] = set()
+    for row in reader.rows("SELECT id, name FROM model"):
+        names.update(value for value in (row["id"], row["name"]) if value)
+    return sorted(names)

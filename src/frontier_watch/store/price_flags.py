@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, text
 
@@ -124,7 +125,8 @@ def _judge(connection: Connection, models: Sequence[str]) -> dict:
     return findings
 
 
-def _run(connection: Connection, sql: str, models: Sequence[str]):
+# Returns a CursorResult, typed Any so that its rows unpack as the tuples they are.
+def _run(connection: Connection, sql: str, models: Sequence[str]) -> Any:
     """Run ``sql`` over these models; on SQLite straight through the driver (SQLAlchemy's
     compiling of hundreds of bound names costs more than the query)."""
     statement = sql.format(models=_slots(models))

@@ -2,9 +2,9 @@
 
 Read commands must start at once, so on SQLite a read goes straight through the
 ``sqlite3`` driver: no SQLAlchemy, no pydantic. The same SQL runs on PostgreSQL through
-SQLAlchemy, imported only then. :func:`open_reader` also skips migrating and seeding when
-the database is already at the current schema and has loaded the curated files as they
-are now (checked by a cheap file stamp, not by hashing them).
+SQLAlchemy, imported only then. :func:`ready_reader` lets ``opening.open_reader`` skip
+migrating and seeding when the database is already at the current schema and has loaded the
+curated files as they are now (checked by a cheap file stamp, not by hashing them).
 
 A file that cannot be written (read-only file, folder or file system) is read as it is:
 opened read-only (or, when its folder cannot take SQLite's ``-shm`` file, as immutable), never
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,15 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frontier_watch.domain.errors import DamagedDatabase, DatabaseError, UnreadableValue
-from frontier_watch.store.driver_errors import translated
 from frontier_watch.store.readiness import SCHEMA_HEAD, curated_stamp, schema_advice
+from frontier_watch.store.sqlite import sqlite_file, sqlite_time_text, translating, writable
 
 if TYPE_CHECKING:
     from frontier_watch.store.database import Database
 
-# How SQLAlchemy stores DATETIME on SQLite (text compares in order). Write with
-# sqlite_time_text: strftime writes year 1 as '1', which nothing reads back.
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 _DAY_COLUMNS = frozenset({"date", "day", "deprecation_date", "release_date"})
 _TIME_COLUMNS = frozenset({"effective_from", "effective_to", "last_success", "valid_from", "valid_to"})
 
@@ -182,16 +178,6 @@ class Reader:
         self.close()
 
 
-def sqlite_time_text(value: date) -> str:
-    """A date or time as SQLAlchemy stores it on SQLite, the year always in four digits.
-
-    (``strftime('%Y')`` writes year 1 as '1', which no reader parses back.)
-    """
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return value.isoformat()
-
-
 def _sqlite_param(value: Any) -> Any:
     if isinstance(value, date):  # a datetime is a date too
         return sqlite_time_text(value)
@@ -302,23 +288,6 @@ def _type_problem(value: Any, declared: str) -> str | None:
     return None if isinstance(value, int | float) else "a number"
 
 
-@contextmanager
-def translating(where: str) -> Iterator[None]:
-    """Raise the project's error for an sqlite3 error that has one (driver_errors), else the driver's."""
-    try:
-        yield
-    except (sqlite3.Error, UnicodeDecodeError) as exc:
-        error = translated(exc, where)
-        if error is None:
-            raise
-        raise error from None
-
-
-def writable(path: Path) -> bool:
-    """Whether SQLite may write the file at ``path``: the file and its folder (journal, -wal, -shm)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
 def _sqlite_connection(path: Path) -> sqlite3.Connection:
     """A read connection; a file that cannot be written is opened read-only (see the module's notes)."""
     with translating(str(path)):
@@ -356,26 +325,6 @@ def reader_for(database: Database) -> Reader:
     if path is not None:
         return Reader(_sqlite_connection(path), "sqlite", where=database.describe())
     return Reader.from_sqlalchemy(database.engine.connect(), where=database.describe())
-
-
-def sqlite_file(location: str) -> Path | None:
-    """The file behind a location when it is a plain SQLite path or sqlite:/// URL."""
-    if location.startswith("sqlite:///"):
-        location = location[len("sqlite:///") :]
-    elif "://" in location:
-        return None
-    if location in ("", ":memory:") or "?" in location:
-        return None
-    return resolved_path(location)
-
-
-def resolved_path(location: str) -> Path:
-    """The absolute path of an SQLite file; a path that cannot be resolved (a symlink loop, an
-    unknown ~user) is a DatabaseError."""
-    try:
-        return Path(location).expanduser().resolve()
-    except (OSError, RuntimeError) as exc:
-        raise DatabaseError(f"{location}: not a path to a database file ({exc})") from None
 
 
 def ready_reader(location: str) -> Reader | None:
@@ -436,34 +385,3 @@ def schema_version(reader: Reader) -> int | None:
         return int(reader.scalar("SELECT max(version) FROM schema_migration") or 0)
     except (TypeError, ValueError):
         return None
-
-
-def missing_folder_error(location: str) -> DatabaseError | None:
-    """A read must not create folders: the error for an SQLite path under a folder that does not exist."""
-    path = sqlite_file(location)
-    if path is None or path.exists() or path.parent.is_dir():
-        return None
-    return DatabaseError(
-        f"{path}: no database there, and its folder {path.parent} does not exist (a typo?); "
-        "a command that writes (db upgrade) creates it"
-    )
-
-
-def open_reader(location: str, *, create_folder: bool = True) -> Reader:
-    """A reader on the database at ``location``, migrating and seeding it first if it needs that.
-
-    A file that cannot be written is read as it is. With ``create_folder`` False a path under
-    a missing folder is a DatabaseError (no read creates folders); a new file in an existing
-    folder is made and seeded, as on the first launch.
-    """
-    reader = ready_reader(location)
-    if reader is not None:
-        return reader
-    path = sqlite_file(location)
-    if path is not None and path.is_file() and not writable(path):
-        return read_only_reader(path)
-    if not create_folder and (error := missing_folder_error(location)):
-        raise error
-    from frontier_watch.store.seed import open_seeded_database
-
-    return reader_for(open_seeded_database(location, create_folder=create_folder))

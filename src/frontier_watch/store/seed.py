@@ -46,7 +46,8 @@ from frontier_watch.store.model_identity import record_crosswalk, resolve_offeri
 from frontier_watch.store.price_files import record_price_rows
 from frontier_watch.store.price_flags import review_prices
 from frontier_watch.store.readiness import CURATED_STAMP_KEY, curated_stamp
-from frontier_watch.store.reading import missing_folder_error, read_only_reader, sqlite_file, writable
+from frontier_watch.store.reading import read_only_reader
+from frontier_watch.store.sqlite import missing_folder_error, sqlite_file, writable
 from frontier_watch.store.tables import CuratedLoad, table_of
 from frontier_watch.store.write_context import WriteContext
 from frontier_watch.store.writers import WRITERS

@@ -12,6 +12,7 @@ class, every price row its ``basis``.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Index, Integer, Table, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
@@ -27,11 +28,11 @@ def table_of(model: type[SQLModel]) -> Table:
 WIDE_INTEGER = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _wide(**kwargs):
+def _wide(**kwargs: Any) -> Any:
     return Field(default=None, sa_type=WIDE_INTEGER, **kwargs)
 
 
-def _time(**kwargs):
+def _time(**kwargs: Any) -> Any:
     # Naive UTC, stored as given: SQLite has no time zones and every time here is UTC.
     return Field(sa_type=DateTime(), **kwargs)
 

@@ -269,10 +269,10 @@ class FrontierWatchApp(App[None]):
             return
 
         def work() -> None:
-            from frontier_watch.store import queries
+            from frontier_watch.store import catalog
 
             with reader_for(self.database) as reader:
-                version = queries.data_version(reader)
+                version = catalog.data_version(reader)
             self.post_message(DataChanged(version))
 
         self.run_worker(work, name="poll", group="poll", thread=True, exit_on_error=False)

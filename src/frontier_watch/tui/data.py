@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from frontier_watch.domain.money import from_nano
 from frontier_watch.render import public_rows
 from frontier_watch.settings.config import Settings
-from frontier_watch.store import queries
+from frontier_watch.store import price_reads, release_reads, run_history, signal_reads
 from frontier_watch.store.reading import Reader
 
 if TYPE_CHECKING:
@@ -48,18 +48,18 @@ def sparkline(values: list[float]) -> str:
 
 
 def price_rows(reader: Reader, now: datetime) -> list[Any]:
-    return list(queries.prices_as_of(reader, now))
+    return list(price_reads.prices_as_of(reader, now))
 
 
 def release_rows(reader: Reader) -> list[dict[str, Any]]:
-    rows = queries.releases(reader)
+    rows = release_reads.releases(reader)
     for row in rows:
         row["license_class"] = row.get("license_class") or "unknown"
     return rows
 
 
 def signal_rows(reader: Reader) -> list[dict[str, Any]]:
-    rows = queries.signals(reader)
+    rows = signal_reads.signals(reader)
     for row in rows:
         row["source"] = row.get("source_id")
     return rows
@@ -70,7 +70,7 @@ def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[
     as ``doctor`` judges it), last success, last error and stored rows."""
     from frontier_watch.use_cases.health import read_source_health
 
-    status = queries.source_status(reader)
+    status = run_history.source_status(reader)
     specs = list(settings.sources.values())
     health = {item.source_id: item for item in read_source_health(reader, specs, now)}
     rows = []
@@ -106,7 +106,7 @@ def price_detail(reader: Reader, row: Any) -> dict[str, Any]:
     wanted = (row["source"], row["provider"], row["offering_id"], row["tier"])
     model = row["model_id"] or row["offering_id"]
     try:
-        history = queries.price_history(reader, model)
+        history = price_reads.price_history(reader, model)
     except LookupError:
         history = []
     intervals = [
@@ -139,8 +139,8 @@ def price_chart(intervals: list[dict[str, Any]], name: str) -> Chart | None:
 def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
     """A release's downloads over time, openness stack and the releases built on it."""
     repo = row.get("hf_repo_id")
-    stats = queries.release_downloads(reader, repo) if repo else []
-    derived = queries.releases(reader, derived_from=repo) if repo else []
+    stats = release_reads.release_downloads(reader, repo) if repo else []
+    derived = release_reads.releases(reader, derived_from=repo) if repo else []
     from frontier_watch.render.charts import Chart, Series
 
     chart = (
@@ -159,7 +159,7 @@ def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def signal_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
-    return {"history": queries.signal_history(reader, [row["id"]]).get(row["id"], [])}
+    return {"history": signal_reads.signal_history(reader, [row["id"]]).get(row["id"], [])}
 
 
 # ---------------------------------------------------------------- trends and the overview
@@ -180,7 +180,7 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     recent_prices = list(newest.values())[:5]
     for row in recent_prices:
         row["input"], row["output"] = from_nano(row.pop("input_nusd")), from_nano(row.pop("output_nusd"))
-    releases = [row for row in queries.releases(reader) if row.get("date") and row["date"] <= today]
+    releases = [row for row in release_reads.releases(reader) if row.get("date") and row["date"] <= today]
     per_month = Counter(
         (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases
     )

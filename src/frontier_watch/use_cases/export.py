@@ -60,34 +60,38 @@ class ExportTable:
 def _prices(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
     from frontier_watch.domain.clock import end_of_day
     from frontier_watch.render.public_rows import price_record
-    from frontier_watch.store import queries
+    from frontier_watch.store import price_reads
 
-    return [price_record(row) for row in queries.prices_as_of(reader, end_of_day(as_of) if as_of else now)]
+    return [
+        price_record(row) for row in price_reads.prices_as_of(reader, end_of_day(as_of) if as_of else now)
+    ]
 
 
 def _history(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
     from frontier_watch.domain.clock import end_of_day
     from frontier_watch.render.public_rows import price_record
-    from frontier_watch.store import queries
+    from frontier_watch.store import price_reads
 
-    rows = queries.all_price_history(reader, started_by=end_of_day(as_of) if as_of else None)
+    rows = price_reads.all_price_history(reader, started_by=end_of_day(as_of) if as_of else None)
     return [{"superseded_at": None, **price_record(row)} for row in rows]
 
 
 def _releases(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
     from frontier_watch.render.public_rows import release_record
-    from frontier_watch.store import queries
+    from frontier_watch.store import release_reads
 
-    records = [release_record(row) for row in queries.releases(reader)]
+    records = [release_record(row) for row in release_reads.releases(reader)]
     return [record for record in records if as_of is None or _on_or_before(record.get("date"), as_of)]
 
 
 def _signals(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
     from frontier_watch.render.public_rows import signal_record
-    from frontier_watch.store import queries
+    from frontier_watch.store import signal_reads
 
-    rows = [row for row in queries.signals(reader) if as_of is None or _on_or_before(row.get("date"), as_of)]
-    versions = queries.signal_history(reader, [row["id"] for row in rows])
+    rows = [
+        row for row in signal_reads.signals(reader) if as_of is None or _on_or_before(row.get("date"), as_of)
+    ]
+    versions = signal_reads.signal_history(reader, [row["id"] for row in rows])
     return [signal_record(row, versions.get(row["id"])) for row in rows]
 
 

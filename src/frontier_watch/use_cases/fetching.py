@@ -17,50 +17,39 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime
-from urllib.parse import parse_qsl, urlsplit
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import httpx
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from frontier_watch.domain.batch import PARTS, Batch
-from frontier_watch.domain.clock import utc_now
+from frontier_watch.domain.batch import Batch
 from frontier_watch.domain.errors import DatabaseError, first_line
 from frontier_watch.domain.identity import Identity
 from frontier_watch.domain.money import PriceError
-from frontier_watch.domain.plausible import vet_batch
-from frontier_watch.net.http import (
-    FetchError,
-    RetryPolicy,
-    bearer_headers,
-    download,
-    make_client,
-    rate_limit_wait,
-)
+from frontier_watch.net.http import FetchError, make_client
 from frontier_watch.net.urls import text_without_secrets
 from frontier_watch.settings.config import Settings
 from frontier_watch.settings.crosswalk import load_identity
 from frontier_watch.sources import get_kind
 from frontier_watch.sources.errors import SourceFormatError
-from frontier_watch.sources.kind import Response, SourceKind, StoredState
+from frontier_watch.sources.kind import SourceKind
 from frontier_watch.sources.spec import SourceSpec
 from frontier_watch.store.database import Database
 from frontier_watch.store.fetch_lock import database_fetch_lock
-from frontier_watch.store.fetch_runs import (
-    INTERRUPTED,
-    RunOutcome,
-    finish_run,
-    mark_interrupted_runs,
-    start_run,
-)
+from frontier_watch.store.fetch_runs import INTERRUPTED, finish_run, mark_interrupted_runs, start_run
 from frontier_watch.store.gc_pause import collector_paused
 from frontier_watch.store.releases import stored_state
 from frontier_watch.store.write_context import ChangeCounts, SuspiciousBatch, WriteContext
 from frontier_watch.store.writers import WRITERS
+from frontier_watch.use_cases.fetch_options import FetchOptions, RunSummary
+from frontier_watch.use_cases.fetch_paging import download_and_parse
 
-MAX_PAGES = 200
+if TYPE_CHECKING:
+    from hashlib import _Hash
+
 # Sources download and parse concurrently but write one at a time: SQLite has one
 # writer, and a write that raced another would fail rather than wait.
 _WRITE_LOCK = threading.Lock()
@@ -68,48 +57,6 @@ _WRITE_LOCK = threading.Lock()
 
 class UnknownSourceError(ValueError):
     """A source id that is not in the catalogue, or no source to fetch at all."""
-
-
-@dataclass
-class RunSummary:
-    """What one source's fetch did, as the commands report it."""
-
-    source_id: str
-    status: str  # ok | failed | suspicious
-    seconds: float = 0.0
-    records: int = 0
-    skipped: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    withdrawn: int = 0
-    http_status: int | None = None
-    bytes: int = 0
-    error: str | None = None
-    run_id: int | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class FetchOptions:
-    timeout_seconds: float = 30.0
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    max_bytes: int = 64 * 1024 * 1024
-    transport: httpx.BaseTransport | None = None  # tests inject MockTransport here
-    sleep: Callable[[float], None] = time.sleep
-    max_workers: int = 4
-    accept_shrink: frozenset[str] = frozenset()  # sources whose smaller list is accepted on purpose
-    cancelled: threading.Event | None = None  # set to stop every download and write nothing more
-    clock: Callable[[], datetime] = utc_now  # when a fetch observes (tests move it to another day)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **overrides) -> FetchOptions:
-        retry = RetryPolicy(
-            settings.fetch_attempts, settings.fetch_backoff_seconds, settings.fetch_max_retry_wait_seconds
-        )
-        return cls(timeout_seconds=settings.fetch_timeout_seconds, retry=retry, **overrides)
 
 
 @dataclass
@@ -263,7 +210,7 @@ class _Stopped(Exception):
 
 
 def _stop_workers(
-    engine: Engine, workers: list[threading.Thread], cancelled: threading.Event, client
+    engine: Engine, workers: list[threading.Thread], cancelled: threading.Event, client: httpx.Client
 ) -> None:
     """Stop every download; a write already under way finishes its transaction, then the
     runs left open are marked interrupted. Workers stuck on a stalled server are left behind
@@ -300,7 +247,15 @@ def fetch_source(
 
 
 def _fetch_and_store(
-    engine, spec, identity, options, client, summary, started, started_at, digest
+    engine: Engine,
+    spec: SourceSpec,
+    identity: Identity,
+    options: FetchOptions,
+    client: httpx.Client | None,
+    summary: RunSummary,
+    started: float,
+    started_at: datetime,
+    digest: _Hash,
 ) -> RunSummary:
     run_id = summary.run_id
     try:
@@ -314,9 +269,9 @@ def _fetch_and_store(
         today = started_at.date()
         if client is None:
             with make_client(timeout_seconds=options.timeout_seconds, transport=options.transport) as own:
-                batch, retries = _download_and_parse(spec, kind, options, summary, digest, own, stored, today)
+                batch, retries = download_and_parse(spec, kind, options, summary, digest, own, stored, today)
         else:
-            batch, retries = _download_and_parse(spec, kind, options, summary, digest, client, stored, today)
+            batch, retries = download_and_parse(spec, kind, options, summary, digest, client, stored, today)
         summary.records, summary.skipped = batch.count(), len(batch.skipped)
         context = WriteContext(
             source_id=spec.id,
@@ -365,7 +320,9 @@ def _fetch_and_store(
     return summary
 
 
-def _write_batch(connection, kind: SourceKind, context: WriteContext, batch: Batch) -> ChangeCounts:
+def _write_batch(
+    connection: Connection, kind: SourceKind, context: WriteContext, batch: Batch
+) -> ChangeCounts:
     """Each part the kind yields goes to its writer: every health rule first, then the writes."""
     parts = sorted(kind.produces)
     for part in parts:
@@ -376,207 +333,6 @@ def _write_batch(connection, kind: SourceKind, context: WriteContext, batch: Bat
     return counts
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parsed = httpx.URL(url)
-    return parsed.scheme, parsed.host, parsed.port
-
-
-def _download_and_parse(
-    spec: SourceSpec,
-    kind: SourceKind,
-    options: FetchOptions,
-    summary: RunSummary,
-    digest,
-    client: httpx.Client,
-    stored: StoredState | None = None,
-    today: date | None = None,
-) -> tuple[Batch, list[str]]:
-    """Every page of every start URL, merged into one batch; notes for the run on the side.
-
-    A kind whose start URLs are lists of their own (``label_start``) loses only the list
-    the server refuses or that cannot be read; the source fails when every list does.
-    Every page's items are held to plausible.py's bounds (``today`` dates them): an item
-    out of range is skipped with the reason.
-    """
-    if not spec.url:
-        nothing = Batch()
-        nothing.notes.append("no url is set, so there is nothing to download: the shipped copy is used")
-        return nothing, []
-    pages = _Pages(spec, kind, options, summary, digest, client, stored, today or options.clock().date())
-    starts = kind.start_urls(spec)
-    failures: list[tuple[str, FetchError | SourceFormatError]] = []
-    for start_url in starts:
-        try:
-            pages.follow(start_url)
-        except (FetchError, SourceFormatError) as exc:
-            if kind.label_start is None or not _fails_only_its_list(exc):
-                raise
-            failures.append((kind.label_start(start_url), exc))
-    failed = [f"{label} failed: {_list_error(exc)}" for label, exc in failures]
-    if failures and len(failures) == len(starts):
-        raise FetchError("; ".join(failed), getattr(failures[0][1], "http_status", None))
-    if pages.stopped_early:
-        pages.notes.append(f"nothing new after: {', '.join(pages.stopped_early)}")
-    return pages.batch, [*failed, *pages.notes]
-
-
-def _fails_only_its_list(exc: FetchError | SourceFormatError) -> bool:
-    """A refusal of one list (no such organisation: 404) or an unreadable page, not an outage."""
-    if isinstance(exc, SourceFormatError):
-        return True
-    status = exc.http_status
-    return status is not None and 400 <= status < 500 and status != 429
-
-
-def _list_error(exc: Exception) -> str:
-    if getattr(exc, "http_status", None) == 404:
-        return f"{exc} (no such list at the source: is the name right?)"
-    return str(exc)
-
-
-class _Pages:
-    """Follows one start URL's pages into the fetch's batch: tokens, rate limits, early stops."""
-
-    def __init__(self, spec, kind, options, summary, digest, client, stored, today: date) -> None:
-        self.spec, self.kind, self.options = spec, kind, options
-        self.summary, self.digest, self.client, self.stored = summary, digest, client, stored
-        self.today = today
-        self.batch = Batch()
-        self.identities: dict[str, dict] = {}
-        self.notes: list[str] = []  # "HTTP 503, retrying in 2.0s": kept in the run note
-        self.stopped_early: list[str] = []
-        self.pause = 0.0  # seconds to wait before the next request (a spent rate limit)
-        token_env = spec.options.get("token_env")
-        self.auth = bearer_headers(token_env if isinstance(token_env, str) else None)
-        template = spec.url
-        for placeholder in kind.url_placeholders:
-            template = template.replace(placeholder, "x")
-        self.own_origin = _origin(template)
-
-    def follow(self, start_url: str) -> None:
-        kind, options = self.kind, self.options
-        label = kind.label_start(start_url) if kind.label_start else "the list"
-        url: str | None = start_url
-        previous = start_url
-        seen_pages: set[tuple] = set()
-        while url:
-            # A loop or an endless list keeps the pages read, stops and says so; the list is
-            # then incomplete, so nothing missing from it is taken as withdrawn.
-            page_key = _page_key(url)
-            if page_key in seen_pages or len(seen_pages) >= MAX_PAGES:
-                why = (
-                    "links back to a page already read"
-                    if page_key in seen_pages
-                    else f"goes past {MAX_PAGES} pages"
-                )
-                self.notes.append(f"{label}: page {len(seen_pages)} {why}; stopped paging there")
-                self.batch.incomplete = True
-                return
-            seen_pages.add(page_key)
-            try:
-                parsed = self._read_page(url)
-            except (FetchError, SourceFormatError) as exc:
-                # A later page the source pointed at wrongly keeps the pages before it (the
-                # list is then incomplete); the first page failing, or an outage (a 5xx, a 429,
-                # the source's own host down), is the list failing, and nothing is written.
-                cancelled = options.cancelled is not None and options.cancelled.is_set()
-                if len(seen_pages) == 1 or cancelled or not _a_wrong_link(exc, url, previous):
-                    raise
-                self.notes.append(
-                    f"{label}: page {len(seen_pages)} failed ({exc}); stopped paging there, "
-                    f"kept the {len(seen_pages) - 1} page(s) before it"
-                )
-                self.batch.incomplete = True
-                return
-            _check_duplicates(parsed, self.identities)
-            self.batch.extend(parsed)
-            previous, url = url, parsed.next_url
-            if url and kind.stop_paging and self.stored is not None and kind.stop_paging(parsed, self.stored):
-                self.stopped_early.append(
-                    f"{label if kind.label_start else start_url} (page {len(seen_pages)})"
-                )
-                url = None
-
-    def _read_page(self, url: str) -> Batch:
-        """One page downloaded (after any rate-limit pause), parsed and held to plausible.py."""
-        kind, options = self.kind, self.options
-        self._wait_for_rate_limit()
-        # A token goes only to the exact origin (scheme, host, port) the spec names.
-        page = download(
-            self.client,
-            url,
-            max_bytes=options.max_bytes,
-            retry=options.retry,
-            sleep=options.sleep,
-            headers=self.auth if self.auth and _origin(url) == self.own_origin else None,
-            cancelled=options.cancelled,
-        )
-        self.summary.http_status = page.status
-        self.summary.bytes += len(page.body)
-        self.notes.extend(page.notes)
-        self.digest.update(page.body)
-        wait = rate_limit_wait(page.headers)
-        self.pause = min(wait, options.retry.max_wait_seconds) if wait else 0.0
-        parsed = kind.parse(Response(page.url, page.status, page.headers, page.body), self.spec)
-        vet_batch(parsed, self.today)
-        undeclared = [part for part in PARTS if getattr(parsed, part) and part not in kind.produces]
-        if undeclared:
-            raise SourceFormatError(
-                f"kind {kind.name!r} returned {', '.join(undeclared)}, which it does not declare"
-            )
-        for offering in parsed.offerings:
-            if offering.source_url is None and page.url != self.spec.url:
-                offering.source_url = page.url
-        return parsed
-
-    def _wait_for_rate_limit(self) -> None:
-        """The last response said no request is left: wait for the window (capped) first."""
-        if self.pause <= 0:
-            return
-        seconds, self.pause = self.pause, 0.0
-        cancelled = self.options.cancelled
-        if cancelled is None:
-            self.options.sleep(seconds)
-        elif cancelled.wait(seconds):
-            raise FetchError("interrupted while waiting for the rate limit")
-        self.notes.append(f"rate limit spent, paused {seconds:.1f}s")
-
-
-def _a_wrong_link(exc: FetchError | SourceFormatError, url: str, linked_from: str) -> bool:
-    """A next page that does not exist as linked (a 4xx other than 429, a body that is not a
-    page, another host that cannot be reached), as against an outage of the source."""
-    if isinstance(exc, SourceFormatError):
-        return True
-    if exc.http_status is not None:
-        return 400 <= exc.http_status < 500 and exc.http_status != 429
-    return _origin(url) != _origin(linked_from)
-
-
-def _page_key(url: str) -> tuple:
-    """A page's URL as a server reads it: the same parameters in another order are the same page."""
-    parts = urlsplit(url)
-    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query
-
-
-def _check_duplicates(page: Batch, seen: dict[str, dict]) -> None:
-    """The same item twice in one fetch: a repeat with the same content is dropped (a page
-    boundary that moved); different content under one identity means the source is wrong."""
-    for part in PARTS:
-        known = seen.setdefault(part, {})
-        unique = []
-        for item in getattr(page, part):
-            identity = item.identity()
-            if identity not in known:
-                known[identity] = item
-                unique.append(item)
-            elif known[identity] != item:
-                shown = identity[1] if isinstance(identity, tuple) else identity
-                name = part.rstrip("s").replace("_", " ")
-                raise SourceFormatError(f"duplicate {name} id {shown!r} with different content")
-        setattr(page, part, unique)
-
-
 def _skip_note(skipped: list[tuple[str, str]]) -> str | None:
     if not skipped:
         return None
@@ -585,23 +341,11 @@ def _skip_note(skipped: list[tuple[str, str]]) -> str | None:
     return f"skipped {len(skipped)}: {shown}{more}"
 
 
-def _finish(connection, summary: RunSummary, started: float, digest) -> None:
+def _finish(connection: Connection, summary: RunSummary, started: float, digest: _Hash) -> None:
     summary.seconds = round(time.perf_counter() - started, 3)
     summary.error = text_without_secrets(summary.error)  # a URL in an error keeps no key (urls.py)
     assert summary.run_id is not None
+    # A summary is the run's outcome (RunOutcome) and more: finish_run stores the outcome's fields.
     finish_run(
-        connection,
-        summary.run_id,
-        RunOutcome(
-            status=summary.status,
-            http_status=summary.http_status,
-            bytes=summary.bytes,
-            content_hash=digest.hexdigest() if summary.bytes else None,
-            records=summary.records,
-            skipped=summary.skipped,
-            new=summary.new,
-            changed=summary.changed,
-            withdrawn=summary.withdrawn,
-            error=summary.error,
-        ),
+        connection, summary.run_id, summary, content_hash=digest.hexdigest() if summary.bytes else None
     )

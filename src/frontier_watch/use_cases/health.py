@@ -210,7 +210,7 @@ def _check_database(
 ) -> None:
     """The database, disk and data checks and each source's health; DamagedDatabase goes to the caller."""
     from frontier_watch.store.database import open_database
-    from frontier_watch.store.reading import sqlite_file
+    from frontier_watch.store.sqlite import sqlite_file
 
     checks = diagnosis.checks
     try:
@@ -248,7 +248,8 @@ def _check_open_database(
     from frontier_watch.store import migrations
     from frontier_watch.store.checks import check_database
     from frontier_watch.store.readiness import schema_advice
-    from frontier_watch.store.reading import reader_for, schema_version, writable
+    from frontier_watch.store.reading import reader_for, schema_version
+    from frontier_watch.store.sqlite import writable
 
     checks = diagnosis.checks
     try:

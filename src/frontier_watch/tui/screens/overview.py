@@ -80,11 +80,11 @@ class OverviewView(VerticalScroll):
         now = app.now()
 
         def read(reader: Reader) -> tuple[dict[str, Any], Any, int]:
-            from frontier_watch.store import queries
+            from frontier_watch.store import catalog
 
             figures = data.overview(reader, app.settings, now)
             trend = trend_reports.capability(reader, now, None, None)
-            return figures, trend, queries.data_version(reader)
+            return figures, trend, catalog.data_version(reader)
 
         app.read("overview", read, self._show)
 

@@ -148,9 +148,9 @@ class TableView(Vertical):
         self.fw_app.read(f"rows-{self.name_}", self._read_rows, self._show_rows)
 
     def _read_rows(self, reader: Reader) -> tuple[list[Any], int]:
-        from frontier_watch.store import queries
+        from frontier_watch.store import catalog
 
-        return self.read_rows(reader), queries.data_version(reader)
+        return self.read_rows(reader), catalog.data_version(reader)
 
     def _show_rows(self, result: tuple[list[Any], int]) -> None:
         rows, version = result

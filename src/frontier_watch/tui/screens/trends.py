@@ -66,7 +66,7 @@ class TrendsView(VerticalScroll):
         benchmark, threshold = self.benchmark, self.threshold
 
         def read(reader: Reader) -> dict[str, Any]:
-            from frontier_watch.store import queries
+            from frontier_watch.store import catalog
 
             clusters, _ = trend_reports.compute_growth(reader)
             return {
@@ -74,7 +74,7 @@ class TrendsView(VerticalScroll):
                 "capability": trend_reports.capability(reader, now, benchmark, threshold),
                 "cadence": trend_reports.release_chart(reader),
                 "clusters": clusters,
-                "version": queries.data_version(reader),
+                "version": catalog.data_version(reader),
             }
 
         app.read("trends", read, self._show)
