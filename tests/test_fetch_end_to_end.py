@@ -1,6 +1,7 @@
 """`frontier-watch fetch` against the recorded responses served over real HTTP on 127.0.0.1."""
 
 import json
+from dataclasses import fields
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from frontier_watch.cli import main
 from frontier_watch.domain.clock import utc_now
 from frontier_watch.settings.catalogue import load_catalogue
 from frontier_watch.store import price_reads
+from frontier_watch.store.fetch_runs import RunOutcome
 from frontier_watch.store.reading import Reader
 from frontier_watch.store.seed import open_seeded_database
 from frontier_watch.store.tables import FetchRun, PriceInterval
@@ -174,6 +176,23 @@ def test_fetching_an_unchanged_sheet_again_writes_no_price_row(served_anywhere, 
     assert after == before
     assert len(runs) == 8 and {run.status for run in runs} == {"ok"}
     assert all(run.content_hash and run.bytes > 0 for run in runs)
+
+
+def test_each_run_row_stores_what_its_summary_reports(served, capsys):
+    """The outcome fields are stated once (RunOutcome): the summary a fetch prints and the
+    fetch_run row it stores agree field for field, and every one of them is a column."""
+    _, config, db = served
+    code, summaries = fetch(config, capsys=capsys)
+    assert code == 0 and summaries
+    outcome = [name.name for name in fields(RunOutcome)]
+    assert set(outcome) <= set(FetchRun.__table__.columns.keys())
+    with open_seeded_database(str(db)).engine.connect() as connection:
+        stored = {row.id: row._mapping for row in connection.execute(select(FetchRun))}
+    for summary in summaries:
+        row = stored[summary["run_id"]]
+        assert {name: row[name] for name in outcome} == {name: summary[name] for name in outcome}
+    assert {summary["status"] for summary in summaries} == {"ok"}
+    assert any(summary["records"] and summary["bytes"] for summary in summaries)
 
 
 def test_flags_after_a_fetch_are_what_a_full_review_finds(served, capsys):
