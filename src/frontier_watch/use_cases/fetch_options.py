@@ -28,7 +28,9 @@ class RunSummary(RunOutcome):
     run_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The summary as JSON shows it, the source first (the outcome's fields come before
+        the report's own in a dataclass that extends it)."""
+        return {"source_id": self.source_id, **asdict(self)}
 
 
 @dataclass
