@@ -80,7 +80,10 @@ def terminal(seeded_db_path, tmp_path):
 
 
 def table_rows_filled(screen: str) -> bool:
-    """The Prices header is on screen with ten rows of text under it."""
+    """The Prices header is on screen with ten rows of text under it, and the title has
+    caught up (the header redraws its subtitle a frame after the rows come)."""
+    if "reading prices" in screen or "Prices: reading" in screen:
+        return False
     lines = screen.splitlines()
     headers = [index for index, line in enumerate(lines) if "input $/M" in line and "output $/M" in line]
     if not headers:
