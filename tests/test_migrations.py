@@ -1,5 +1,6 @@
 """Migrations: from an empty file or any past version to the head, recorded, matching tables.py."""
 
+import dataclasses
 import gzip
 import sqlite3
 from pathlib import Path
@@ -8,8 +9,10 @@ import pytest
 from sqlalchemy import Column, UniqueConstraint, inspect
 from sqlmodel import SQLModel
 
+from frontier_watch.domain.batch import ReleaseFact
 from frontier_watch.store import migrations
 from frontier_watch.store.database import make_engine, open_database
+from frontier_watch.store.tables import Release, table_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # SQLAlchemy cannot reflect indexes on expressions; index_names() checks those by name.
@@ -359,3 +362,19 @@ def test_a_migration_that_fails_half_way_leaves_no_trace_on_postgresql(postgres_
     assert "half_column" not in {column["name"] for column in inspector.get_columns("release")}
     assert migrations.current_version(engine) == migrations.HEAD - 1
     engine.dispose()
+
+
+def test_the_release_table_has_a_column_for_every_field_of_a_release_fact():
+    """The fields are stated once, in ReleaseFact; the table takes them (key and lineage are stored apart)."""
+    fields = {field.name for field in dataclasses.fields(ReleaseFact)} - {"key", "base_models"}
+    columns = set(table_of(Release).columns.keys())
+    assert fields <= columns
+    assert columns - fields == {
+        "id",
+        "origin",
+        "first_seen_at",
+        "source_id",
+        "release_key",
+        "fetch_run_id",
+        "last_seen_at",
+    }

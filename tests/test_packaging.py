@@ -45,6 +45,17 @@ def test_wheel_contains_fetchers_and_data(wheel):
     assert "frontier_watch/tui/app.tcss" in names
 
 
+def test_wheel_ships_every_data_file_but_not_the_converter(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {name.removeprefix("frontier_watch/_data/") for name in names if "/_data/" in name}
+    data = REPO / "data"
+    in_repo = {path.relative_to(data).as_posix() for path in data.rglob("*") if path.is_file()}
+    converter = {name for name in in_repo if name.endswith(".py")}
+    assert {"convert_from_shared.py", "model_tables.py"} <= converter
+    assert not any(name.endswith(".py") for name in shipped)
+    assert shipped == in_repo - converter - {name for name in in_repo if "__pycache__" in name}
+
+
 def test_installed_wheel_works_from_another_directory(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(

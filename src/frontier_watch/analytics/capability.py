@@ -30,22 +30,11 @@ from datetime import date
 
 import polars as pl
 
+from frontier_watch.domain.attribution import PIECE_PRICE_COLUMNS
+
 METHODS = ("epoch", "a16z")
 PRICES = ("input_usd_per_mtok", "output_usd_per_mtok", "blended_usd_per_mtok")
-USED = (
-    "model_id",
-    "lab",
-    "provider",
-    "platform",
-    "source",
-    "offering_id",
-    "tier",
-    "answers_from",
-    "answers_to",
-    "input_usd_per_mtok",
-    "output_usd_per_mtok",
-    "flag",
-)
+USED = PIECE_PRICE_COLUMNS  # of a price-piece frame (store/frames.piece_frame)
 STREAM = ("model_id", "source", "provider", "platform", "offering_id", "tier")
 FAR_FUTURE = date(9999, 12, 31)
 DEFAULT_TIER = "default"

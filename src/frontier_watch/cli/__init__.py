@@ -627,6 +627,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from frontier_watch.render import public_rows
+    from frontier_watch.sources import plugin_problems
     from frontier_watch.store import run_history
 
     settings, reader = _reader(args)
@@ -656,6 +657,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
             }
         )
         rows[-1]["rows"] = sum(rows[-1][key] for key in ("price_rows", "signals", "releases", "feed_items"))
+    for problem in plugin_problems():
+        _warn(f"warning: {problem}")
     _emit(args, rows, public_rows.SOURCES)
     return EXIT_OK
 

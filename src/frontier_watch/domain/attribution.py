@@ -77,6 +77,26 @@ class Piece:
         )
 
 
+# A frame of attributed price pieces, one row per piece: store/frames.py builds it from the
+# reads and analytics/capability.py prices models on days from it. Its columns are stated
+# here once, below both (analytics never imports the store).
+PIECE_PRICE_COLUMNS = (  # what pricing a model on a day reads
+    "model_id",
+    "lab",
+    "provider",
+    "platform",
+    "source",
+    "offering_id",
+    "tier",
+    "answers_from",
+    "answers_to",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "flag",
+)
+PIECE_SOURCE_COLUMNS = ("model_name", "basis", "source_url", "evidence")  # where the price comes from
+PIECE_COLUMNS = (*PIECE_PRICE_COLUMNS, *PIECE_SOURCE_COLUMNS)
+
 NO_LIFE = Life()
 
 

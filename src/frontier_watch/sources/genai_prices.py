@@ -22,6 +22,7 @@ from frontier_watch.domain.money import PriceError, parse_decimal, per_mtok, per
 from frontier_watch.domain.vocabulary import Basis, Tier, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.sources.priced import Skip, add_offering, entry_id, identified, name_or_id
 
 WHAT = "genai-prices data"
 
@@ -43,57 +44,37 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
     seen: set[tuple[str, str]] = set()
     for p_index, provider in enumerate(document):
         try:
-            provider_id, models = _provider(p_index, provider)
-        except _Skip as skip:
+            provider_id, models = _provider(provider)
+        except Skip as skip:
             result.skipped.append((f"provider {p_index}", str(skip)))
             continue
-        for m_index, model in enumerate(models):
-            # A model that cannot be told apart is skipped; the others are still read.
-            where = f"{provider_id}/model {m_index}"
-            if not isinstance(model, dict):
-                result.skipped.append((where, f"{describe(model)}, not an object"))
-                continue
-            model_id = model.get("id")
-            if not isinstance(model_id, str) or not model_id.strip():
-                result.skipped.append((where, f"no string 'id' (id is {describe(model_id)})"))
-                continue
+        # A model that cannot be told apart is skipped; the others are still read.
+        for model, model_id in identified(models, result, f"{provider_id}/model"):
             if (provider_id, model_id) in seen:
                 raise SourceFormatError(
                     f"{WHAT}: duplicate model id {model_id!r} in provider {provider_id!r}"
                 )
             seen.add((provider_id, model_id))
-            try:
-                segments = _segments(model.get("prices"))
-            except _Skip as skip:
-                result.skipped.append((f"{provider_id}/{model_id}", str(skip)))
-                continue
-            name = model.get("name")
-            result.offerings.append(
-                PricedOffering(
-                    offering_id=model_id,
-                    name=name if isinstance(name, str) and name else model_id,
-                    provider=provider_id,
-                    segments=segments,
-                    lab=_lab(provider_id, model_id),
-                )
-            )
+            add_offering(result, f"{provider_id}/{model_id}", _offering, provider_id, model_id, model)
     return result
 
 
-class _Skip(Exception):
-    """This model is not stored; the message is the reason."""
+def _offering(provider_id: str, model_id: str, model: dict[str, Any]) -> PricedOffering:
+    return PricedOffering(
+        offering_id=model_id,
+        name=name_or_id(model, model_id),
+        provider=provider_id,
+        segments=_segments(model.get("prices")),
+        lab=_lab(provider_id, model_id),
+    )
 
 
-def _provider(index: int, provider: Any) -> tuple[str, list[Any]]:
+def _provider(provider: Any) -> tuple[str, list[Any]]:
     """A provider's id and models; a provider that cannot be read is skipped with its models."""
-    if not isinstance(provider, dict):
-        raise _Skip(f"{describe(provider)}, not an object")
-    provider_id = provider.get("id")
-    if not isinstance(provider_id, str) or not provider_id.strip():
-        raise _Skip(f"no string 'id' (id is {describe(provider_id)})")
+    provider_id = entry_id(provider)
     models = provider.get("models")
     if not isinstance(models, list):
-        raise _Skip(f"provider {provider_id}: 'models' is {describe(models)}, expected an array")
+        raise Skip(f"provider {provider_id}: 'models' is {describe(models)}, expected an array")
     return provider_id, models
 
 
@@ -110,7 +91,7 @@ def _segments(prices: Any) -> list[PriceSegment]:
     if isinstance(prices, dict):
         return _price_set(prices, "prices")
     if not isinstance(prices, list) or not prices:
-        raise _Skip(f"prices is {describe(prices)}, expected an object or a non-empty array")
+        raise Skip(f"prices is {describe(prices)}, expected an object or a non-empty array")
 
     base: list[PriceSegment] | None = None
     dated: list[tuple[datetime, list[PriceSegment]]] = []
@@ -118,18 +99,18 @@ def _segments(prices: Any) -> list[PriceSegment]:
     for index, conditional in enumerate(prices):
         where = f"prices[{index}]"
         if not isinstance(conditional, dict):
-            raise _Skip(f"{where} is {describe(conditional)}, expected an object")
+            raise Skip(f"{where} is {describe(conditional)}, expected an object")
         price_set = conditional.get("prices")
         if not isinstance(price_set, dict):
-            raise _Skip(f"{where}.prices is {describe(price_set)}, expected an object")
+            raise Skip(f"{where}.prices is {describe(price_set)}, expected an object")
         segments = _price_set(price_set, f"{where}.prices")
         constraint = conditional.get("constraint")
         if constraint is None:
             if base is not None:
-                raise _Skip(f"{where}: a second price set without a constraint")
+                raise Skip(f"{where}: a second price set without a constraint")
             base = segments
         elif not isinstance(constraint, dict):
-            raise _Skip(f"{where}.constraint is {describe(constraint)}, expected an object")
+            raise Skip(f"{where}.constraint is {describe(constraint)}, expected an object")
         elif set(constraint) == {"start_date"}:
             dated.append((_start(constraint["start_date"], where), segments))
         elif set(constraint) == {"start_time", "end_time"}:
@@ -138,11 +119,11 @@ def _segments(prices: Any) -> list[PriceSegment]:
             windows.append((start, end, segments))
         else:
             keys = ", ".join(sorted(map(str, constraint)))
-            raise _Skip(f"{where}: unsupported constraint ({keys})")
+            raise Skip(f"{where}: unsupported constraint ({keys})")
 
     if windows:
         if dated or len(windows) > 1 or base is None:
-            raise _Skip("time-of-day prices combined with other constraints are not supported")
+            raise Skip("time-of-day prices combined with other constraints are not supported")
         return _off_peak(base, *windows[0])
     return _timeline(base, dated)
 
@@ -154,7 +135,7 @@ def _timeline(
     dated.sort(key=lambda pair: pair[0])
     starts = [start for start, _ in dated]
     if len(set(starts)) != len(starts):
-        raise _Skip("two price sets start on the same date")
+        raise Skip("two price sets start on the same date")
     periods: list[tuple[datetime | None, list[PriceSegment]]] = []
     if base is not None:
         periods.append((None, base))
@@ -171,7 +152,7 @@ def _off_peak(
 ) -> list[PriceSegment]:
     """The dearer set is the default tier, the cheaper one the off-peak tier."""
     if len(base) != 1 or len(windowed) != 1:
-        raise _Skip("time-of-day prices with long-context tiers are not supported")
+        raise Skip("time-of-day prices with long-context tiers are not supported")
     window = f"{start:%H:%M}-{end:%H:%M} UTC"
     if _weight(windowed[0]) >= _weight(base[0]):
         standard, off_peak = windowed[0], base[0]
@@ -204,7 +185,7 @@ def _price_set(prices: dict[str, Any], where: str) -> list[PriceSegment]:
         value, _tiers = _value(prices[REQUESTS_KEY], f"{where}.{REQUESTS_KEY}", mtok=False)
         base["request"] = value
     if "input" not in base and "output" not in base:
-        raise _Skip(f"{where}: no input_mtok and no output_mtok")
+        raise Skip(f"{where}: no input_mtok and no output_mtok")
 
     segments = [PriceSegment(**base)]
     thresholds = sorted({start for tiers in tiered.values() for start, _ in tiers})
@@ -222,22 +203,22 @@ def _value(raw: Any, where: str, *, mtok: bool = True) -> tuple[Decimal, list[tu
     """A number, or ``{"base": n, "tiers": [{"start": tokens, "price": n}]}``."""
     if isinstance(raw, dict):
         if "base" not in raw:
-            raise _Skip(f"{where}: tiered price without 'base'")
+            raise Skip(f"{where}: tiered price without 'base'")
         base = _money(raw["base"], f"{where}.base", mtok)
         tiers_raw = raw.get("tiers") or []
         if not isinstance(tiers_raw, list):
-            raise _Skip(f"{where}.tiers is {describe(tiers_raw)}, expected an array")
+            raise Skip(f"{where}.tiers is {describe(tiers_raw)}, expected an array")
         tiers: list[tuple[int, Decimal]] = []
         for index, tier in enumerate(tiers_raw):
             if not isinstance(tier, dict):
-                raise _Skip(f"{where}.tiers[{index}] is {describe(tier)}, expected an object")
+                raise Skip(f"{where}.tiers[{index}] is {describe(tier)}, expected an object")
             start = _tokens(tier.get("start"), f"{where}.tiers[{index}].start")
             tiers.append((start, _money(tier.get("price"), f"{where}.tiers[{index}].price", mtok)))
         tiers.sort(key=lambda pair: pair[0])
         if len({start for start, _ in tiers}) != len(tiers):
-            raise _Skip(f"{where}: two tiers start at the same token count")
+            raise Skip(f"{where}: two tiers start at the same token count")
         if not mtok and tiers:
-            raise _Skip(f"{where}: tiered per-request prices are not supported")
+            raise Skip(f"{where}: tiered per-request prices are not supported")
         return base, tiers
     return _money(raw, where, mtok), []
 
@@ -249,16 +230,16 @@ def _money(raw: Any, where: str, mtok: bool) -> Decimal:
         # per 1,000 requests -> per request; format keeps error messages free of repr noise
         return per_request(format(parse_decimal(raw) / THOUSAND, "f"))
     except PriceError as error:
-        raise _Skip(f"{where}: {error}") from None
+        raise Skip(f"{where}: {error}") from None
 
 
 def _tokens(raw: Any, where: str) -> int:
     try:
         number = parse_decimal(raw)
     except PriceError as error:
-        raise _Skip(f"{where}: {error}") from None
+        raise Skip(f"{where}: {error}") from None
     if number <= 0 or number != number.to_integral_value():
-        raise _Skip(f"{where}: {raw!r} is not a positive whole number of tokens")
+        raise Skip(f"{where}: {raw!r} is not a positive whole number of tokens")
     return int(number)
 
 
@@ -271,7 +252,7 @@ def _start(raw: Any, where: str) -> datetime:
         else:
             if parsed is not None:
                 return parsed
-    raise _Skip(f"{where}.constraint.start_date: not a date: {raw!r}")
+    raise Skip(f"{where}.constraint.start_date: not a date: {raw!r}")
 
 
 def _clock(raw: Any, where: str) -> time:
@@ -282,9 +263,9 @@ def _clock(raw: Any, where: str) -> time:
             pass
         else:
             if parsed.utcoffset() not in (None, timedelta(0)):
-                raise _Skip(f"{where}: only UTC windows are supported: {raw!r}")
+                raise Skip(f"{where}: only UTC windows are supported: {raw!r}")
             return parsed.replace(tzinfo=None)
-    raise _Skip(f"{where}: not a time of day: {raw!r}")
+    raise Skip(f"{where}: not a time of day: {raw!r}")
 
 
 KIND = SourceKind("genai-prices", body_parser(parse), frozenset({"offerings"}), Basis.DECLARED)

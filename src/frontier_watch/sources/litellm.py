@@ -23,6 +23,7 @@ from frontier_watch.domain.money import PriceError, parse_decimal, per_token_to_
 from frontier_watch.domain.vocabulary import Basis, Tier, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, conflicting_keys, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser
+from frontier_watch.sources.priced import Skip, add_offering
 
 WHAT = "LiteLLM price map"
 
@@ -61,44 +62,37 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
                 (key, f"listed {doubled[key]} times with different contents; neither is used")
             )
             continue
-        try:
-            result.offerings.append(_offering(key, entry))
-        except _Skip as skip:
-            result.skipped.append((key, str(skip)))
+        add_offering(result, key, _offering, key, entry)
     return result
-
-
-class _Skip(Exception):
-    """This entry is not stored; the message is the reason."""
 
 
 def _offering(key: str, entry: Any) -> PricedOffering:
     if not isinstance(entry, dict):
-        raise _Skip(f"not a model entry ({describe(entry)})")
+        raise Skip(f"not a model entry ({describe(entry)})")
     repeated = conflicting_keys(entry)
     if repeated:
         fields = ", ".join(f"{name} listed {count} times" for name, count in repeated.items())
-        raise _Skip(f"{fields} with different values")
+        raise Skip(f"{fields} with different values")
     if key in DOC_KEYS:
-        raise _Skip("documentation sample, not a model")
+        raise Skip("documentation sample, not a model")
     provider = entry.get("litellm_provider")
     if not isinstance(provider, str) or not provider:
-        raise _Skip("not a model entry (no litellm_provider)")
+        raise Skip("not a model entry (no litellm_provider)")
     if not _PROVIDER.fullmatch(provider):
-        raise _Skip("documentation entry, not a model (litellm_provider is prose)")
+        raise Skip("documentation entry, not a model (litellm_provider is prose)")
     mode = entry.get("mode")
     if mode is None or mode == "":
-        raise _Skip("no mode: pricing class, not a model")
+        raise Skip("no mode: pricing class, not a model")
     if not isinstance(mode, str):
-        raise _Skip(f"mode is {describe(mode)}, expected a string")
+        raise Skip(f"mode is {describe(mode)}, expected a string")
     if mode not in TOKEN_MODES:
-        raise _Skip(f"non-token mode {mode}")
+        raise Skip(f"non-token mode {mode}")
 
     segments = _tier_segments(entry)
     if not segments or _no_base_price(segments[0]):
         segments = _tiered_pricing(entry) if "tiered_pricing" in entry else []
         if not segments:
-            raise _Skip("no input_cost_per_token and no output_cost_per_token")
+            raise Skip("no input_cost_per_token and no output_cost_per_token")
 
     return PricedOffering(
         offering_id=key,
@@ -168,25 +162,25 @@ def _tiered_pricing(entry: dict[str, Any]) -> list[PriceSegment]:
     """
     ranges = entry["tiered_pricing"]
     if not isinstance(ranges, list) or not ranges:
-        raise _Skip(f"tiered_pricing is {describe(ranges)}, expected a non-empty array")
+        raise Skip(f"tiered_pricing is {describe(ranges)}, expected a non-empty array")
     segments: list[PriceSegment] = []
     seen: set[str] = set()
     for index, band in enumerate(ranges):
         where = f"tiered_pricing[{index}]"
         if not isinstance(band, dict):
-            raise _Skip(f"{where} is {describe(band)}, expected an object")
+            raise Skip(f"{where} is {describe(band)}, expected an object")
         bounds = band.get("range")
         if not isinstance(bounds, list) or not bounds:
-            raise _Skip(f"{where}.range is missing")
+            raise Skip(f"{where}.range is missing")
         try:
             start = parse_decimal(bounds[0])
         except PriceError as error:
-            raise _Skip(f"{where}.range: {error}") from None
+            raise Skip(f"{where}.range: {error}") from None
         if start < 0 or start != start.to_integral_value():
-            raise _Skip(f"{where}.range starts at {bounds[0]}, expected whole tokens >= 0")
+            raise Skip(f"{where}.range starts at {bounds[0]}, expected whole tokens >= 0")
         tier = Tier.DEFAULT if start == 0 else long_context_tier(int(start))
         if tier in seen:
-            raise _Skip(f"{where}: two ranges for tier {tier}")
+            raise Skip(f"{where}: two ranges for tier {tier}")
         seen.add(tier)
         fields: dict[str, Any] = {
             BASE_FIELDS[key]: _price(f"{where}.{key}", band[key])
@@ -198,7 +192,7 @@ def _tiered_pricing(entry: dict[str, Any]) -> list[PriceSegment]:
         if fields:
             segments.append(PriceSegment(tier=tier, **fields))
     if not segments or segments[0].tier != Tier.DEFAULT:
-        raise _Skip("tiered_pricing has no range starting at 0 tokens")
+        raise Skip("tiered_pricing has no range starting at 0 tokens")
     return segments
 
 
@@ -206,7 +200,7 @@ def _price(key: str, value: Any) -> Decimal:
     try:
         return per_token_to_per_mtok(value)
     except PriceError as error:
-        raise _Skip(f"{key}: {error}") from None
+        raise Skip(f"{key}: {error}") from None
 
 
 def _date_or_none(value: Any) -> date | None:

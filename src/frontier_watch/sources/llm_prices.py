@@ -20,6 +20,7 @@ from frontier_watch.domain.money import PriceError, per_mtok
 from frontier_watch.domain.vocabulary import Basis, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import Option, SourceKind, body_parser
+from frontier_watch.sources.priced import Skip, add_offering, identified, name_or_id
 from frontier_watch.sources.spec import SourceSpec
 
 WHAT = "llm-prices vendor file"
@@ -41,37 +42,26 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
 
     result = Batch()
     seen: dict[str, Any] = {}
-    for index, model in enumerate(models):
-        # A model that cannot be told apart is skipped; the others are still read.
-        if not isinstance(model, dict):
-            result.skipped.append((f"model {index}", f"{describe(model)}, not an object"))
-            continue
-        model_id = model.get("id")
-        if not isinstance(model_id, str) or not model_id.strip():
-            result.skipped.append((f"model {index}", f"no string 'id' (id is {describe(model_id)})"))
-            continue
+    # A model that cannot be told apart is skipped; the others are still read.
+    for model, model_id in identified(models, result, "model"):
         if model_id in seen:
             # llm-prices has listed the same model twice with the same prices: harmless.
             if model.get("price_history") != seen[model_id]:
                 result.skipped.append((model_id, "listed twice with different prices; kept the first"))
             continue
         seen[model_id] = model.get("price_history")
-        try:
-            segments = _segments(model.get("price_history"))
-        except _Skip as skip:
-            result.skipped.append((model_id, str(skip)))
-            continue
-        name = model.get("name")
-        result.offerings.append(
-            PricedOffering(
-                offering_id=model_id,
-                name=name if isinstance(name, str) and name else model_id,
-                provider=vendor,
-                lab=vendor,
-                segments=segments,
-            )
-        )
+        add_offering(result, model_id, _offering, vendor, model_id, model)
     return _fold_long_context_ids(result)
+
+
+def _offering(vendor: str, model_id: str, model: dict[str, Any]) -> PricedOffering:
+    return PricedOffering(
+        offering_id=model_id,
+        name=name_or_id(model, model_id),
+        provider=vendor,
+        lab=vendor,
+        segments=_segments(model.get("price_history")),
+    )
 
 
 _TIER_ID = re.compile(r"^(?P<base>.+)-(?P<tokens>\d+)k$")
@@ -102,13 +92,9 @@ def _fold_long_context_ids(result: Batch) -> Batch:
     return result
 
 
-class _Skip(Exception):
-    """This model is not stored; the message is the reason."""
-
-
 def _segments(history: Any) -> list[PriceSegment]:
     if not isinstance(history, list) or not history:
-        raise _Skip(f"price_history is {describe(history)}, expected a non-empty array")
+        raise Skip(f"price_history is {describe(history)}, expected a non-empty array")
     segments = [_segment(entry, f"price_history[{i}]") for i, entry in enumerate(history)]
     segments.sort(key=lambda s: (s.effective_from is not None, s.effective_from or datetime.min))
     for before, after in zip(segments, segments[1:], strict=False):
@@ -118,7 +104,7 @@ def _segments(history: Any) -> list[PriceSegment]:
             or after.effective_from is None
             or (before.effective_to > after.effective_from)
         ):
-            raise _Skip(
+            raise Skip(
                 f"overlapping periods in price_history (from {_day(before.effective_from)} "
                 f"and from {_day(after.effective_from)})"
             )
@@ -127,22 +113,22 @@ def _segments(history: Any) -> list[PriceSegment]:
 
 def _segment(entry: Any, where: str) -> PriceSegment:
     if not isinstance(entry, dict):
-        raise _Skip(f"{where} is {describe(entry)}, expected an object")
+        raise Skip(f"{where} is {describe(entry)}, expected an object")
     prices: dict[str, Any] = {}  # PriceSegment keyword arguments
     for key, field in FIELDS.items():
         value = entry.get(key)
         if value is None:
             if key in REQUIRED:
-                raise _Skip(f"{where}.{key}: missing")
+                raise Skip(f"{where}.{key}: missing")
             continue
         try:
             prices[field] = per_mtok(value)
         except PriceError as error:
-            raise _Skip(f"{where}.{key}: {error}") from None
+            raise Skip(f"{where}.{key}: {error}") from None
     start = _date(entry.get("from_date"), f"{where}.from_date")
     end = _date(entry.get("to_date"), f"{where}.to_date")
     if start is not None and end is not None and end <= start:
-        raise _Skip(f"{where}: to_date {_day(end)} is not after from_date {_day(start)}")
+        raise Skip(f"{where}: to_date {_day(end)} is not after from_date {_day(start)}")
     return PriceSegment(effective_from=start, effective_to=end, **prices)
 
 
@@ -154,7 +140,7 @@ def _date(raw: Any, where: str) -> datetime | None:
             return datetime.combine(parse_day(raw), datetime.min.time())
         except ValueError:
             pass
-    raise _Skip(f"{where}: not a date: {raw!r}")
+    raise Skip(f"{where}: not a date: {raw!r}")
 
 
 def _day(moment: datetime | None) -> str:

@@ -19,6 +19,7 @@ from frontier_watch.domain.money import PriceError, parse_decimal, per_request, 
 from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
 from frontier_watch.sources.kind import SourceKind, body_parser, next_page_url
+from frontier_watch.sources.priced import Skip, add_offering, identified, name_or_id
 
 WHAT = "OpenRouter models list"
 PROVIDER = "openrouter"
@@ -46,27 +47,13 @@ def parse(body: bytes, *, url: str, options: Mapping[str, object] | None = None)
     result = Batch()
     _follow_links(result, links, url)
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        # An entry that cannot be told apart is skipped; the others are still read.
-        if not isinstance(item, dict):
-            result.skipped.append((f"item {index}", f"{describe(item)}, not an object"))
-            continue
-        model_id = item.get("id")
-        if not isinstance(model_id, str) or not model_id.strip():
-            result.skipped.append((f"item {index}", f"no string 'id' (id is {describe(model_id)})"))
-            continue
+    # An entry that cannot be told apart is skipped; the others are still read.
+    for item, model_id in identified(items, result, "item"):
         if model_id in seen:
             raise SourceFormatError(f"{WHAT}: duplicate model id {model_id!r}")
         seen.add(model_id)
-        try:
-            result.offerings.append(_offering(model_id, item))
-        except _Skip as skip:
-            result.skipped.append((model_id, str(skip)))
+        add_offering(result, model_id, _offering, model_id, item)
     return result
-
-
-class _Skip(Exception):
-    """This model cannot be stored; the message is the reason."""
 
 
 def _items_and_links(document: Any) -> tuple[list[Any], Any]:
@@ -109,21 +96,21 @@ def _follow_links(result: Batch, links: Any, url: str) -> None:
 def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
     pricing = item.get("pricing")
     if not isinstance(pricing, dict):
-        raise _Skip(f"no pricing object (pricing is {describe(pricing)})")
+        raise Skip(f"no pricing object (pricing is {describe(pricing)})")
     if _is_router(pricing):
-        raise _Skip("router (price -1), not a price")
+        raise Skip("router (price -1), not a price")
 
     prices: dict[str, Any] = {}  # PriceSegment keyword arguments
     for key, field in TOKEN_PRICES.items():
         value = pricing.get(key)
         if value is None:
             if key in REQUIRED:
-                raise _Skip(f"pricing.{key}: missing")
+                raise Skip(f"pricing.{key}: missing")
             continue
         try:
             price = per_token_to_per_mtok(value)
         except PriceError as error:
-            raise _Skip(f"pricing.{key}: {error}") from None
+            raise Skip(f"pricing.{key}: {error}") from None
         if not (price == 0 and key in ZERO_MEANS_ABSENT):
             prices[field] = price
     request = pricing.get("request")
@@ -131,16 +118,15 @@ def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
         try:
             fee = per_request(request)
         except PriceError as error:
-            raise _Skip(f"pricing.request: {error}") from None
+            raise Skip(f"pricing.request: {error}") from None
         if fee != 0:
             prices["request"] = fee
 
-    name = item.get("name")
     hf_repo = item.get("hugging_face_id")
     lab, slash, _ = model_id.partition("/")
     return PricedOffering(
         offering_id=model_id,
-        name=name if isinstance(name, str) and name else model_id,
+        name=name_or_id(item, model_id),
         provider=PROVIDER,
         segments=[PriceSegment(**prices)],
         lab=lab if slash and lab else None,

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from frontier_watch.domain.attribution import PIECE_COLUMNS
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -46,7 +48,7 @@ SIGNAL_SERIES_COLUMNS = (
 
 
 def signal_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
-    """Dated signal values (queries.signal_series, site_power, cluster_sizes) as a frame for analytics."""
+    """Dated signal values (signal_reads.signal_series, site_power, cluster_sizes) as a frame for analytics."""
     import polars as pl
 
     columns = list(rows[0]) if rows else list(SIGNAL_SERIES_COLUMNS)
@@ -57,50 +59,36 @@ def signal_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
     )
 
 
-PIECE_COLUMNS = (
-    "model_id",
-    "model_name",
-    "lab",
-    "provider",
-    "platform",
-    "source",
-    "offering_id",
-    "tier",
-    "answers_from",
-    "answers_to",
-    "input",
-    "output",
-    "flag",
-    "basis",
-    "source_url",
-    "evidence",
-)
+# The reads name a piece's two prices shortly; the frame names them with their unit.
+_PIECE_ROW_KEYS = {"input_usd_per_mtok": "input", "output_usd_per_mtok": "output"}
 
 
 def piece_frame(rows: Sequence[Any]) -> pl.DataFrame:
-    """Attributed price pieces (queries.price_pieces) as the frame analytics.capability reads.
+    """Attributed price pieces (price_reads.price_pieces) as the frame analytics.capability reads
+    (its columns: ``domain.attribution.PIECE_COLUMNS``).
 
     Days are calendar days: a piece answers from the day it starts and up to, not including,
     the day it ends. Prices are USD per million tokens as Float64.
     """
     import polars as pl
 
-    data: dict[str, list[Any]] = {key: [] for key in PIECE_COLUMNS}
+    keys = [(column, _PIECE_ROW_KEYS.get(column, column)) for column in PIECE_COLUMNS]
+    data: dict[str, list[Any]] = {column: [] for column in PIECE_COLUMNS}
     for row in rows:
-        for key in PIECE_COLUMNS:
-            data[key].append(row[key])
-    for key in ("input", "output"):
-        data[key] = [None if value is None else float(value) for value in data[key]]
-    for key in ("answers_from", "answers_to"):
-        data[key] = [value.date() if hasattr(value, "date") else value for value in data[key]]
-    schema: dict[str, Any] = {key: pl.String for key in PIECE_COLUMNS}
-    schema.update({"answers_from": pl.Date, "answers_to": pl.Date, "input": pl.Float64, "output": pl.Float64})
-    frame = pl.DataFrame(data, schema=schema)
-    return frame.rename({"input": "input_usd_per_mtok", "output": "output_usd_per_mtok"})
+        for column, key in keys:
+            data[column].append(row[key])
+    for column in _PIECE_ROW_KEYS:
+        data[column] = [None if value is None else float(value) for value in data[column]]
+    for column in ("answers_from", "answers_to"):
+        data[column] = [value.date() if hasattr(value, "date") else value for value in data[column]]
+    schema: dict[str, Any] = {column: pl.String for column in PIECE_COLUMNS}
+    schema.update({"answers_from": pl.Date, "answers_to": pl.Date})
+    schema.update({column: pl.Float64 for column in _PIECE_ROW_KEYS})
+    return pl.DataFrame(data, schema=schema)
 
 
 def score_frame(rows: Sequence[dict[str, Any]], reasoning: Callable[[str], bool]) -> pl.DataFrame:
-    """Benchmark scores (queries.benchmark_scores) with ``reasoning`` from the given rule."""
+    """Benchmark scores (fact_reads.benchmark_scores) with ``reasoning`` from the given rule."""
     import polars as pl
 
     columns = ("model_id", "model", "benchmark", "score", "counts_from", "evidence", "source_url")
@@ -131,7 +119,7 @@ INTERVAL_COLUMNS = {
 
 
 def interval_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
-    """Stored price intervals (queries.intervals_changed_since) as the frame analytics.changes reads."""
+    """Stored price intervals (price_reads.intervals_changed_since) as the frame analytics.changes reads."""
     import polars as pl
 
     data = {
@@ -165,7 +153,7 @@ CLAIM_COLUMNS = (
 
 
 def claim_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
-    """Published trend claims (queries.trend_claims) as the frame analytics.claims reads."""
+    """Published trend claims (fact_reads.trend_claims) as the frame analytics.claims reads."""
     import polars as pl
 
     schema: dict[str, Any] = {key: pl.String for key in CLAIM_COLUMNS}

@@ -11,11 +11,16 @@ class, every price row its ``basis``.
 
 from __future__ import annotations
 
+import dataclasses
+import types
+from collections.abc import Collection
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_type_hints
 
 from sqlalchemy import BigInteger, DateTime, Index, Integer, Table, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
+
+from frontier_watch.domain.batch import ReleaseFact, SourcedFields
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -30,6 +35,20 @@ WIDE_INTEGER = BigInteger().with_variant(Integer(), "sqlite")
 
 def _wide(**kwargs: Any) -> Any:
     return Field(default=None, sa_type=WIDE_INTEGER, **kwargs)
+
+
+def fact_columns(fact: type, name: str, *, leave_out: Collection[str] = ()) -> type[SQLModel]:
+    """A SQLModel (not a table) with a column for each field of the dataclass ``fact``, typed
+    and defaulted as the fact has it, but those named in ``leave_out``."""
+    hints = get_type_hints(fact)
+    body: dict[str, Any] = {"__annotations__": {}, "__module__": __name__}
+    for field in dataclasses.fields(fact):
+        if field.name in leave_out:
+            continue
+        body["__annotations__"][field.name] = hints[field.name]
+        if field.default is not dataclasses.MISSING:
+            body[field.name] = field.default
+    return types.new_class(name, (SQLModel,), {}, lambda namespace: namespace.update(body))
 
 
 def _time(**kwargs: Any) -> Any:
@@ -219,6 +238,9 @@ class PriceInterval(SQLModel, table=True):
     superseded_at: datetime | None = _time(default=None)  # the source restated this span
 
 
+SOURCED_FIELDS = frozenset(field.name for field in dataclasses.fields(SourcedFields))
+
+
 class SourcedFact(SQLModel):
     """The evidence every curated fact carries: where it comes from and how strong it is."""
 
@@ -229,7 +251,15 @@ class SourcedFact(SQLModel):
     notes: str | None = None
 
 
-class Release(SourcedFact, table=True):
+# A release's own fields are ReleaseFact's (domain/batch.py), stated there once: each becomes
+# a column typed and defaulted as the fact has it. Release below adds what only the store
+# keeps, and restates a field only where the column differs from the fact's field.
+_RELEASE_FACT_COLUMNS = fact_columns(
+    ReleaseFact, "ReleaseFactColumns", leave_out={"key", "base_models", *SOURCED_FIELDS}
+)
+
+
+class Release(_RELEASE_FACT_COLUMNS, SourcedFact, table=True):  # type: ignore[misc, valid-type]
     __tablename__ = "release"
     __table_args__ = (
         Index("ux_release_source_key", "source_id", "release_key", unique=True),
@@ -237,41 +267,21 @@ class Release(SourcedFact, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     origin: str  # curated | user | the id of the source that fetched it
-    date: date
-    date_precision: str = "day"
-    lab: str
-    model: str
-    model_id: str | None = Field(default=None, foreign_key="model.id")
-    architecture: str | None = None
-    total_params_b: float | None = None
-    active_params_b: float | None = None
-    context_tokens: int | None = None
-    license: str | None = None
-    open_weights: str | None = None  # yes | no | restricted | unknown
-    weights_released: str | None = None
-    code_released: str | None = None
-    data_released: str | None = None
-    paper_or_report: str | None = None
-    hf_repo_id: str | None = None
-    training_tokens_t: float | None = None
-    training_compute_claim: str | None = None
     first_seen_at: datetime = _time()
     source_id: str | None = None
     release_key: str | None = None  # the release at its source: a repo id, or lab|model|date
     fetch_run_id: int | None = Field(default=None, foreign_key="fetch_run.id")
     last_seen_at: datetime | None = _time(default=None)
-    date_kind: str | None = None  # what ``date`` is: announced | repo-created | api-listed
-    # What a repository says of itself (Hugging Face); None for curated rows.
-    org: str | None = None
-    created_at: datetime | None = _time(default=None)  # the repository's creation time
+    # Fields stored otherwise than the fact holds them.
+    date: date  # a stored release always has its day
+    lab: str
+    model: str
+    model_id: str | None = Field(default=None, foreign_key="model.id")
+    date_kind: str | None = None  # announced | repo-created | api-listed; nullable here
+    created_at: datetime | None = _time(default=None)
     last_modified_at: datetime | None = _time(default=None)
-    pipeline_tag: str | None = None
-    library_name: str | None = None
-    license_class: str | None = None  # permissive | restricted | proprietary | unknown
-    params: int | None = _wide()  # the exact parameter count (safetensors total)
-    gated: str | None = None  # no | auto | manual | yes
+    params: int | None = _wide()  # beyond 32 bits
     arxiv_ids: str | None = None  # space-separated
-    training_compute_flop: float | None = None  # a number, where the source gives one
 
 
 class ReleaseBaseModel(SQLModel, table=True):

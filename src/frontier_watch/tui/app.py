@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.actions import SkipAction
@@ -31,6 +31,7 @@ from frontier_watch.render.output import safe_text
 from frontier_watch.settings.config import Settings
 from frontier_watch.store.database import Database
 from frontier_watch.store.reading import Reader, reader_for
+from frontier_watch.tui.host import DashboardHost
 from frontier_watch.tui.messages import (
     DataChanged,
     FetchFinished,
@@ -396,6 +397,11 @@ class FrontierWatchApp(App[None]):
             yield SystemCommand(
                 f"Go to {view.title}", f"Show the {view.title} screen ({number})", _goto(self, view.name_)
             )
+
+
+if TYPE_CHECKING:
+    # mypy checks here that the App gives the screens all that tui/host.py says they use.
+    _HOST: type[DashboardHost] = FrontierWatchApp
 
 
 def _goto(app: FrontierWatchApp, name: str) -> Callable[[], None]:

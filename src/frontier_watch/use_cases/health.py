@@ -187,6 +187,10 @@ def diagnose(
     checks.append(Check("config", "ok", f"{where}; {len(specs)} sources, {enabled} enabled"))
     for warning in settings.warnings:
         checks.append(Check("config", "warning", warning))
+    from frontier_watch.sources import plugin_problems
+
+    for problem in plugin_problems():  # a broken plugin is left out; the other kinds still work
+        checks.append(Check("plugins", "warning", problem))
 
     from frontier_watch.domain.errors import DamagedDatabase
 

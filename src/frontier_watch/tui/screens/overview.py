@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +15,7 @@ from textual.widgets import Static
 from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data, trend_reports
-
-if TYPE_CHECKING:
-    from frontier_watch.tui.app import FrontierWatchApp
+from frontier_watch.tui.host import DashboardHost, host_of
 
 NARROW = 110  # below this width the headlines stack in one column
 PANELS = (
@@ -42,7 +40,7 @@ class Headline(Static, can_focus=True):
         self.goes_to = goes_to
 
     def action_open(self) -> None:
-        self.app.action_show(self.goes_to)  # type: ignore[attr-defined]
+        host_of(self).action_show(self.goes_to)
 
     def on_click(self) -> None:
         self.action_open()
@@ -72,8 +70,8 @@ class OverviewView(VerticalScroll):
         self.set_class(event.size.width < NARROW, "-narrow")
 
     @property
-    def fw_app(self) -> FrontierWatchApp:
-        return self.app  # type: ignore[return-value]
+    def fw_app(self) -> DashboardHost:
+        return host_of(self)
 
     def reload(self) -> None:
         app = self.fw_app

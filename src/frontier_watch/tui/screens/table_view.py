@@ -23,11 +23,11 @@ from textual.widgets import Input, Static
 
 from frontier_watch.render.public_rows import Listing
 from frontier_watch.store.reading import Reader
+from frontier_watch.tui.host import DashboardHost, host_of
 from frontier_watch.tui.widgets import Chart, RowTable
 
 if TYPE_CHECKING:
     from frontier_watch.render.charts import Chart as ChartData
-    from frontier_watch.tui.app import FrontierWatchApp
 
 FILTER_DEBOUNCE_SECONDS = 0.05  # type a word without redrawing on every letter
 DETAIL_DEBOUNCE_SECONDS = 0.08
@@ -128,8 +128,8 @@ class TableView(Vertical):
         yield Static(Text(self.reading_text()), id=f"{self.name_}-line", classes="row-line")
 
     @property
-    def fw_app(self) -> FrontierWatchApp:
-        return self.app  # type: ignore[return-value]
+    def fw_app(self) -> DashboardHost:
+        return host_of(self)
 
     @property
     def table(self) -> RowTable:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.widgets import Static
 from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import trend_reports
+from frontier_watch.tui.host import DashboardHost, host_of
 from frontier_watch.tui.widgets import Chart
 
 WIDE = 150  # from this width the published figures carry their URLs
@@ -22,10 +23,6 @@ WIDE = 150  # from this width the published figures carry their URLs
 def safe_text_lines(text: str) -> str:
     """Each line made safe on its own (safe_text turns newlines into spaces)."""
     return "\n".join(safe_text(line) for line in text.split("\n"))
-
-
-if TYPE_CHECKING:
-    from frontier_watch.tui.app import FrontierWatchApp
 
 
 class TrendsView(VerticalScroll):
@@ -57,8 +54,8 @@ class TrendsView(VerticalScroll):
             yield Chart(id="cluster-chart", classes="trend-panel")
 
     @property
-    def fw_app(self) -> FrontierWatchApp:
-        return self.app  # type: ignore[return-value]
+    def fw_app(self) -> DashboardHost:
+        return host_of(self)
 
     def reload(self) -> None:
         app = self.fw_app
