@@ -48,7 +48,7 @@ SIGNAL_SERIES_COLUMNS = (
 
 
 def signal_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
-    """Dated signal values (signal_reads.signal_series, site_power, cluster_sizes) as a frame for analytics."""
+    """Dated signal values (signal_reads.signal_series, site_power, cluster_sizes) as a frame."""
     import polars as pl
 
     columns = list(rows[0]) if rows else list(SIGNAL_SERIES_COLUMNS)
