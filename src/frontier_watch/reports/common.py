@@ -1,0 +1,74 @@
+"""What the reports share: numbers rounded for JSON, a fit as JSON, a model's price rows, the claims."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from frontier_watch.domain.errors import DataError
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from frontier_watch.analytics.fit import RateFit
+    from frontier_watch.store.reading import Reader
+
+
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(f"{value:.{digits}g}") if abs(value) >= 1 else round(value, 6)
+
+
+def fit_json(fit: RateFit | None) -> dict[str, Any]:
+    if fit is None:
+        return {key: None for key in ("factor_per_year", "ci_low", "ci_high", "start", "end", "total_factor")}
+    return {
+        "factor_per_year": rounded(fit.factor_per_year),
+        "ci_low": rounded(fit.ci_low),
+        "ci_high": rounded(fit.ci_high),
+        "start": fit.start.isoformat(),
+        "end": fit.end.isoformat(),
+        "total_factor": rounded(fit.total_factor),
+        "points_fitted": fit.points,
+        "doubling_years" if fit.direction == "growth" else "halving_years": None
+        if fit.doubling_years is None
+        else round(fit.doubling_years, 3),
+    }
+
+
+def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, date):
+                row[key] = value.isoformat()
+            elif isinstance(value, float):
+                row[key] = rounded(value, 6)
+    return rows
+
+
+def benchmark_names(reader: Reader) -> list[str]:
+    from frontier_watch.store import queries
+
+    return queries.benchmark_names(reader)
+
+
+def claim_frame(reader: Reader) -> pl.DataFrame:
+    from frontier_watch.store import frames, queries
+
+    return frames.claim_frame(queries.trend_claims(reader))
+
+
+def model_frame(reader: Reader, text: str) -> tuple[pl.DataFrame, str]:
+    from frontier_watch.store import frames, queries
+
+    rows = queries.price_history(reader, text, include_superseded=False)
+    if not rows:
+        raise DataError(
+            f"no prices for {text!r} (try `frontier-watch prices --model {text}` or `history {text}`)"
+        )
+    frame = frames.piece_frame(rows)
+    models = sorted({row["model_id"] for row in rows if row["model_id"]})
+    return frame, models[0] if len(models) == 1 else ""
