@@ -7,7 +7,8 @@ JSON carries every key of a row; a table shows the listing's columns.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple, Protocol
+from collections.abc import Sequence
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
 # dataclasses machinery costs more to import than a whole query takes.
@@ -87,6 +88,53 @@ def price_record(row: NamedRow, *, for_table: bool = False) -> dict[str, Any]:
     if for_table:
         record["remark"] = price_remark(record)
     return record
+
+
+class PublicPriceRow(tuple):
+    """A price row under its public keys (``input_usd_per_mtok``, not the store's ``input``).
+
+    The dashboard's Prices table holds every current price, thousands of rows: each stays a
+    tuple (a third of the memory of a dict) and answers by public key, as ``prices --json``
+    names them. ``as_record()`` is the row as ``price_record`` would give it.
+    """
+
+    __slots__ = ()
+    FIELDS: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        return tuple.__getitem__(self, self.FIELDS[key] if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None, /) -> Any:
+        index = self.FIELDS.get(key)
+        return default if index is None else tuple.__getitem__(self, index)
+
+    def as_record(self) -> dict[str, Any]:
+        """The row in the public shape of ``prices --json`` (the keys of PRICE_RECORD_FIELDS)."""
+        record = {key: self.get(key) for key in PRICE_JSON_KEYS}
+        if self.get("superseded_at") is not None:
+            record["superseded_at"] = self.get("superseded_at")
+        return record
+
+
+def public_price_rows(rows: Sequence[Any]) -> list[PublicPriceRow]:
+    """Store price rows (``store.queries.PriceRow``: tuples with a ``FIELDS`` layout) under their
+    public keys, each URL as every command shows it (``shown_url``)."""
+    if not rows:
+        return []
+    layout: dict[str, int] = type(rows[0]).FIELDS
+    renamed = {store: public for public, store in PRICE_RECORD_FIELDS.items() if store != public}
+    fields = {renamed.get(name, name): index for name, index in layout.items()}
+    if PublicPriceRow.FIELDS != fields:
+        PublicPriceRow.FIELDS = fields  # the same SELECT list every time
+    url = layout["source_url"]
+    shown: dict[Any, Any] = {}  # few distinct URLs: each made safe once
+    result = []
+    for row in rows:
+        values = list(row)
+        value = values[url]
+        values[url] = shown[value] if value in shown else shown.setdefault(value, shown_url(value))
+        result.append(PublicPriceRow(values))
+    return result
 
 
 def price_remark(record: dict[str, Any]) -> str | None:

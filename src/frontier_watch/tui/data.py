@@ -47,8 +47,9 @@ def sparkline(values: list[float]) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def price_rows(reader: Reader, now: datetime) -> list[Any]:
-    return list(queries.prices_as_of(reader, now))
+def price_rows(reader: Reader, now: datetime) -> list[public_rows.PublicPriceRow]:
+    """Every price in force at ``now``, under the public keys of ``prices --json``."""
+    return public_rows.public_price_rows(queries.prices_as_of(reader, now))
 
 
 def release_rows(reader: Reader) -> list[dict[str, Any]]:
@@ -179,7 +180,8 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
         newest.setdefault(row["model"], row)
     recent_prices = list(newest.values())[:5]
     for row in recent_prices:
-        row["input"], row["output"] = from_nano(row.pop("input_nusd")), from_nano(row.pop("output_nusd"))
+        row["input_usd_per_mtok"] = from_nano(row.pop("input_nusd"))  # the public keys (public_rows)
+        row["output_usd_per_mtok"] = from_nano(row.pop("output_nusd"))
     releases = [row for row in queries.releases(reader) if row.get("date") and row["date"] <= today]
     per_month = Counter(
         (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases

@@ -135,7 +135,8 @@ def prices_text(figures: dict[str, Any], now: datetime) -> Text:
     for row in figures["recent_prices"]:
         text.append(
             f"{safe_text(row['effective_from'])[:10]}  {safe_text(row['model'])[:28]:<28} "
-            f"{safe_text(row['input']):>7} / {safe_text(row['output']):<7} {safe_text(row['source'])}\n"
+            f"{safe_text(row['input_usd_per_mtok']):>7} / {safe_text(row['output_usd_per_mtok']):<7} "
+            f"{safe_text(row['source'])}\n"
         )
     return text
 
