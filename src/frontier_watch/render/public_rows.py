@@ -127,13 +127,16 @@ def public_price_rows(rows: Sequence[Any]) -> list[PublicPriceRow]:
     if PublicPriceRow.FIELDS != fields:
         PublicPriceRow.FIELDS = fields  # the same SELECT list every time
     url = layout["source_url"]
+    make = tuple.__new__
+    result = [make(PublicPriceRow, row) for row in rows]  # a copy of each tuple, no Python per field
     shown: dict[Any, Any] = {}  # few distinct URLs: each made safe once
-    result = []
-    for row in rows:
-        values = list(row)
-        value = values[url]
-        values[url] = shown[value] if value in shown else shown.setdefault(value, shown_url(value))
-        result.append(PublicPriceRow(values))
+    for index, row in enumerate(result):
+        value = tuple.__getitem__(row, url)
+        safe = shown[value] if value in shown else shown.setdefault(value, shown_url(value))
+        if safe is not value and safe != value:  # a URL with a secret in it (rare): that row copied again
+            values = list(row)
+            values[url] = safe
+            result[index] = make(PublicPriceRow, values)
     return result
 
 
