@@ -104,14 +104,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         facts = status.get(spec.id, {})
         rows.append(
             {
-                "id": spec.id,
-                "kind": spec.kind,
-                "enabled": spec.enabled,
-                "url": public_rows.shown_url(spec.url) or None,  # None: the shipped copy (curated)
-                "schedule": spec.schedule,
-                "evidence": spec.evidence,
-                "attribution": spec.attribution,
-                "licence": spec.licence,
+                **public_rows.source_record(spec),
                 "last_success": facts.get("last_success"),
                 "last_error": facts.get("last_error"),
                 "last_error_at": facts.get("last_error_at"),

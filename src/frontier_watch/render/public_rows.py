@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
@@ -354,6 +355,45 @@ def openness(row: dict[str, Any]) -> dict[str, str]:
         "paper": paper,
         "code": _layer(row.get("curated_code_released"), partial=("inference", "reference", "kernel")),
         "data": _layer(row.get("curated_data_released")),
+    }
+
+
+# The rows of the changes digest (``changes --json``, the Changes text and screen).
+PRICE_CHANGE_KEYS = (
+    "model_id model_name source provider offering_id tier effective_from old_input_usd_per_mtok "
+    "input_usd_per_mtok input_change_pct old_output_usd_per_mtok output_usd_per_mtok output_change_pct "
+    "flag source_url"
+).split()
+CHANGED_OFFERING_KEYS = (
+    "model_id model_name source provider offering_id tier effective_from input_usd_per_mtok "
+    "output_usd_per_mtok source_url"
+).split()
+CHANGED_RELEASE_KEYS = (
+    "date lab model model_id open_weights license license_class source_id source_url".split()
+)
+CHANGED_SIGNAL_KEYS = "date category entity item value unit evidence source_url".split()
+
+
+def dated_record(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The ``keys`` of a row, dates as ISO text (a JSON document's row)."""
+    return {key: _iso(row.get(key)) for key in keys}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def source_record(spec: Any) -> dict[str, Any]:
+    """A catalogued source (settings.catalogue.SourceSpec) in the shape ``sources`` and the dashboard show."""
+    return {
+        "id": spec.id,
+        "kind": spec.kind,
+        "enabled": spec.enabled,
+        "url": shown_url(spec.url) or None,  # None: the shipped copy (curated); no secret shown
+        "schedule": spec.schedule,
+        "evidence": spec.evidence,
+        "attribution": spec.attribution,
+        "licence": spec.licence,
     }
 
 

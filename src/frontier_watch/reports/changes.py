@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from frontier_watch.render import public_rows
 from frontier_watch.reports.common import json_records
 
 if TYPE_CHECKING:
@@ -34,68 +35,21 @@ class ChangesDigest:
         )
 
     def as_json(self) -> dict[str, Any]:
-        keep = (
-            "model_id",
-            "model_name",
-            "source",
-            "provider",
-            "offering_id",
-            "tier",
-            "effective_from",
-            "old_input_usd_per_mtok",
-            "input_usd_per_mtok",
-            "input_change_pct",
-            "old_output_usd_per_mtok",
-            "output_usd_per_mtok",
-            "output_change_pct",
-            "flag",
-            "source_url",
-        )
-        offering_keys = (
-            "model_id",
-            "model_name",
-            "source",
-            "provider",
-            "offering_id",
-            "tier",
-            "effective_from",
-            "input_usd_per_mtok",
-            "output_usd_per_mtok",
-            "source_url",
-        )
+        """The digest in the row shapes of public_rows (``changes --json``, render_changes)."""
+        offering = public_rows.CHANGED_OFFERING_KEYS
         return {
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
-            "price_changes": json_records(self.price_changes.select(keep)),
-            "new_offerings": json_records(self.new_offerings.select(offering_keys)),
-            "withdrawn": json_records(self.withdrawn.select(*offering_keys[:5], "withdrawn_at")),
-            "releases": [_release_entry(row) for row in self.releases],
-            "signals": [_signal_entry(row) for row in self.signals],
+            "price_changes": json_records(self.price_changes.select(public_rows.PRICE_CHANGE_KEYS)),
+            "new_offerings": json_records(self.new_offerings.select(offering)),
+            "withdrawn": json_records(self.withdrawn.select(*offering[:5], "withdrawn_at")),
+            "releases": [
+                public_rows.dated_record(row, public_rows.CHANGED_RELEASE_KEYS) for row in self.releases
+            ],
+            "signals": [
+                public_rows.dated_record(row, public_rows.CHANGED_SIGNAL_KEYS) for row in self.signals
+            ],
         }
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _release_entry(row: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "date",
-        "lab",
-        "model",
-        "model_id",
-        "open_weights",
-        "license",
-        "license_class",
-        "source_id",
-        "source_url",
-    )
-    return {key: _iso(row.get(key)) for key in keys}
-
-
-def _signal_entry(row: dict[str, Any]) -> dict[str, Any]:
-    keys = ("date", "category", "entity", "item", "value", "unit", "evidence", "source_url")
-    return {key: _iso(row.get(key)) for key in keys}
 
 
 def changes_report(reader: Reader, since: datetime, until: datetime) -> ChangesDigest:

@@ -79,14 +79,7 @@ def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[
         facts = status.get(spec.id, {})
         judged = health[spec.id]
         row = {
-            "id": spec.id,
-            "kind": spec.kind,
-            "enabled": spec.enabled,
-            "url": public_rows.shown_url(spec.url) or None,  # no secret query value shown
-            "schedule": spec.schedule,
-            "evidence": spec.evidence,
-            "attribution": spec.attribution,
-            "licence": spec.licence,
+            **public_rows.source_record(spec),
             "health": judged.status,
             "reasons": "; ".join(judged.reasons) or None,
             "last_success": judged.last_success,
