@@ -54,12 +54,14 @@ def sigterm_stops_like_ctrl_c() -> Iterator[None]:
 
 
 def warn(message: str) -> None:
+    """A line on stderr, after the program's name, its text made inert."""
     from frontier_watch.render.output import safe_text
 
     print(f"{PROG}: {safe_text(message)}", file=sys.stderr)
 
 
 def settings_from(args: argparse.Namespace):
+    """The settings --config and --db name (each warning said on stderr)."""
     from frontier_watch.settings.config import load_settings
 
     settings = load_settings(getattr(args, "config", None), getattr(args, "db", None))
@@ -89,6 +91,7 @@ def reader_from(args: argparse.Namespace):
 
 
 def emit(args: argparse.Namespace, rows: Sequence[dict[str, Any]], listing, empty: str | None = None) -> None:
+    """Rows as a table fitted to the terminal, or as JSON with --json (``output.emit``)."""
     from frontier_watch.render import output
 
     output.emit(rows, listing, as_json=args.json, wide=getattr(args, "wide", False), empty_message=empty)
@@ -114,6 +117,7 @@ def explain_no_match(label: str, value: str, known: Sequence[str]) -> None:
 
 
 def today(args: argparse.Namespace) -> date:
+    """Today in UTC: the last day a trend reaches."""
     from frontier_watch.domain.clock import utc_now
 
     return utc_now().date()
@@ -144,6 +148,7 @@ def print_json(value: Any) -> None:
 
 
 def summary_line(summary) -> str:
+    """One fetch run as the one line ``fetch`` and ``schedule`` print for it."""
     from frontier_watch.domain.clock import utc_now
     from frontier_watch.render.output import safe_text
 

@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 
 def rounded(value: float | None, digits: int = 4) -> float | None:
+    """A number as JSON shows it: ``digits`` significant figures (6 decimals below 1), None if not finite."""
     if value is None or not math.isfinite(value):
         return None
     return float(f"{value:.{digits}g}") if abs(value) >= 1 else round(value, 6)
 
 
 def fit_json(fit: RateFit | None) -> dict[str, Any]:
+    """A fitted rate as the JSON of every trend report (every key None without a fit)."""
     if fit is None:
         return {key: None for key in ("factor_per_year", "ci_low", "ci_high", "start", "end", "total_factor")}
     return {
@@ -39,6 +41,7 @@ def fit_json(fit: RateFit | None) -> dict[str, Any]:
 
 
 def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as JSON rows: dates as ISO text, floats rounded."""
     rows = frame.to_dicts()
     for row in rows:
         for key, value in row.items():
@@ -50,18 +53,22 @@ def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def benchmark_names(reader: Reader) -> list[str]:
+    """The benchmarks with stored scores."""
     from frontier_watch.store import queries
 
     return queries.benchmark_names(reader)
 
 
 def claim_frame(reader: Reader) -> pl.DataFrame:
+    """The published trend claims (data/trend_claims.csv) as a frame."""
     from frontier_watch.store import frames, queries
 
     return frames.claim_frame(queries.trend_claims(reader))
 
 
 def model_frame(reader: Reader, text: str) -> tuple[pl.DataFrame, str]:
+    """A model's price intervals (restated ones left out) as a frame, and its id ("" when the
+    text names several models)."""
     from frontier_watch.store import frames, queries
 
     rows = queries.price_history(reader, text, include_superseded=False)
