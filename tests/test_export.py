@@ -286,3 +286,15 @@ def test_trends_export_the_standard_trends_and_as_of_ends_them_that_day(seeded_d
     assert {"date", "model_id", "blended_usd_per_mtok", "score", "source", "ci_low", "ci_high"} <= set(now[0])
     assert then and all(row["date"] <= "2024-12-31" for row in then)
     assert len(then) < len(now)
+
+
+def test_the_as_of_rule_a_date_means_the_end_of_that_day():
+    """domain/clock.py: the one as-of rule `prices --as-of` and `export --as-of` both apply."""
+    from frontier_watch.domain.clock import as_of_instant, by_end_of
+
+    day, now = date(2024, 5, 13), datetime(2026, 1, 1, 9, 30)
+    assert as_of_instant(day, now) == datetime(2024, 5, 13, 23, 59, 59, 999999)
+    assert as_of_instant(None, now) is now and as_of_instant(None, None) is None
+    assert by_end_of(day, datetime(2024, 5, 13, 23, 59)) and by_end_of(day, day)
+    assert not by_end_of(day, datetime(2024, 5, 14)) and not by_end_of(day, date(2024, 5, 14))
+    assert not by_end_of(day, None) and not by_end_of(day, "2024-05-01")  # no date: not dated by then

@@ -300,3 +300,24 @@ def test_import_signals_and_benchmark_scores(seeded_db_path, capsys, tmp_path):
         .fetchone()
     )
     assert note == (91.5, "imported by the user from bench.csv")
+
+
+def test_the_cli_and_the_dashboard_word_a_capability_trend_alike(seeded_db_path, capsys):
+    """One text per report: `trends capability` and the dashboard's Trends caption give the
+    same rate, interval and published figures, in the same words."""
+    from frontier_watch.domain.clock import utc_now
+    from frontier_watch.store.opening import open_reader
+    from frontier_watch.tui import trend_reports
+
+    code, out, _ = run(
+        seeded_db_path, capsys, "trends", "capability", "--benchmark", "gpqa_diamond", "--threshold", "50"
+    )
+    assert code == 0
+    with open_reader(str(seeded_db_path)) as reader:
+        view = trend_reports.capability(reader, utc_now(), "gpqa_diamond", 50.0)
+    caption = trend_reports.capability_caption(view, wide=True).splitlines()
+    ours = next(line for line in out.splitlines() if line.startswith("  ours: ")).removeprefix("  ours: ")
+    assert "cheaper a year (90% interval " in ours
+    assert caption[0].startswith(f"Price of gpqa_diamond >= 50: {ours}, ")
+    published = [line.strip() for line in out.splitlines() if line.startswith("  published: ")]
+    assert published and published == caption[1:]

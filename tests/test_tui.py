@@ -187,14 +187,20 @@ async def test_p_sorts_cheapest_first_and_s_walks_the_columns(seeded_database):
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
         await pilot.press("p")
-        inputs = [row["input"] for row in table.shown_rows() if row["input"] is not None]
+        inputs = [
+            row["input_usd_per_mtok"] for row in table.shown_rows() if row["input_usd_per_mtok"] is not None
+        ]
         assert inputs == sorted(inputs) and inputs[0] < inputs[-1]
         assert "sorted by input $/M ascending" in app.sub_title
         await pilot.press("p")  # again: the output price
-        outputs = [row["output"] for row in table.shown_rows() if row["output"] is not None]
+        outputs = [
+            row["output_usd_per_mtok"] for row in table.shown_rows() if row["output_usd_per_mtok"] is not None
+        ]
         assert outputs == sorted(outputs)
         await pilot.press("S")  # reverse
-        outputs = [row["output"] for row in table.shown_rows() if row["output"] is not None]
+        outputs = [
+            row["output_usd_per_mtok"] for row in table.shown_rows() if row["output_usd_per_mtok"] is not None
+        ]
         assert outputs == sorted(outputs, reverse=True)
         await pilot.press("s")  # the next column along
         assert table.sort_column[0] == table.listing.columns.index(

@@ -96,3 +96,29 @@ def test_capability_view_says_why_when_nothing_qualifies(seeded_database):
     assert "cheaper a year" in default.headline
     caption = trend_reports.capability_caption(default, wide=False)
     assert caption.count("\n") == 1 and "published: Epoch AI" in caption
+
+
+def test_the_price_table_rows_have_the_keys_and_values_of_prices_json(seeded_database):
+    """The dashboard's Prices rows answer by the public keys (input_usd_per_mtok, not input),
+    each with the values `prices --json` gives, and never show a secret a URL once held."""
+    from frontier_watch.render import public_rows
+    from frontier_watch.store import price_reads
+
+    secret = "hunter2hunter2"
+    with seeded_database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE price_interval SET source_url = ? "
+            "WHERE offering_pk IN (SELECT id FROM offering WHERE model_id = 'gpt-4o')",
+            (f"https://u:{secret}@example.org/p?a=1",),
+        )
+    with reader_of(seeded_database) as reader:
+        rows = data.price_rows(reader, NOW)
+        records = [public_rows.price_record(row) for row in price_reads.prices_as_of(reader, NOW)]
+    assert len(rows) == len(records) > 100
+    assert [row.as_record() for row in rows] == records
+    first = rows[0]
+    assert first["input_usd_per_mtok"] == records[0]["input_usd_per_mtok"]
+    assert first.get("input") is None and first.get("cache_read") is None  # the store's names are gone
+    shown = [row["source_url"] for row in rows if row["model_id"] == "gpt-4o"]
+    assert shown and all(url == "https://example.org/p?a=1" for url in shown)
+    assert not any(secret in str(value) for row in rows for value in row)

@@ -6,6 +6,9 @@ Every stored time is a naive UTC datetime (SQLite has no time zones).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import TypeVar
+
+_Otherwise = TypeVar("_Otherwise", datetime, None)
 
 
 def utc_now() -> datetime:
@@ -44,3 +47,20 @@ def parse_when(text: str) -> datetime | None:
 def end_of_day(day: date) -> datetime:
     """The instant a date answers for: a price that starts that day counts."""
     return datetime.combine(day, time.max)
+
+
+def as_of_instant(day: date | None, otherwise: _Otherwise) -> datetime | _Otherwise:
+    """The as-of rule: a date the user gives (``--as-of``) means the end of that day.
+
+    Every "as of" question (``prices --as-of``, ``export --as-of``) goes through here, so a
+    price that starts on the day asked about counts everywhere. Without a date the answer
+    is ``otherwise`` (now, or no bound).
+    """
+    return end_of_day(day) if day is not None else otherwise
+
+
+def by_end_of(day: date, value: object) -> bool:
+    """Whether a stored date or time is on or before ``day`` (the as-of rule for dated facts)."""
+    if isinstance(value, datetime):
+        return value <= end_of_day(day)
+    return isinstance(value, date) and value <= day

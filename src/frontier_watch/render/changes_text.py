@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from frontier_watch.render.output import safe_text
-
-
-def _usd(value: float | None) -> str:
-    return "-" if value is None else f"${value:.4g}"
+from frontier_watch.render.rates import usd_text as _usd
 
 
 def _pct(value: float | None) -> str:

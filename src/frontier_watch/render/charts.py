@@ -13,10 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from frontier_watch.domain.errors import DataError
 from frontier_watch.render.output import safe_text
+from frontier_watch.render.rates import cheaper_a_year
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # plotext keeps one global figure: one chart is built at a time.
 _LOCK = threading.Lock()
@@ -112,3 +116,85 @@ def save(chart: Chart, path: Path, width: int = 100, height: int = 24) -> None:
             matrix.save(str(path), colorless=path.suffix.lower() == ".txt")
         except OSError as exc:
             raise DataError(f"--save-chart {path}: {exc.strerror or exc}") from None
+
+
+# ---------------------------------------------------------------- the reports' charts
+
+
+class FittedLine(Protocol):
+    """A fitted rate as a chart draws it (analytics.fit.RateFit)."""
+
+    @property
+    def factor_per_year(self) -> float: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    def value_at(self, day: date) -> float: ...
+
+
+def capability_chart(
+    benchmark: str, threshold: float, method: str, points: pl.DataFrame, fit: FittedLine | None
+) -> Chart:
+    """The price of a fixed capability: the fitted points on a log scale, the fitted line beside them."""
+    fitted = f"; line: {fit.factor_per_year:.3g}x cheaper/yr" if fit else ""
+    chart = Chart(
+        f"Cheapest {benchmark} >= {threshold:g} ({method}), USD/M{fitted}", log_scale=True, legend=False
+    )
+    dates = points.get_column("date").to_list()
+    chart.series.append(
+        Series("price", dates, points.get_column("blended_usd_per_mtok").to_list(), step=method == "a16z")
+    )
+    if fit is not None:
+        chart.series.append(
+            Series(
+                f"fit: {cheaper_a_year(fit.factor_per_year)}",
+                [fit.start, fit.end],
+                [fit.value_at(fit.start), fit.value_at(fit.end)],
+            )
+        )
+    return chart
+
+
+def model_price_chart(model_id: str, changes: pl.DataFrame) -> Chart:
+    """One model's blended price at each change, as steps on a log scale."""
+    return Chart(
+        f"{model_id}: blended price, USD per M tokens",
+        [
+            Series(
+                "price",
+                changes.get_column("date").to_list(),
+                changes.get_column("blended_usd_per_mtok").to_list(),
+                step=True,
+            )
+        ],
+        log_scale=True,
+    )
+
+
+def largest_known_chart(series: Sequence[tuple[str, pl.DataFrame]]) -> Chart:
+    """Each measure's largest known value over time (name, records with date and value), log scale."""
+    chart = Chart("Largest known (log scale)", log_scale=True)
+    for name, records in series:
+        if not records.is_empty():
+            chart.series.append(
+                Series(
+                    name,
+                    records.get_column("date").to_list(),
+                    records.get_column("value").to_list(),
+                    step=True,
+                )
+            )
+    return chart
+
+
+def release_chart(open_share: pl.DataFrame) -> Chart:
+    """Releases per quarter, and how many of them with open weights."""
+    quarters = open_share.get_column("quarter").to_list()
+    return Chart(
+        "Releases per quarter",
+        [
+            Series("releases", quarters, open_share.get_column("releases").to_list()),
+            Series("open weights", quarters, open_share.get_column("open_weights").to_list()),
+        ],
+    )

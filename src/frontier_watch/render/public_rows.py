@@ -7,7 +7,9 @@ JSON carries every key of a row; a table shows the listing's columns.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple, Protocol
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
 # dataclasses machinery costs more to import than a whole query takes.
@@ -87,6 +89,56 @@ def price_record(row: NamedRow, *, for_table: bool = False) -> dict[str, Any]:
     if for_table:
         record["remark"] = price_remark(record)
     return record
+
+
+class PublicPriceRow(tuple):
+    """A price row under its public keys (``input_usd_per_mtok``, not the store's ``input``).
+
+    The dashboard's Prices table holds every current price, thousands of rows: each stays a
+    tuple (a third of the memory of a dict) and answers by public key, as ``prices --json``
+    names them. ``as_record()`` is the row as ``price_record`` would give it.
+    """
+
+    __slots__ = ()
+    FIELDS: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        return tuple.__getitem__(self, self.FIELDS[key] if isinstance(key, str) else key)
+
+    def get(self, key: str, default: Any = None, /) -> Any:
+        index = self.FIELDS.get(key)
+        return default if index is None else tuple.__getitem__(self, index)
+
+    def as_record(self) -> dict[str, Any]:
+        """The row in the public shape of ``prices --json`` (the keys of PRICE_RECORD_FIELDS)."""
+        record = {key: self.get(key) for key in PRICE_JSON_KEYS}
+        if self.get("superseded_at") is not None:
+            record["superseded_at"] = self.get("superseded_at")
+        return record
+
+
+def public_price_rows(rows: Sequence[Any]) -> list[PublicPriceRow]:
+    """Store price rows (``store.price_reads.PriceRow``: tuples with a ``FIELDS`` layout) under their
+    public keys, each URL as every command shows it (``shown_url``)."""
+    if not rows:
+        return []
+    layout: dict[str, int] = type(rows[0]).FIELDS
+    renamed = {store: public for public, store in PRICE_RECORD_FIELDS.items() if store != public}
+    fields = {renamed.get(name, name): index for name, index in layout.items()}
+    if PublicPriceRow.FIELDS != fields:
+        PublicPriceRow.FIELDS = fields  # the same SELECT list every time
+    url = layout["source_url"]
+    make = tuple.__new__
+    result = [make(PublicPriceRow, row) for row in rows]  # a copy of each tuple, no Python per field
+    shown: dict[Any, Any] = {}  # few distinct URLs: each made safe once
+    for index, row in enumerate(result):
+        value = tuple.__getitem__(row, url)
+        safe = shown[value] if value in shown else shown.setdefault(value, shown_url(value))
+        if safe is not value and safe != value:  # a URL with a secret in it (rare): that row copied again
+            values = list(row)
+            values[url] = safe
+            result[index] = make(PublicPriceRow, values)
+    return result
 
 
 def price_remark(record: dict[str, Any]) -> str | None:
@@ -303,6 +355,45 @@ def openness(row: dict[str, Any]) -> dict[str, str]:
         "paper": paper,
         "code": _layer(row.get("curated_code_released"), partial=("inference", "reference", "kernel")),
         "data": _layer(row.get("curated_data_released")),
+    }
+
+
+# The rows of the changes digest (``changes --json``, the Changes text and screen).
+PRICE_CHANGE_KEYS = (
+    "model_id model_name source provider offering_id tier effective_from old_input_usd_per_mtok "
+    "input_usd_per_mtok input_change_pct old_output_usd_per_mtok output_usd_per_mtok output_change_pct "
+    "flag source_url"
+).split()
+CHANGED_OFFERING_KEYS = (
+    "model_id model_name source provider offering_id tier effective_from input_usd_per_mtok "
+    "output_usd_per_mtok source_url"
+).split()
+CHANGED_RELEASE_KEYS = (
+    "date lab model model_id open_weights license license_class source_id source_url".split()
+)
+CHANGED_SIGNAL_KEYS = "date category entity item value unit evidence source_url".split()
+
+
+def dated_record(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The ``keys`` of a row, dates as ISO text (a JSON document's row)."""
+    return {key: _iso(row.get(key)) for key in keys}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def source_record(spec: Any) -> dict[str, Any]:
+    """A catalogued source (settings.catalogue.SourceSpec) in the shape ``sources`` and the dashboard show."""
+    return {
+        "id": spec.id,
+        "kind": spec.kind,
+        "enabled": spec.enabled,
+        "url": shown_url(spec.url) or None,  # None: the shipped copy (curated); no secret shown
+        "schedule": spec.schedule,
+        "evidence": spec.evidence,
+        "attribution": spec.attribution,
+        "licence": spec.licence,
     }
 
 

@@ -47,8 +47,9 @@ def sparkline(values: list[float]) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def price_rows(reader: Reader, now: datetime) -> list[Any]:
-    return list(price_reads.prices_as_of(reader, now))
+def price_rows(reader: Reader, now: datetime) -> list[public_rows.PublicPriceRow]:
+    """Every price in force at ``now``, under the public keys of ``prices --json``."""
+    return public_rows.public_price_rows(price_reads.prices_as_of(reader, now))
 
 
 def release_rows(reader: Reader) -> list[dict[str, Any]]:
@@ -78,14 +79,7 @@ def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[
         facts = status.get(spec.id, {})
         judged = health[spec.id]
         row = {
-            "id": spec.id,
-            "kind": spec.kind,
-            "enabled": spec.enabled,
-            "url": public_rows.shown_url(spec.url) or None,  # no secret query value shown
-            "schedule": spec.schedule,
-            "evidence": spec.evidence,
-            "attribution": spec.attribution,
-            "licence": spec.licence,
+            **public_rows.source_record(spec),
             "health": judged.status,
             "reasons": "; ".join(judged.reasons) or None,
             "last_success": judged.last_success,
@@ -179,7 +173,8 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
         newest.setdefault(row["model"], row)
     recent_prices = list(newest.values())[:5]
     for row in recent_prices:
-        row["input"], row["output"] = from_nano(row.pop("input_nusd")), from_nano(row.pop("output_nusd"))
+        row["input_usd_per_mtok"] = from_nano(row.pop("input_nusd"))  # the public keys (public_rows)
+        row["output_usd_per_mtok"] = from_nano(row.pop("output_nusd"))
     releases = [row for row in release_reads.releases(reader) if row.get("date") and row["date"] <= today]
     per_month = Counter(
         (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases

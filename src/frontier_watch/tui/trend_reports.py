@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from frontier_watch.domain.errors import DataError
 from frontier_watch.domain.money import format_usd
-from frontier_watch.render.output import safe_text
 from frontier_watch.store.reading import Reader
 
 if TYPE_CHECKING:
     from frontier_watch.render.charts import Chart
-    from frontier_watch.reports import CapabilityReport
+    from frontier_watch.reports.capability import CapabilityReport
 
 UNAVAILABLE = "trend analytics not available in this build"
 DEFAULT_BENCHMARK = "gpqa_diamond"
@@ -29,7 +28,7 @@ THRESHOLD_STEP = 5.0
 
 def benchmarks(reader: Reader) -> list[str]:
     """The benchmarks with stored scores, for the Trends screen's benchmark key."""
-    from frontier_watch.reports import benchmark_names
+    from frontier_watch.reports.common import benchmark_names
 
     return benchmark_names(reader)
 
@@ -51,16 +50,10 @@ class CapabilityView:
 
     @property
     def headline(self) -> str:
+        from frontier_watch.reports.capability import fit_headline
+
         fit = self.report.fit if self.report else None
-        if fit is None:
-            return f"{self.benchmark} >= {self.threshold:g}: {self.message or 'no fit'}"
-        interval = (
-            f" (90% interval {fit.ci_low:.3g}x-{fit.ci_high:.3g}x)" if fit.ci_low and fit.ci_high else ""
-        )
-        return (
-            f"{self.benchmark} >= {self.threshold:g}: {fit.factor_per_year:.3g}x cheaper a year{interval}, "
-            f"{fit.start}..{fit.end}, {fit.points} points"
-        )
+        return fit_headline(self.benchmark, self.threshold, fit, self.message)
 
 
 def capability(
@@ -68,7 +61,7 @@ def capability(
 ) -> CapabilityView:
     """The price of a fixed capability (cheapest model at or above a benchmark score) over time."""
     from frontier_watch.analytics.capability import CapabilityQuery
-    from frontier_watch.reports import capability_report
+    from frontier_watch.reports.capability import capability_report
 
     known = benchmarks(reader)
     if benchmark is None:
@@ -86,20 +79,15 @@ def capability(
 
 def capability_caption(view: CapabilityView, wide: bool = True) -> str:
     """The fitted rate and the published figures beside it (with their URLs when ``wide``)."""
+    from frontier_watch.reports.capability import claim_figure, claim_line
+
     lines = [f"Price of {view.headline}"]
     report = view.report
     claims = report.published_json() if report is not None else []
-    figures = []
-    for claim in claims:
-        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
-        value = f"{claim['value']:g}{high}" if claim.get("value") is not None else "?"
-        figures.append(
-            f"{safe_text(claim['source'])} {value} {safe_text(claim['unit'])} [{safe_text(claim['applies'])}]"
-        )
-        if wide:
-            lines.append(f"published: {figures[-1]} {safe_text(claim['source_url'])}")
-    if figures and not wide:
-        lines.append("published: " + " · ".join(figures))
+    if wide:
+        lines.extend(claim_line(claim) for claim in claims)
+    elif claims:
+        lines.append("published: " + " · ".join(claim_figure(claim) for claim in claims))
     return "\n".join(lines)
 
 
@@ -112,24 +100,28 @@ def capability_points(view: CapabilityView) -> list[float]:
 
 def capability_chart(view: CapabilityView) -> Chart | None:
     """The cheapest price at the threshold over time (log scale) with the fitted line."""
-    from frontier_watch.reports import capability_chart as chart
+    from frontier_watch.render.charts import capability_chart as chart
 
-    if view.report is None or view.report.fit is None:
+    report = view.report
+    if report is None or report.fit is None:
         return None
-    return chart(view.report)
+    return chart(
+        report.query.benchmark, report.query.threshold, report.query.method, report.points, report.fit
+    )
 
 
 def release_chart(reader: Reader) -> Chart:
     """Releases per quarter, and how many of them with open weights."""
-    from frontier_watch.reports import release_chart as chart
-    from frontier_watch.reports import release_trends_report
+    from frontier_watch.render.charts import release_chart as chart
+    from frontier_watch.reports.releases import release_trends_report
 
-    return chart(release_trends_report(reader))
+    return chart(release_trends_report(reader).open_share)
 
 
 def compute_growth(reader: Reader) -> tuple[Chart, list[dict[str, Any]]]:
     """The largest known cluster and site over time (log scale), and each measure's latest record and rate."""
-    from frontier_watch.reports import compute_chart, compute_trends_report
+    from frontier_watch.render.charts import largest_known_chart
+    from frontier_watch.reports.compute import compute_trends_report
 
     report = compute_trends_report(reader)
     latest = []
@@ -149,12 +141,12 @@ def compute_growth(reader: Reader) -> tuple[Chart, list[dict[str, Any]]]:
                 "values": [float(value) for value in series.records.get_column("value").to_list()],
             }
         )
-    return compute_chart(report), latest
+    return largest_known_chart([(series.name, series.records) for series in report.series]), latest
 
 
 def changes(reader: Reader, now: datetime, days: int = CHANGES_DAYS) -> list[dict[str, Any]]:
     """What changed in the last ``days`` days as rows: prices, offerings, releases, signals."""
-    from frontier_watch.reports import changes_report
+    from frontier_watch.reports.changes import changes_report
 
     digest = changes_report(reader, now - timedelta(days=days), now)
     rows: list[dict[str, Any]] = []

@@ -58,53 +58,51 @@ class ExportTable:
 
 
 def _prices(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.domain.clock import end_of_day
+    from frontier_watch.domain.clock import as_of_instant
     from frontier_watch.render.public_rows import price_record
     from frontier_watch.store import price_reads
 
-    return [
-        price_record(row) for row in price_reads.prices_as_of(reader, end_of_day(as_of) if as_of else now)
-    ]
+    return [price_record(row) for row in price_reads.prices_as_of(reader, as_of_instant(as_of, now))]
 
 
 def _history(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    from frontier_watch.domain.clock import end_of_day
+    from frontier_watch.domain.clock import as_of_instant
     from frontier_watch.render.public_rows import price_record
     from frontier_watch.store import price_reads
 
-    rows = price_reads.all_price_history(reader, started_by=end_of_day(as_of) if as_of else None)
+    rows = price_reads.all_price_history(reader, started_by=as_of_instant(as_of, None))
     return [{"superseded_at": None, **price_record(row)} for row in rows]
 
 
 def _releases(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
+    from frontier_watch.domain.clock import by_end_of
     from frontier_watch.render.public_rows import release_record
     from frontier_watch.store import release_reads
 
     records = [release_record(row) for row in release_reads.releases(reader)]
-    return [record for record in records if as_of is None or _on_or_before(record.get("date"), as_of)]
+    return [record for record in records if as_of is None or by_end_of(as_of, record.get("date"))]
 
 
 def _signals(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
+    from frontier_watch.domain.clock import by_end_of
     from frontier_watch.render.public_rows import signal_record
     from frontier_watch.store import signal_reads
 
-    rows = [
-        row for row in signal_reads.signals(reader) if as_of is None or _on_or_before(row.get("date"), as_of)
-    ]
+    rows = [row for row in signal_reads.signals(reader) if as_of is None or by_end_of(as_of, row.get("date"))]
     versions = signal_reads.signal_history(reader, [row["id"] for row in rows])
     return [signal_record(row, versions.get(row["id"])) for row in rows]
 
 
 def _trends(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str, Any]]:
-    """The points of the standard capability trends (reports.STANDARD_TRENDS), each row with
-    its trend's fit; ``as_of`` ends every trend on that day."""
+    """The points of the standard capability trends (reports.capability.STANDARD_TRENDS), each
+    row with its trend's fit; ``as_of`` ends every trend on that day."""
     from dataclasses import replace
 
-    from frontier_watch import reports
+    from frontier_watch.reports.capability import STANDARD_TRENDS, capability_report
 
     rows = []
-    for query in reports.STANDARD_TRENDS:
-        report = reports.capability_report(reader, replace(query, until=as_of), as_of or now.date())
+    for query in STANDARD_TRENDS:
+        report = capability_report(reader, replace(query, until=as_of), as_of or now.date())
         data = report.as_json()
         trend = f"{query.benchmark} >= {query.threshold:g} ({query.method})"
         for point in data["points"]:
@@ -119,12 +117,6 @@ def _trends(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str,
                 }
             )
     return rows
-
-
-def _on_or_before(value: Any, day: date) -> bool:
-    if isinstance(value, datetime):
-        return value.date() <= day
-    return isinstance(value, date) and value <= day
 
 
 def _price_columns() -> tuple[str, ...]:

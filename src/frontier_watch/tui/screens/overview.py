@@ -13,6 +13,8 @@ from textual.events import Resize
 from textual.widgets import Static
 
 from frontier_watch.render.output import safe_text
+from frontier_watch.render.rates import cheaper_a_year, factor_text, interval_text
+from frontier_watch.reports.capability import claim_figure
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data, trend_reports
 from frontier_watch.tui.host import DashboardHost, host_of
@@ -109,16 +111,14 @@ def trend_text(trend: trend_reports.CapabilityView) -> Text:
         text.append(f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(trend.message)}", "dim")
         return text
     fit = report.fit
-    text.append(f"{fit.factor_per_year:.3g}x", style="bold")
-    text.append(f" cheaper a year for {trend.benchmark} >= {trend.threshold:g}\n")
+    factor, sentence = factor_text(fit.factor_per_year), cheaper_a_year(fit.factor_per_year)
+    text.append(factor, style="bold")  # the figure in bold, the rest of the one sentence after it
+    text.append(f"{sentence.removeprefix(factor)} for {trend.benchmark} >= {trend.threshold:g}\n")
     text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
     text.append(f"  cheapest qualifying price, {fit.start}..{fit.end}\n")
-    if fit.ci_low and fit.ci_high:
-        text.append(f"90% interval {fit.ci_low:.3g}x-{fit.ci_high:.3g}x · {fit.points} points\n")
+    text.append(f"{interval_text(fit.ci_low, fit.ci_high)} · {fit.points} points\n")
     for claim in report.published_json()[:2]:
-        high = f"-{claim['value_high']:g}" if claim.get("value_high") else ""
-        value = f"{claim['value']:g}{high}" if claim.get("value") is not None else "?"
-        text.append(f"published: {safe_text(claim['source'])} {value} {safe_text(claim['unit'])}\n", "dim")
+        text.append(f"published: {claim_figure(claim, applies=False)}\n", "dim")
     return text
 
 
@@ -133,7 +133,8 @@ def prices_text(figures: dict[str, Any], now: datetime) -> Text:
     for row in figures["recent_prices"]:
         text.append(
             f"{safe_text(row['effective_from'])[:10]}  {safe_text(row['model'])[:28]:<28} "
-            f"{safe_text(row['input']):>7} / {safe_text(row['output']):<7} {safe_text(row['source'])}\n"
+            f"{safe_text(row['input_usd_per_mtok']):>7} / {safe_text(row['output_usd_per_mtok']):<7} "
+            f"{safe_text(row['source'])}\n"
         )
     return text
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 
 from frontier_watch.render.output import safe_text
-from frontier_watch.render.public_rows import Column, Listing, price_record
+from frontier_watch.render.public_rows import Column, Listing, PublicPriceRow
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data
 from frontier_watch.tui.screens.table_view import TableView
@@ -23,11 +23,11 @@ PRICE_LISTING = Listing(
         Column("model_name", "model"),
         Column("provider", "provider"),
         Column("offering_id", "offering"),  # look-alike rows differ here
-        Column("input", "input $/M", numeric=True),
-        Column("output", "output $/M", numeric=True),
+        Column("input_usd_per_mtok", "input $/M", numeric=True),
+        Column("output_usd_per_mtok", "output $/M", numeric=True),
         Column("tier", "tier", priority=2),
         Column("source", "source", priority=3),
-        Column("cache_read", "cache rd $/M", numeric=True, priority=4),
+        Column("cache_read_usd_per_mtok", "cache rd $/M", numeric=True, priority=4),
         Column("answers_from", "since", fixed=True, priority=4),
         Column("flag", "flag", priority=3),
         Column("basis", "basis", priority=5),
@@ -85,8 +85,9 @@ class PricesView(TableView):
             f"offering {safe_text(row['offering_name'])} · {safe_text(row['offering_id'])}\n"
             f"provider {safe_text(row['provider'])} · source {safe_text(row['source'])} · "
             f"tier {safe_text(row['tier'])}\n"
-            f"now: input {safe_text(row['input'])} · output {safe_text(row['output'])} · "
-            f"cache read {safe_text(row['cache_read'])} $/M\n"
+            f"now: input {safe_text(row['input_usd_per_mtok'])} · "
+            f"output {safe_text(row['output_usd_per_mtok'])} · "
+            f"cache read {safe_text(row['cache_read_usd_per_mtok'])} $/M\n"
         )
         if row.get("flag_reason"):
             text.append(f"flag: {safe_text(row['flag_reason'])}\n", style="bold red")
@@ -112,4 +113,5 @@ class PricesView(TableView):
         return (detail["chart"] if detail else None), self.chart_empty
 
     def export_rows(self) -> list[dict[str, Any]]:
-        return [price_record(row) for row in self.table.shown_rows()]
+        # The table holds the rows data.price_rows gave it: public price rows.
+        return [cast(PublicPriceRow, row).as_record() for row in self.table.shown_rows()]

@@ -1,0 +1,106 @@
+"""``prices`` and ``history``: the prices in force on a day, and every interval of a model."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from frontier_watch.cli.common import (
+    EXIT_OK,
+    emit,
+    explain_no_match,
+    reader_from,
+    suggest_models,
+)
+
+
+def cmd_prices(args: argparse.Namespace) -> int:
+    from frontier_watch.domain.clock import as_of_instant, utc_now
+    from frontier_watch.render import public_rows
+    from frontier_watch.store import price_reads
+
+    settings, reader = reader_from(args)
+    with reader:
+        if args.unmatched:
+            emit(args, price_reads.unmatched_offerings(reader), public_rows.UNMATCHED)
+            return EXIT_OK
+        as_of = as_of_instant(args.as_of, utc_now())
+        rows = price_reads.prices_as_of(
+            reader,
+            as_of,
+            model=args.model or args.family,
+            family=bool(args.family),
+            source=args.source,
+            tier=args.tier,
+            disagreeing=args.disagreements,
+        )
+        if not rows:
+            _explain_empty_prices(reader, args)
+    records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
+    listing = public_rows.DISAGREEMENTS if args.disagreements else public_rows.PRICES
+    if args.blended and records:
+        records = _with_blended_price(records, settings)
+        listing = public_rows.with_blended(listing)
+    emit(args, records, listing, _no_prices_message(args))
+    return EXIT_OK
+
+
+def _with_blended_price(records: list[dict[str, Any]], settings) -> list[dict[str, Any]]:
+    from frontier_watch.analytics.prices import blended_price
+    from frontier_watch.store.frames import price_frame
+
+    frame = blended_price(price_frame(records), settings.blend_input_weight, settings.blend_output_weight)
+    blends = frame.get_column("blended_usd_per_mtok").to_list()
+    return [
+        {**record, "blended_usd_per_mtok": _round_usd(blend)}
+        for record, blend in zip(records, blends, strict=True)
+    ]
+
+
+def _round_usd(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
+    from frontier_watch.store import catalog, price_reads
+
+    asked = args.model or args.family
+    if asked and not price_reads.price_history(reader, asked, family=bool(args.family)):
+        suggest_models(reader, asked)
+    if args.source and args.source not in (known := catalog.known_values(reader, "source")):
+        explain_no_match("source", args.source, known)
+    if args.tier and args.tier not in (known := catalog.known_values(reader, "tier")):
+        explain_no_match("tier", args.tier, known)
+
+
+def _no_prices_message(args: argparse.Namespace) -> str:
+    parts = ["no disagreeing prices" if args.disagreements else "no prices"]
+    if args.model:
+        parts.append(f"for {args.model!r}")
+    if args.family:
+        parts.append(f"for the {args.family!r} family")
+    if args.source:
+        parts.append(f"from source {args.source!r}")
+    if args.tier:
+        parts.append(f"in tier {args.tier!r}")
+    if args.as_of:
+        parts.append(f"in force on {args.as_of.isoformat()}")
+    return " ".join(parts)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from frontier_watch.render import public_rows
+    from frontier_watch.store import price_reads
+
+    _, reader = reader_from(args)
+    with reader:
+        rows = price_reads.price_history(reader, args.model, family=args.family)
+        if not rows:
+            suggest_models(reader, args.model)
+    records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
+    if not args.json:
+        for record in records:
+            if record.get("superseded_at") is not None:
+                record["basis"] = f"{record['basis']} (restated)"
+    emit(args, records, public_rows.HISTORY, f"no price history for {args.model!r}")
+    return EXIT_OK
