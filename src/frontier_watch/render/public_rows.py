@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
+
+from frontier_watch.domain.record import Record
 
 # NamedTuples rather than dataclasses: read commands import this module, and the
 # dataclasses machinery costs more to import than a whole query takes.
@@ -91,7 +93,7 @@ def price_record(row: NamedRow, *, for_table: bool = False) -> dict[str, Any]:
     return record
 
 
-class PublicPriceRow(tuple):
+class PublicPriceRow(Record):
     """A price row under its public keys (``input_usd_per_mtok``, not the store's ``input``).
 
     The dashboard's Prices table holds every current price, thousands of rows: each stays a
@@ -100,14 +102,6 @@ class PublicPriceRow(tuple):
     """
 
     __slots__ = ()
-    FIELDS: ClassVar[dict[str, int]] = {}
-
-    def __getitem__(self, key: Any) -> Any:
-        return tuple.__getitem__(self, self.FIELDS[key] if isinstance(key, str) else key)
-
-    def get(self, key: str, default: Any = None, /) -> Any:
-        index = self.FIELDS.get(key)
-        return default if index is None else tuple.__getitem__(self, index)
 
     def as_record(self) -> dict[str, Any]:
         """The row in the public shape of ``prices --json`` (the keys of PRICE_RECORD_FIELDS)."""

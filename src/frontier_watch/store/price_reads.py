@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from frontier_watch.domain import money
 from frontier_watch.domain.disagreements import mark_outliers
+from frontier_watch.domain.record import Record
 from frontier_watch.domain.vocabulary import PRICE_FIELDS
 from frontier_watch.store.bound_lists import in_list
 from frontier_watch.store.model_lookup import load_spans, resolve_models
@@ -52,30 +53,6 @@ def _price_from(i: str, table: str = "") -> str:
 # The interval may have begun by :as_of. An interval with no start date is kept here and
 # placed by attribution.py: it answers from its model's release day, or from when first seen.
 _STARTED = "(i.effective_from <= :as_of OR i.effective_from IS NULL)"
-
-
-class Record(tuple):
-    """A row as a tuple that also answers by field name: ``row["input"]``, ``row.get("tier")``.
-
-    Thousands of price rows are held at once (the dashboard keeps every current price); a
-    tuple takes a third of the memory of the dict it stands in for.
-    """
-
-    __slots__ = ()
-    FIELDS: ClassVar[dict[str, int]] = {}
-
-    def __getitem__(self, key: Any) -> Any:
-        return tuple.__getitem__(self, self.FIELDS[key] if isinstance(key, str) else key)
-
-    def get(self, key: str, default: Any = None, /) -> Any:
-        index = self.FIELDS.get(key)
-        return default if index is None else tuple.__getitem__(self, index)
-
-    def keys(self) -> list[str]:
-        return list(self.FIELDS)
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(zip(self.FIELDS, self, strict=True))
 
 
 class PriceRow(Record):

@@ -53,15 +53,3 @@ class FetchOptions:
             settings.fetch_attempts, settings.fetch_backoff_seconds, settings.fetch_max_retry_wait_seconds
         )
         return cls(timeout_seconds=settings.fetch_timeout_seconds, retry=retry, **overrides)
-
-
-@dataclass
-class FetchReport:
-    """Every source's summary, in the order asked, and notes about the fetch as a whole."""
-
-    summaries: list[RunSummary]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[RunSummary]:
-        return [summary for summary in self.summaries if summary.status != "ok"]
