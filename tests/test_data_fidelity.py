@@ -57,11 +57,11 @@ def test_deepseek_chat_on_2025_09_10_is_v31_at_056_and_168(capsys, db):
 def test_text_davinci_003_has_no_price_before_its_release(capsys, db):
     assert prices(capsys, db, "--model", "text-davinci-003", "--as-of", "2022-10-01") == []
     launched = prices(capsys, db, "--model", "text-davinci-003", "--as-of", "2022-12-01")
-    assert {row["source"] for row in launched} >= {"curated", "llm-prices"}
+    assert {row["source"] for row in launched} >= {"curated"}
     assert all(in_and_out(row) == (20, 20) for row in launched)
-    # llm-prices gives no start date: it answers from the release day, and says so
-    [undated] = [row for row in launched if row["source"] == "llm-prices"]
-    assert undated["effective_from"] is None and undated["answers_from"].startswith("2022-11-28")
+    # llm-prices gives no start date: it answers from its snapshot (2026-08-05), never from
+    # the release day (issue 20), and says so
+    assert "llm-prices" not in {row["source"] for row in launched}
 
 
 def test_gpt_45_preview_has_no_current_price_after_its_retirement(capsys, db):

@@ -247,7 +247,7 @@ def test_tiers_are_separate_intervals(empty_engine):
     }
 
 
-def test_an_undated_start_answers_from_the_release_day_or_else_from_when_first_seen(empty_engine):
+def test_an_undated_start_answers_from_when_first_seen_never_from_the_release_day(empty_engine):
     """llm-prices' from_date null means "start unknown", not "since the beginning of time"."""
     undated_open = PricedOffering(
         "gpt-4.5", "GPT-4.5", "openai", segments=[PriceSegment(input=Decimal(75), output=Decimal(150))]
@@ -274,7 +274,7 @@ def test_an_undated_start_answers_from_the_release_day_or_else_from_when_first_s
     # one the source closed in 2025 answers for no day at all.
     assert inputs_on(datetime(2025, 1, 15)) == set()
     assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
-    # With a release day known, the undated price answers from that day.
+    # A release day known does not stretch it back (issue 20): still only from when first seen.
     with empty_engine.begin() as connection:
         connection.execute(
             insert(ModelEvent).values(
@@ -288,7 +288,8 @@ def test_an_undated_start_answers_from_the_release_day_or_else_from_when_first_s
             )
         )
     assert inputs_on(datetime(2024, 12, 1)) == set()
-    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
+    assert inputs_on(datetime(2025, 1, 15)) == set()
+    assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
 
 
 def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):

@@ -55,15 +55,14 @@ def test_a_price_of_a_moving_alias_is_split_where_the_alias_moved():
 
 
 def test_an_undated_price_of_a_moving_alias_is_what_it_served_when_first_seen():
+    # answers from when first seen, not from the day the alias moved to that model
     [piece] = answering_pieces(None, None, SEEN, "deepseek-v3.2-exp", CHAT, LIVES)
-    assert (piece.model_id, piece.start, piece.end) == ("deepseek-v3.2-exp", datetime(2025, 9, 29), None)
-    # closed by the source before it was seen: what the alias served just before the close
+    assert (piece.model_id, piece.start, piece.end) == ("deepseek-v3.2-exp", SEEN, None)
+    # closed by the source before it was seen: what the alias served just before the close,
+    # and, being undated, it answers for no day
     [piece] = answering_pieces(None, datetime(2025, 2, 8), SEEN, "deepseek-v3.2-exp", CHAT, LIVES)
-    assert (piece.model_id, piece.start, piece.end) == (
-        "deepseek-v3",
-        datetime(2024, 12, 26),
-        datetime(2025, 2, 8),
-    )
+    assert piece.model_id == "deepseek-v3" and piece.empty
+    assert not piece.covers(datetime(2025, 1, 15))
 
 
 def test_a_month_precision_start_begins_at_the_release_day():
@@ -73,9 +72,14 @@ def test_a_month_precision_start_begins_at_the_release_day():
     assert not piece.covers(datetime(2024, 11, 10)) and piece.covers(datetime(2024, 11, 20))
 
 
-def test_an_undated_start_is_the_release_day_or_else_when_first_seen():
+def test_an_undated_start_is_when_first_seen_never_the_release_day():
+    # issue 20: a release day known does not stretch an undated price back to it
     [known] = answering_pieces(None, None, SEEN, "mistral-large-2411", (), LIVES)
-    assert known.start == datetime(2024, 11, 18)
+    assert known.start == SEEN and "first seen, 2026-08-05" in known.clipped
+    assert not known.covers(datetime(2024, 11, 20)) and known.covers(SEEN)
+    # seen before the release (a fetch of a pre-announced price): the release still bounds it
+    [early] = answering_pieces(None, None, datetime(2024, 11, 1), "mistral-large-2411", (), LIVES)
+    assert early.start == datetime(2024, 11, 18)
     [unknown] = answering_pieces(None, None, SEEN, "brand-new-model", (), LIVES)
     assert unknown.start == SEEN and "first seen" in unknown.clipped
     # a price the source closed before we first saw it, for a model of unknown release: no day

@@ -8,8 +8,13 @@ A source states a price with dates; what it may answer for is narrower:
   the price was first seen.
 * A price answers for no day before its model's release day and none from its retirement
   day on. A month-precision start (2024-11-01 for a model released on 2024-11-18) begins at
-  the release day; a price with no start date begins at the release day when that is known,
-  and otherwise at the day it was first seen.
+  the release day.
+* A price with no start date answers from the day its source was first seen to carry it
+  (for a shipped snapshot, the snapshot's date), never from the model's release day: an
+  aggregator listing today's price without a date says nothing about the launch price, so
+  stretching it back to the release put today's price on days it was not in force (llm-prices'
+  gpt-4o 2.5/10 beside the true 5/15 in 2024). A price the source had already closed when it
+  was first seen answers for no day.
 
 Each narrowed piece keeps the reason, and the stored interval keeps the source's own dates.
 Pure functions of their arguments: the store loads the lives and spans, this decides.
@@ -125,7 +130,7 @@ def answering_pieces(
         moved = f"no start date: the alias served {span.model_id} {when}"
         start = span.valid_from
         end = _earliest(effective_to, span.valid_to)
-        return [_within_life(start, end, first_seen_at, span.model_id, lives, moved, undated=start is None)]
+        return [_within_life(start, end, first_seen_at, span.model_id, lives, moved, undated=True)]
     pieces = []
     for span in spans:
         start = _latest(effective_from, span.valid_from)
@@ -161,14 +166,10 @@ def _within_life(
     life = lives.get(model_id, NO_LIFE) if model_id else NO_LIFE
     released, retired = life.released_at(), life.retired_at()
     if undated if undated is not None else start is None:
-        if released is not None:
-            start = released if start is None or start < released else start
-            reasons.append(f"no start date: answers from the release day {_day(released)}")
-        else:
-            start = first_seen_at if start is None or start < first_seen_at else start
-            reasons.append(
-                f"no start date and no known release: answers from when first seen, {_day(first_seen_at)}"
-            )
+        start = first_seen_at if start is None or start < first_seen_at else start
+        reasons.append(f"no start date: answers from when first seen, {_day(first_seen_at)}")
+        if released is not None and start < released:  # seen before the release: the release bounds it
+            start = released
     elif released is not None and start is not None and start < released:
         reasons.append(
             f"starts before the model's release on {_day(released)} ({life.released_from or 'release'})"

@@ -51,7 +51,7 @@ def _price_from(i: str, table: str = "") -> str:
 
 
 # The interval may have begun by :as_of. An interval with no start date is kept here and
-# placed by attribution.py: it answers from its model's release day, or from when first seen.
+# placed by attribution.py: it answers from when its source was first seen to carry it.
 _STARTED = "(i.effective_from <= :as_of OR i.effective_from IS NULL)"
 
 
