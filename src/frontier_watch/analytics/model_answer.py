@@ -1,0 +1,202 @@
+"""The model answer: one reference price for a model, seller and tier on a day, and why.
+
+The store keeps evidence per offering and source; a writer asks about a model. Given every
+stored price of one model that answers on one day (all offerings, all sources), this decides,
+per seller (the provider that bills) and tier, which price to cite, and gives every other row
+a verdict. The rules, strongest first (the README's "How the reference price is chosen"):
+
+1. Only unflagged rows with a price can be the reference (a flagged row is an outlier).
+2. A row with a start date beats one without: an undated price is not the answer on a day
+   that dated evidence for the same seller covers.
+3. Among dated rows, a date a source states (``curated``: the lab's own announcement, or
+   ``declared``: a dataset that gives the dates) beats a date a scraper observed
+   (``reconstructed``); observed dates say when a snapshot was taken, not when a price began.
+4. Among rows of the same standing, the newest start day wins: a newer dated change beats an
+   older snapshot.
+5. On the same start day, curated (first-party fact) beats declared, then the price most
+   sources give, then the source name (so the answer never depends on the row order).
+6. Without dated rows, a curated undated row beats other undated rows; then most sources.
+
+Every other row is ``agrees`` (the same price wherever both give it), ``stale`` (dated, a
+different price, and older than the dated change the reference starts with), ``undated`` (no
+start date and a different price) or ``outlier`` (any other difference, or a flagged row).
+
+A pure function of plain rows (:class:`Evidence`): the store reads them, a report converts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+REFERENCE, AGREES, STALE, OUTLIER, UNDATED = "reference", "agrees", "stale", "outlier", "undated"
+
+# The standing of a row's dates, strongest first (rules 2, 3 and 6).
+_STATED, _OBSERVED, _CURATED_UNDATED, _UNDATED = 0, 1, 2, 3
+_STATED_BASES = frozenset({"curated", "declared"})
+# Where the dates come from, as the why-text says it.
+_BASIS_WORDS = {"curated": "curated", "declared": "declared", "reconstructed": "observed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One stored price row that answers for the model on the day (the store's price row, plain)."""
+
+    source: str
+    provider: str
+    tier: str
+    offering_id: str
+    input: Decimal | None
+    output: Decimal | None
+    basis: str
+    effective_from: datetime | None
+    effective_to: datetime | None = None
+    lab: str | None = None
+    platform: str | None = None
+    flag: str | None = None
+    source_url: str | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.effective_from is not None
+
+    @property
+    def price(self) -> tuple[Decimal | None, Decimal | None]:
+        return (self.input, self.output)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A row of evidence with its verdict, and why where it is not the reference or agreeing."""
+
+    evidence: Evidence
+    verdict: str  # reference | agrees | stale | outlier | undated
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAnswer:
+    """The reference price of one model, seller and tier on a day, with all the evidence judged."""
+
+    provider: str
+    tier: str
+    reference: Evidence
+    why: str
+    evidence: tuple[Judged, ...]
+
+    @property
+    def price(self) -> tuple[Decimal | None, Decimal | None]:
+        return self.reference.price
+
+    def with_verdict(self, verdict: str) -> list[Judged]:
+        """The evidence rows with this verdict."""
+        return [judged for judged in self.evidence if judged.verdict == verdict]
+
+
+def model_answers(rows: Iterable[Evidence]) -> list[ModelAnswer]:
+    """One answer per seller and tier of the rows (all of one model, on one day), sorted by
+    seller then tier (``default`` first); a seller and tier with no usable row has no answer."""
+    groups: dict[tuple[str, str], list[Evidence]] = {}
+    for row in rows:
+        groups.setdefault((row.provider, row.tier), []).append(row)
+    answers = [
+        answer
+        for (provider, tier), members in groups.items()
+        if (answer := answer_for(provider, tier, members)) is not None
+    ]
+    answers.sort(key=lambda answer: (answer.provider.lower(), answer.tier != "default", answer.tier))
+    return answers
+
+
+def answer_for(provider: str, tier: str, rows: Sequence[Evidence]) -> ModelAnswer | None:
+    """The answer for one seller and tier from its rows (None when no row can be the reference)."""
+    usable = [row for row in rows if row.flag is None and (row.input is not None or row.output is not None)]
+    if not usable:
+        return None
+    votes = Counter(row.price for row in usable)
+    reference = min(usable, key=lambda row: _rank(row, votes))
+    judged = [_judge(row, reference) for row in rows]
+    judged.sort(key=lambda item: (_ORDER[item.verdict], item.evidence.source, item.evidence.offering_id))
+    return ModelAnswer(provider, tier, reference, _why(reference, judged), tuple(judged))
+
+
+def _standing(row: Evidence) -> int:
+    if row.dated:
+        return _STATED if row.basis in _STATED_BASES else _OBSERVED
+    return _CURATED_UNDATED if row.basis == "curated" else _UNDATED
+
+
+def _rank(row: Evidence, votes: Counter[tuple[Decimal | None, Decimal | None]]) -> tuple:
+    """Sort key: the smallest is the reference (rules 2 to 6 of the module docstring)."""
+    start = row.effective_from.toordinal() if row.effective_from is not None else 0
+    return (
+        _standing(row),
+        -start,  # the newest start day first
+        row.basis != "curated",
+        -votes[row.price],
+        row.source,
+        row.offering_id,
+    )
+
+
+def _same(a: tuple[Decimal | None, Decimal | None], b: tuple[Decimal | None, Decimal | None]) -> bool:
+    """Equal wherever both give the price."""
+    return all(x == y for x, y in zip(a, b, strict=True) if x is not None and y is not None)
+
+
+def _judge(row: Evidence, reference: Evidence) -> Judged:
+    if row is reference:
+        return Judged(row, REFERENCE)
+    if row.flag is not None:
+        return Judged(row, OUTLIER, f"flagged: {row.flag}")
+    if _same(row.price, reference.price):
+        return Judged(row, AGREES)
+    shown = _shown(reference.price)
+    if not row.dated:
+        return Judged(row, UNDATED, f"no start date; the reference {shown} is {_dating(reference)}")
+    if reference.dated and _day(row.effective_from) < _day(reference.effective_from):
+        return Judged(
+            row, STALE, f"older than the change to {shown} on {_day(reference.effective_from).isoformat()}"
+        )
+    return Judged(row, OUTLIER, f"differs from the reference {shown} ({reference.source})")
+
+
+def _day(moment: datetime | None) -> date:
+    assert moment is not None  # only called for dated rows
+    return moment.date()
+
+
+def _dating(row: Evidence) -> str:
+    if row.effective_from is None:
+        return "undated too"
+    return f"{_BASIS_WORDS.get(row.basis, row.basis)} from {row.effective_from.date().isoformat()}"
+
+
+def _shown(price: tuple[Decimal | None, Decimal | None]) -> str:
+    return "/".join("?" if part is None else format(part.normalize(), "f") for part in price)
+
+
+_ORDER = {REFERENCE: 0, AGREES: 1, STALE: 2, UNDATED: 3, OUTLIER: 4}
+
+
+def _why(reference: Evidence, judged: Sequence[Judged]) -> str:
+    """``first-party, declared by 2 sources; 1 stale``: who sells it, how the agreeing sources
+    date the price, and how many rows disagree and why."""
+    party = "first-party" if reference.lab and reference.lab == reference.provider else "resold"
+    agreeing = [item.evidence for item in judged if item.verdict in (REFERENCE, AGREES)]
+    by_basis: dict[str, set[str]] = {}
+    for row in agreeing:
+        word = _BASIS_WORDS.get(row.basis, row.basis) if row.dated else "undated"
+        by_basis.setdefault(word, set()).add(row.source)
+    first = _BASIS_WORDS.get(reference.basis, reference.basis) if reference.dated else "undated"
+    words = [first, *sorted(word for word in by_basis if word != first)]
+    parts = []
+    for word in words:
+        count = len(by_basis[word])
+        parts.append(f"{word} by {count} source{'s' if count != 1 else ''}")
+    against = Counter(item.verdict for item in judged if item.verdict not in (REFERENCE, AGREES))
+    tail = [f"{against[verdict]} {verdict}" for verdict in (STALE, UNDATED, OUTLIER) if against[verdict]]
+    return "; ".join([f"{party}, {', '.join(parts)}", *tail])

@@ -1,0 +1,240 @@
+"""The model answer: one reference price per model, seller and tier on a day, and why.
+
+The rules are pinned on small known rows (analytics/model_answer.py is pure), then the cases
+of issue 20 on the shipped data through the store read (reports/model_answer.py).
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from frontier_watch.analytics.model_answer import (
+    AGREES,
+    OUTLIER,
+    REFERENCE,
+    STALE,
+    UNDATED,
+    Evidence,
+    answer_for,
+    model_answers,
+)
+from frontier_watch.domain.clock import utc_now
+from frontier_watch.reports.model_answer import model_answers as answers_on
+from frontier_watch.store.reading import reader_for
+
+D = Decimal
+
+
+def row(
+    source: str,
+    price: tuple[str, str],
+    basis: str = "declared",
+    start: datetime | None = None,
+    *,
+    provider: str = "Anthropic",
+    tier: str = "default",
+    offering: str = "claude-x",
+    flag: str | None = None,
+) -> Evidence:
+    return Evidence(
+        source=source,
+        provider=provider,
+        tier=tier,
+        offering_id=offering,
+        input=D(price[0]),
+        output=D(price[1]),
+        basis=basis,
+        effective_from=start,
+        lab="Anthropic",
+        flag=flag,
+    )
+
+
+def verdicts(answer) -> dict[str, str]:
+    return {judged.evidence.source: judged.verdict for judged in answer.evidence}
+
+
+# ---------------------------------------------------------------- the rules, on known rows
+
+
+def test_a_newer_declared_change_beats_an_older_observed_snapshot():
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("litellm", ("2", "10"), "reconstructed", datetime(2026, 7, 3, 20, 19)),
+            row("genai-prices", ("3", "15"), "declared", datetime(2026, 9, 1)),
+            row("llm-prices", ("3", "15"), "declared", datetime(2026, 9, 1)),
+        ],
+    )
+    assert answer.price == (D(3), D(15))
+    assert verdicts(answer) == {"genai-prices": REFERENCE, "llm-prices": AGREES, "litellm": STALE}
+    assert answer.why == "first-party, declared by 2 sources; 1 stale"
+    [stale] = answer.with_verdict(STALE)
+    assert stale.note == "older than the change to 3/15 on 2026-09-01"
+
+
+def test_a_stated_date_beats_a_newer_observed_one():
+    # a scraper's date says when a snapshot was taken, not when the price began
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("curated", ("1.1", "4.4"), "curated", datetime(2025, 1, 1)),
+            row("litellm", ("3", "12"), "reconstructed", datetime(2025, 2, 6)),
+        ],
+    )
+    assert answer.reference.source == "curated"
+    assert verdicts(answer)["litellm"] == OUTLIER
+
+
+def test_on_the_same_start_day_curated_beats_declared():
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("llm-prices", ("4", "20"), "declared", datetime(2025, 5, 1)),
+            row("curated", ("3", "15"), "curated", datetime(2025, 5, 1)),
+        ],
+    )
+    assert answer.reference.source == "curated"
+    assert verdicts(answer)["llm-prices"] == OUTLIER
+    assert answer.why == "first-party, curated by 1 source; 1 outlier"
+
+
+def test_a_newer_declared_change_beats_an_older_curated_price():
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("curated", ("10", "40"), "curated", datetime(2025, 4, 16)),
+            row("genai-prices", ("2", "8"), "declared", datetime(2025, 6, 10)),
+        ],
+    )
+    assert answer.price == (D(2), D(8))
+    assert verdicts(answer)["curated"] == STALE
+
+
+def test_dated_evidence_beats_undated_even_curated():
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("curated", ("2.5", "10"), "curated", None),
+            row("llm-prices", ("2.5", "10"), "declared", None),
+            row("litellm", ("5", "15"), "reconstructed", datetime(2024, 5, 13)),
+        ],
+    )
+    assert answer.price == (D(5), D(15))
+    assert verdicts(answer) == {"litellm": REFERENCE, "curated": UNDATED, "llm-prices": UNDATED}
+    assert answer.why == "first-party, observed by 1 source; 2 undated"
+
+
+def test_without_dates_curated_then_most_sources():
+    curated = answer_for(
+        "Anthropic",
+        "default",
+        [row("llm-prices", ("1", "2"), "declared"), row("curated", ("3", "4"), "curated")],
+    )
+    assert curated.reference.source == "curated"
+    assert verdicts(curated)["llm-prices"] == UNDATED
+    majority = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("a", ("1", "2"), "declared"),
+            row("b", ("3", "4"), "declared"),
+            row("c", ("3", "4"), "reconstructed"),
+        ],
+    )
+    assert majority.price == (D(3), D(4))
+    assert majority.why == "first-party, undated by 2 sources; 1 undated"
+
+
+def test_a_flagged_row_is_never_the_reference():
+    answer = answer_for(
+        "Anthropic",
+        "default",
+        [
+            row("openrouter", ("0.03", "15"), "reconstructed", datetime(2025, 9, 1), flag="unit-error"),
+            row("genai-prices", ("3", "15"), "declared", datetime(2025, 1, 1)),
+        ],
+    )
+    assert answer.reference.source == "genai-prices"
+    [flagged] = answer.with_verdict(OUTLIER)
+    assert flagged.evidence.source == "openrouter" and flagged.note == "flagged: unit-error"
+    assert answer_for("Anthropic", "default", [row("x", ("0", "0"), flag="unit-error")]) is None
+
+
+def test_a_price_given_by_only_one_side_agrees_where_both_give_it():
+    half = Evidence("b", "Anthropic", "default", "claude-x", D(3), None, "declared", datetime(2025, 1, 1))
+    answer = answer_for(
+        "Anthropic", "default", [row("a", ("3", "15"), "declared", datetime(2025, 1, 1)), half]
+    )
+    assert verdicts(answer)["b"] == AGREES
+
+
+def test_one_answer_per_seller_and_tier_and_a_resold_one_says_so():
+    answers = model_answers(
+        [
+            row("a", ("3", "15"), start=datetime(2025, 1, 1)),
+            row("a", ("1.5", "7.5"), start=datetime(2025, 1, 1), tier="batch"),
+            row("b", ("3.3", "16.5"), start=datetime(2025, 1, 1), provider="Amazon"),
+        ]
+    )
+    assert [(answer.provider, answer.tier) for answer in answers] == [
+        ("Amazon", "default"),
+        ("Anthropic", "default"),
+        ("Anthropic", "batch"),
+    ]
+    assert answers[0].why == "resold, declared by 1 source"
+
+
+def test_the_answer_does_not_depend_on_the_row_order():
+    rows = [
+        row("a", ("1", "2"), "declared", datetime(2025, 3, 1)),
+        row("b", ("3", "4"), "declared", datetime(2025, 3, 1)),
+    ]
+    assert answer_for("Anthropic", "default", rows) == answer_for("Anthropic", "default", rows[::-1])
+
+
+# ---------------------------------------------------------------- the shipped data
+
+
+@pytest.fixture
+def reader(seeded_database):
+    with closing(reader_for(seeded_database)) as reader:
+        yield reader
+
+
+def one(answers, provider: str, tier: str = "default"):
+    [answer] = [answer for answer in answers if (answer.provider, answer.tier) == (provider, tier)]
+    return answer
+
+
+def test_claude_sonnet_5_today_is_3_15_with_litellm_2_10_stale(reader):
+    today = max(utc_now(), datetime(2026, 9, 2))
+    answer = one(answers_on(reader, "claude-sonnet-5", today), "Anthropic")
+    assert answer.price == (D(3), D(15))
+    assert answer.reference.basis == "declared" and answer.reference.effective_from == datetime(2026, 9, 1)
+    stale = {(judged.evidence.source, judged.evidence.price) for judged in answer.with_verdict(STALE)}
+    assert stale == {("litellm", (D(2), D(10)))}
+    assert answer.why == "first-party, declared by 2 sources; 1 stale"
+
+
+def test_gpt_4o_on_2024_06_01_is_5_15_and_no_2_5_10(reader):
+    answers = answers_on(reader, "gpt-4o", datetime(2024, 6, 1))
+    assert one(answers, "OpenAI").price == (D(5), D(15))
+    prices = {judged.evidence.price for answer in answers for judged in answer.evidence}
+    assert (D("2.5"), D(10)) not in prices
+
+
+def test_o1_mini_on_2024_09_20_is_3_12(reader):
+    answers = answers_on(reader, "o1-mini", datetime(2024, 9, 20))
+    assert one(answers, "OpenAI").price == (D(3), D(12))
+    prices = {judged.evidence.price for answer in answers for judged in answer.evidence}
+    assert (D("1.1"), D("4.4")) not in prices
