@@ -53,7 +53,8 @@ class CapabilityView:
         from frontier_watch.reports.capability import fit_headline
 
         fit = self.report.fit if self.report else None
-        return fit_headline(self.benchmark, self.threshold, fit, self.message)
+        evidence = self.report.evidence_classes() if self.report else None
+        return fit_headline(self.benchmark, self.threshold, fit, self.message, evidence)
 
 
 def capability(
@@ -138,6 +139,10 @@ def compute_growth(reader: Reader) -> tuple[Chart, list[dict[str, Any]]]:
                 "date": record["date"],
                 "evidence": record.get("evidence"),
                 "factor_per_year": series.fit.factor_per_year if series.fit else None,
+                # the rate only where it may be a headline; else why not (analytics.headline)
+                "headline_problem": series.problem,
+                "points": series.records.height,
+                "evidence_classes": series.evidence_classes(),
                 "values": [float(value) for value in series.records.get_column("value").to_list()],
             }
         )
