@@ -296,7 +296,7 @@ def capability_text(report: CapabilityReport) -> str:
         fit = report.fit
         assert fit is not None
         if report.problem:
-            lines.append(f"  ours: {safe_text(report.problem)}; no rate stated")
+            lines.append(f"  ours: {safe_text(report.problem)}")
         else:
             lines.append(f"  ours: {_rate_words(fit)}")
         lines.append(

@@ -53,7 +53,9 @@ class GrowthSeries:
             return f"no rate: {self.problem}; {rests_on}"
         fit = self.fit
         doubling = f", doubling every {fit.doubling_years * 12:.1f} months" if fit.doubling_years else ""
-        interval = f", 90% interval {factor_text(fit.ci_low)}-{factor_text(fit.ci_high)}" if fit.ci_low else ""
+        interval = (
+            f", 90% interval {factor_text(fit.ci_low)}-{factor_text(fit.ci_high)}" if fit.ci_low else ""
+        )
         return (
             f"grows {factor_text(fit.factor_per_year)} a year{doubling}{interval} "
             f"({fit.start} .. {fit.end}); {rests_on}"
@@ -164,7 +166,9 @@ def compute_trends_report(reader: Reader, *, all_evidence: bool = False) -> Comp
         [
             _growth("GPUs in one cluster", gpus, all_evidence=all_evidence),
             _growth(
-                "H100 equivalents in one cluster", signal_reads.cluster_sizes(reader), all_evidence=all_evidence
+                "H100 equivalents in one cluster",
+                signal_reads.cluster_sizes(reader),
+                all_evidence=all_evidence,
             ),
             _growth("MW at one site", power, all_evidence=all_evidence),
         ],
@@ -183,7 +187,9 @@ def compute_trends_text(report: ComputeTrends) -> str:
         for record in item["records"]:
             lines.append(_record_line(record))
         if item["set_apart"]:
-            lines.append("  set apart (vendor claims, letters of intent, rumours; --all-evidence fits on them):")
+            lines.append(
+                "  set apart (vendor claims, letters of intent, rumours; --all-evidence fits on them):"
+            )
             lines.extend(_record_line(record) for record in item["set_apart"])
     if data["capex_per_company_year"]:
         lines.append("Capex per company and year (latest figure given, billion USD):")

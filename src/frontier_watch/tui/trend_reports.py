@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 UNAVAILABLE = "trend analytics not available in this build"
 DEFAULT_BENCHMARK = "gpqa_diamond"
-DEFAULT_THRESHOLDS = {"gpqa_diamond": 50.0, "mmlu": 70.0, "mmlu_pro": 70.0, "math": 70.0}
+# GPQA at GPT-4's score (35.7): Epoch AI's published 40x sits beside it, and at 50 the shipped
+# data gives too few points for a headline (analytics.headline).
+DEFAULT_THRESHOLDS = {"gpqa_diamond": 35.7, "mmlu": 70.0, "mmlu_pro": 70.0, "math": 70.0}
 CHANGES_DAYS = 30
 CHANGES_WINDOWS = (7, 30, 90, 365)  # days the Changes screen steps through
 THRESHOLD_STEP = 5.0

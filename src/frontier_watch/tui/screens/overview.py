@@ -112,7 +112,9 @@ def trend_text(trend: trend_reports.CapabilityView) -> Text:
         return text
     fit = report.fit
     if report.problem:
-        text.append(f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(report.problem)}\n", "dim")
+        text.append(
+            f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(report.problem)}\n", "dim"
+        )
         text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
         text.append(f"  {fit.points} points, {fit.start}..{fit.end}; evidence: {report.evidence_classes()}\n")
         return text
