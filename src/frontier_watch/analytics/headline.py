@@ -84,7 +84,8 @@ def headline_problem(fit: RateFit | None) -> str | None:
 
 
 def classes_text(classes: Iterable[str | None]) -> str:
-    """The evidence classes behind a headline, each with its count: ``official-announcement 3, press-report 2``."""
+    """The evidence classes behind a headline, each with its count:
+    ``official-announcement 3, press-report 2``."""
     counts: dict[str, int] = {}
     for name in classes:
         counts[name or "unknown"] = counts.get(name or "unknown", 0) + 1
