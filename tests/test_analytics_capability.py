@@ -320,3 +320,35 @@ def test_nothing_qualifying_is_an_empty_selection_not_a_crash():
         assert points.is_empty()
     with pytest.raises(ValueError, match="unknown method"):
         capability.capability_points(frame, board, CapabilityQuery("mmlu", 80, method="guess"), TODAY)
+
+
+def test_epoch_leaves_out_a_model_first_priced_after_the_lag_window_and_says_why():
+    frame = prices(
+        price("a", "Lab", date(2023, 1, 1), 10.0, 10.0),
+        price("late", "Host", date(2024, 6, 1), 0.5, 0.5),  # released 2023-06-01: 366 days on
+        price("c", "Lab", date(2024, 3, 1), 1.0, 1.0),  # released 2024-01-01: 60 days on
+    )
+    board = scores(
+        ("a", 90.0, date(2023, 1, 1), False),
+        ("late", 90.0, date(2023, 6, 1), False),
+        ("c", 90.0, date(2024, 1, 1), False),
+        ("unpriced", 90.0, date(2023, 9, 1), False),
+    )
+    query = CapabilityQuery("mmlu", 80, max_price_lag_days=90)
+    points = capability.capability_points(frame, board, query, TODAY)
+    assert points.select("model_id", "price_lag_days").rows() == [("a", 0), ("c", 60)]
+    excluded = capability.release_exclusions(frame, board, query, TODAY)
+    assert excluded.select("model_id", "price_lag_days").rows() == [("late", 366), ("unpriced", None)]
+    assert excluded.get_column("reason").to_list() == [
+        "first priced 366 days after release (window 90 days)",
+        "no usable price known",
+    ]
+    # A narrower window drops c too; no window keeps the late model, which then sets the frontier.
+    narrow = capability.capability_points(
+        frame, board, CapabilityQuery("mmlu", 80, max_price_lag_days=30), TODAY
+    )
+    assert narrow.get_column("model_id").to_list() == ["a"]
+    anyhow = capability.capability_points(
+        frame, board, CapabilityQuery("mmlu", 80, max_price_lag_days=None), TODAY
+    )
+    assert anyhow.select("model_id", "price_lag_days").rows() == [("a", 0), ("late", 366)]

@@ -282,8 +282,10 @@ def test_trends_export_the_standard_trends_and_as_of_ends_them_that_day(seeded_d
     trends = {row["trend"] for row in now}
     assert trends == {"gpqa_diamond >= 35.7 (epoch)", "mmlu >= 83 (epoch)", "mmlu >= 83 (a16z)"}
     gpqa = [row for row in now if row["trend"].startswith("gpqa")]
-    assert 20 <= float(gpqa[0]["factor_per_year"]) <= 80
+    assert 40 / 10 <= float(gpqa[0]["factor_per_year"]) <= 40 * 2  # about 18x with the 90-day window
     assert {"date", "model_id", "blended_usd_per_mtok", "score", "source", "ci_low", "ci_high"} <= set(now[0])
+    assert {"price_lag_days", "headline_problem"} <= set(now[0])
+    assert all(int(row["price_lag_days"]) <= 90 for row in now if row["trend"].endswith("(epoch)"))
     assert then and all(row["date"] <= "2024-12-31" for row in then)
     assert len(then) < len(now)
 

@@ -75,7 +75,7 @@ async def test_opens_on_the_overview_with_headline_figures(seeded_database):
         health = text_of(app.query_one("#headline-health", Static))
         assert "ok" in health and "warning" in health and "shipped data" in health
         trend = text_of(app.query_one("#headline-trend", Static))
-        assert "cheaper a year for gpqa_diamond >= 50" in trend and "published: Epoch AI" in trend
+        assert "cheaper a year for gpqa_diamond >= 35.7" in trend and "published: Epoch AI" in trend
         # The other screens are read only when shown: first paint reads the Overview alone.
         assert app.view("prices").loaded_version is None
 
@@ -116,15 +116,15 @@ async def test_number_keys_move_between_the_screens_and_each_shows_its_rows(seed
         assert all(row["source_url"] for row in changes.table.shown_rows() if row["kind"] != "signal")
         await open_screen(pilot, app, "5", "trends")
         caption = text_of(app.query_one("#capability-caption", Static))
-        assert "gpqa_diamond >= 50" in caption and "cheaper a year" in caption
+        assert "gpqa_diamond >= 35.7" in caption and "cheaper a year" in caption
         assert "published: Epoch AI" in caption and "https://epoch.ai/" in caption
-        assert "Cheapest gpqa_diamond >= 50" in text_of(app.query_one("#capability-chart", Chart))
+        assert "Cheapest gpqa_diamond >= 35.7" in text_of(app.query_one("#capability-chart", Chart))
         assert "Releases per quarter" in text_of(app.query_one("#cadence-chart", Chart))
         assert "GPUs in one cluster" in text_of(app.query_one("#cluster-chart", Chart))
         trends = app.view("trends")
         await pilot.press("plus")  # the threshold, from the keyboard
         caption_widget = app.query_one("#capability-caption", Static)
-        await settle(pilot, app, lambda: "gpqa_diamond >= 55" in text_of(caption_widget))
+        await settle(pilot, app, lambda: "gpqa_diamond >= 40.7" in text_of(caption_widget))
         await pilot.press("b")  # the next benchmark, at its own default threshold
         await settle(pilot, app, lambda: trends.benchmark != "gpqa_diamond")
         assert f"{trends.benchmark} >=" in text_of(caption_widget)

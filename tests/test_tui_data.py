@@ -92,7 +92,7 @@ def test_capability_view_says_why_when_nothing_qualifies(seeded_database):
     assert view.report is not None and view.report.fit is None
     assert "no model scores 99 or more on gpqa_diamond" in view.headline
     assert trend_reports.capability_chart(view) is None
-    assert default.benchmark == "gpqa_diamond" and default.threshold == 50.0
+    assert default.benchmark == "gpqa_diamond" and default.threshold == 35.7
     assert "cheaper a year" in default.headline
     caption = trend_reports.capability_caption(default, wide=False)
     assert caption.count("\n") == 1 and "published: Epoch AI" in caption

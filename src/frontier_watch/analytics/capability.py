@@ -30,6 +30,7 @@ from datetime import date
 
 import polars as pl
 
+from frontier_watch.analytics.headline import DEFAULT_MAX_PRICE_LAG_DAYS
 from frontier_watch.domain.attribution import PIECE_PRICE_COLUMNS
 
 METHODS = ("epoch", "a16z")
@@ -54,6 +55,9 @@ class CapabilityQuery:
     include_free: bool = False
     since: date | None = None
     until: date | None = None
+    # Epoch AI's method: a model counts only if a price of it is known within this many days
+    # of its release (None: any lag).
+    max_price_lag_days: int | None = DEFAULT_MAX_PRICE_LAG_DAYS
 
     @classmethod
     def pricing(cls, blend: tuple[float, float]) -> CapabilityQuery:
@@ -92,7 +96,9 @@ def usable_prices(
     )
     if not query.include_flagged:
         keep &= pl.col("flag").is_null()
-    frame = prices.lazy().select(USED).filter(keep)
+    # The evidence class travels along (points_with_sources says what each point rests on).
+    columns = [*USED, *(["evidence"] if "evidence" in prices.columns else [])]
+    frame = prices.lazy().select(columns).filter(keep)
     if models is not None:
         frame = frame.join(models.lazy().select("model_id", "counts_from"), on="model_id")
     frame = frame.with_columns(
@@ -235,6 +241,7 @@ POINT_COLUMNS = (
     "blended_usd_per_mtok",
     "price_basis",
     "price_date",
+    "price_lag_days",  # days from ``date`` to ``price_date``
     "reasoning",
 )
 
@@ -261,16 +268,20 @@ def cheapest_series(
         daily.sort("day", "blended_usd_per_mtok", "model_id")
         .group_by("day", maintain_order=True)
         .first()
-        .with_columns(pl.col("day").alias("date"), pl.col("day").alias("price_date"))
+        .with_columns(
+            pl.col("day").alias("date"),
+            pl.col("day").alias("price_date"),
+            pl.lit(0, dtype=pl.Int64).alias("price_lag_days"),
+        )
         .select(POINT_COLUMNS)
     )
 
 
-def release_frontier(
+def first_prices(
     prices: pl.DataFrame, scores: pl.DataFrame, query: CapabilityQuery, today: date
-) -> pl.DataFrame:
-    """Epoch AI's method: each qualifying model released in the period, priced on the first day
-    a price of it is known (``price_date``), kept when cheaper than every model released before it."""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each qualifying model released in the period, and (second frame) its price on the first
+    day a price of it is known (``day``), with ``price_lag_days`` from its release to that day."""
     low, high = query.since or date.min, query.until or today
     models = qualifying_models(scores, query).filter(pl.col("counts_from").is_between(low, high))
     usable = usable_prices(prices, query, models)
@@ -285,14 +296,61 @@ def release_frontier(
     first = (
         _model_prices(in_force)
         .join(models, on="model_id")
+        .with_columns((pl.col("day") - pl.col("counts_from")).dt.total_days().alias("price_lag_days"))
         .sort("counts_from", "blended_usd_per_mtok", "model_id")
     )
+    return models, first
+
+
+def _within_lag(query: CapabilityQuery) -> pl.Expr:
+    if query.max_price_lag_days is None:
+        return pl.lit(True)
+    return pl.col("price_lag_days") <= query.max_price_lag_days
+
+
+def release_frontier(
+    prices: pl.DataFrame, scores: pl.DataFrame, query: CapabilityQuery, today: date
+) -> pl.DataFrame:
+    """Epoch AI's method: each qualifying model released in the period, priced on the first day
+    a price of it is known (``price_date``) if that is within ``query.max_price_lag_days`` of its
+    release, kept when cheaper than every such model released before it."""
+    _, first = first_prices(prices, scores, query, today)
+    first = first.filter(_within_lag(query))
     cheaper = pl.col("blended_usd_per_mtok") < pl.col("blended_usd_per_mtok").cum_min().shift(1)
     return (
         first.filter(cheaper.fill_null(True))
         .with_columns(pl.col("counts_from").alias("date"), pl.col("day").alias("price_date"))
         .select(POINT_COLUMNS)
     )
+
+
+EXCLUDED_COLUMNS = ("model_id", "released", "price_lag_days", "reason")
+
+
+def release_exclusions(
+    prices: pl.DataFrame, scores: pl.DataFrame, query: CapabilityQuery, today: date
+) -> pl.DataFrame:
+    """The qualifying models released in the period that Epoch AI's method leaves out, and why:
+    no usable price known (by the period's end), or first priced later than the window allows.
+    Columns: :data:`EXCLUDED_COLUMNS`, oldest release first."""
+    models, first = first_prices(prices, scores, query, today)
+    late = first.filter(~_within_lag(query)).select(
+        "model_id",
+        pl.col("counts_from").alias("released"),
+        "price_lag_days",
+        pl.format(
+            "first priced {} days after release (window {} days)",
+            pl.col("price_lag_days"),
+            pl.lit(query.max_price_lag_days),
+        ).alias("reason"),
+    )
+    unpriced = models.join(first.select("model_id"), on="model_id", how="anti").select(
+        "model_id",
+        pl.col("counts_from").alias("released"),
+        pl.lit(None, dtype=pl.Int64).alias("price_lag_days"),
+        pl.lit("no usable price known").alias("reason"),
+    )
+    return pl.concat([late, unpriced]).sort("released", "model_id").select(EXCLUDED_COLUMNS)
 
 
 def capability_points(
@@ -321,9 +379,12 @@ def change_points(
 
 
 def points_with_sources(points: pl.DataFrame, prices: pl.DataFrame, query: CapabilityQuery) -> pl.DataFrame:
-    """Each point with ``source``: the sources whose prices made it (first-party rows, else the hosts')."""
+    """Each point with ``source``, ``sellers`` and ``evidence`` (classes): the sources whose prices
+    made it (first-party rows, else the hosts')."""
     if points.is_empty():
-        return points.with_columns(pl.lit(None, dtype=pl.String).alias("source"))
+        return points.with_columns(
+            pl.lit(None, dtype=pl.String).alias(name) for name in ("source", "sellers", "evidence")
+        )
     usable = usable_prices(prices, query).join(points.select("model_id").unique(), on="model_id")
     day = "price_date" if "price_date" in points.columns else "date"
     days = points.select(pl.col(day).alias("day"), "model_id").unique()
@@ -337,5 +398,10 @@ def points_with_sources(points: pl.DataFrame, prices: pl.DataFrame, query: Capab
     sources = rows.group_by("day", "model_id").agg(
         pl.col("source").unique().sort().str.join(", ").alias("source"),
         pl.col("provider").unique().sort().str.join(", ").alias("sellers"),
+        *(
+            [pl.col("evidence").drop_nulls().unique().sort().str.join(", ").alias("evidence")]
+            if "evidence" in rows.columns
+            else []
+        ),
     )
     return points.join(sources, left_on=[day, "model_id"], right_on=["day", "model_id"], how="left")

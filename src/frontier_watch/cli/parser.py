@@ -9,6 +9,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 
+from frontier_watch.analytics.headline import DEFAULT_MAX_PRICE_LAG_DAYS
 from frontier_watch.cli.common import EXIT_USAGE, PROG
 from frontier_watch.cli.export_import import cmd_export, cmd_import
 from frontier_watch.cli.facts import (
@@ -70,6 +71,14 @@ def _threshold(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r}: give a score such as 83 or 35.7")
     return value
+
+
+def _lag_days(text: str) -> int | None:
+    if text.strip().lower() in ("any", "none"):
+        return None
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of days such as 90, or 'any'")
+    return int(text)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -231,6 +240,14 @@ def _analysis_commands(command) -> None:
     capability.add_argument("--exclude-reasoning", action="store_true", help="leave reasoning models out")
     capability.add_argument("--include-flagged", action="store_true", help="keep prices flagged as suspect")
     capability.add_argument("--include-free", action="store_true", help="keep free tiers")
+    capability.add_argument(
+        "--max-price-lag",
+        type=_lag_days,
+        default=DEFAULT_MAX_PRICE_LAG_DAYS,
+        metavar="DAYS",
+        help="epoch method: a model counts only if a price of it is known within DAYS of its release "
+        f"(default {DEFAULT_MAX_PRICE_LAG_DAYS}; 'any' for no limit)",
+    )
     _chart_options(capability)
 
     model = trend(
@@ -248,6 +265,12 @@ def _analysis_commands(command) -> None:
 
     compute = trend(
         "compute", cmd_trends_compute, "largest known cluster and site over time; capex per company"
+    )
+    compute.add_argument(
+        "--all-evidence",
+        action="store_true",
+        help="fit the growth rates on every figure, vendor claims, letters of intent and rumours "
+        "included (default: only independent-enough evidence)",
     )
     _chart_options(compute)
 

@@ -32,6 +32,7 @@ def cmd_trends_capability(args: argparse.Namespace) -> int:
         include_free=args.include_free,
         since=args.since,
         until=args.until,
+        max_price_lag_days=args.max_price_lag,
     )
     with reader:
         report = capability_report(reader, query, today(args))
@@ -85,7 +86,7 @@ def cmd_trends_compute(args: argparse.Namespace) -> int:
 
     _, reader = reader_from(args)
     with reader:
-        report = compute_trends_report(reader)
+        report = compute_trends_report(reader, all_evidence=args.all_evidence)
     if args.json:
         print_json(report.as_json())
         return EXIT_OK

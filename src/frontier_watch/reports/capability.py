@@ -42,6 +42,28 @@ class CapabilityReport:
     published: pl.DataFrame
     qualifying: pl.DataFrame  # the models at or above the threshold, with score and counts_from
     message: str | None = None  # why there is no fit (nothing qualifies, one point...)
+    # Epoch AI's method: the qualifying models left out, and why (analytics.capability.release_exclusions)
+    excluded: pl.DataFrame | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """Why our rate is no headline (no fit, too few points, too uncertain...), or None."""
+        from frontier_watch.analytics.headline import headline_problem
+
+        return self.message if self.fit is None else headline_problem(self.fit)
+
+    def evidence_classes(self) -> str:
+        """The evidence classes of the prices behind the points, each with its count of points."""
+        from frontier_watch.analytics.headline import classes_text
+
+        if "evidence" not in self.points.columns:
+            return classes_text([])
+        classes = [
+            name
+            for joined in self.points.get_column("evidence").to_list()
+            for name in (joined.split(", ") if joined else [None])
+        ]
+        return classes_text(classes)
 
     @property
     def method_note(self) -> str:
@@ -50,7 +72,12 @@ class CapabilityReport:
             selection = (
                 f"Epoch AI's method: each model scoring >= {q.threshold:g} on {q.benchmark} at its release, "
                 "priced on the first day a price of it is known, kept when cheaper than every model released "
-                "before it; fit through those models"
+                "before it; fit through those models; "
+                + (
+                    f"a model counts only if priced within {q.max_price_lag_days} days of its release"
+                    if q.max_price_lag_days is not None
+                    else "a model counts however long after its release it was first priced"
+                )
             )
         else:
             selection = (
@@ -105,6 +132,10 @@ class CapabilityReport:
             "since": q.since.isoformat() if q.since else None,
             "until": q.until.isoformat() if q.until else None,
             "message": self.message,
+            "headline": None if self.problem or self.fit is None else _rate_words(self.fit),
+            "headline_problem": self.problem,
+            "evidence_classes": self.evidence_classes(),
+            "max_price_lag_days": q.max_price_lag_days if q.method == "epoch" else None,
             "qualifying_models": self.qualifying.height,
             "reasoning_models_included": sorted(reasoning.to_list()),
             "points": [
@@ -117,13 +148,20 @@ class CapabilityReport:
                     "score": row["score"],
                     "price_basis": row["price_basis"],
                     "price_date": row["price_date"],
+                    "price_lag_days": row["price_lag_days"],
+                    "evidence": row.get("evidence"),
                     "source": row["source"],
                     "sellers": row.get("sellers"),
                 }
                 for row in json_records(self.points)
             ],
+            "excluded": [] if self.excluded is None else json_records(self.excluded),
             "published": self.published_json(),
         }
+
+
+def _rate_words(fit: RateFit) -> str:
+    return f"{cheaper_a_year(fit.factor_per_year)} ({interval_text(fit.ci_low, fit.ci_high)})"
 
 
 def _difference(report: CapabilityReport, claim: dict[str, Any], ours: float | None) -> str:
@@ -185,6 +223,9 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
     points = capability.points_with_sources(
         capability.capability_points(prices, scores, query, today), prices, query
     )
+    excluded = (
+        capability.release_exclusions(prices, scores, query, today) if query.method == "epoch" else None
+    )
     fit = None
     if message is None:
         try:
@@ -199,7 +240,7 @@ def capability_report(reader: Reader, query: CapabilityQuery, today: date) -> Ca
             )
     if fit is None and points.is_empty():
         points = points.with_columns(pl.lit(None, dtype=pl.String).alias("sellers"))
-    return CapabilityReport(query, points, fit, published, qualifying, message)
+    return CapabilityReport(query, points, fit, published, qualifying, message, excluded)
 
 
 def _period_text(query: CapabilityQuery) -> str:
@@ -215,14 +256,20 @@ def _period_text(query: CapabilityQuery) -> str:
 # ---------------------------------------------------------------- its text (CLI, dashboard, exports)
 
 
-def fit_headline(benchmark: str, threshold: float, fit: RateFit | None, message: str | None) -> str:
-    """One line: ``gpqa_diamond >= 50: 40x cheaper a year (90% interval ...), start..end, N points``."""
+def fit_headline(
+    benchmark: str, threshold: float, fit: RateFit | None, message: str | None, evidence: str | None = None
+) -> str:
+    """One line: ``gpqa_diamond >= 50: 40x cheaper a year (90% interval ...), start..end, N points``
+    (and the evidence classes, when given). A fit that is no headline (analytics.headline) says
+    why instead of a rate."""
+    from frontier_watch.analytics.headline import headline_problem
+
     if fit is None:
         return f"{benchmark} >= {threshold:g}: {message or 'no fit'}"
-    return (
-        f"{benchmark} >= {threshold:g}: {cheaper_a_year(fit.factor_per_year)} "
-        f"({interval_text(fit.ci_low, fit.ci_high)}), {fit.start}..{fit.end}, {fit.points} points"
-    )
+    problem = headline_problem(fit)
+    rate = problem or _rate_words(fit)
+    classes = f"; evidence: {evidence}" if evidence else ""
+    return f"{benchmark} >= {threshold:g}: {rate}, {fit.start}..{fit.end}, {fit.points} points{classes}"
 
 
 def claim_figure(claim: dict[str, Any], *, applies: bool = True) -> str:
@@ -248,20 +295,41 @@ def capability_text(report: CapabilityReport) -> str:
     else:
         fit = report.fit
         assert fit is not None
+        if report.problem:
+            lines.append(f"  ours: {safe_text(report.problem)}")
+        else:
+            lines.append(f"  ours: {_rate_words(fit)}")
         lines.append(
-            f"  ours: {cheaper_a_year(fit.factor_per_year)} ({interval_text(fit.ci_low, fit.ci_high)})"
-        )
-        lines.append(
-            f"  {fit.start} .. {fit.end}: {fit.total_factor:.3g}x in all, {fit.points} points fitted"
+            f"  {fit.start} .. {fit.end}: {fit.total_factor:.3g}x in all, {fit.points} points fitted; "
+            f"evidence: {safe_text(data['evidence_classes'])}"
         )
         for point in data["points"]:
             lines.append(
                 f"    {point['date']}  {safe_text(point['model_id']):<32} "
                 f"{usd_text(point['blended_usd_per_mtok']):>10}  score {point['score']:g}  "
+                f"priced +{point['price_lag_days']}d  "
                 f"{safe_text(point['price_basis'])} ({safe_text(point['source'])})"
             )
+    excluded = excluded_text(data["excluded"])
+    if excluded:
+        lines.append(f"  {excluded}")
     for claim in data["published"]:
         lines.append(f"  {claim_line(claim)}")
         lines.append(f"    how ours differs: {safe_text(claim['how_ours_differs'])}")
     lines.append(f"  method: {safe_text(report.method_note)}")
     return "\n".join(lines)
+
+
+def excluded_text(excluded: list[dict[str, Any]]) -> str:
+    """One line on the models Epoch AI's method left out: ``left out: 2 priced too late (a +300d, ...)``."""
+    late = [row for row in excluded if row["price_lag_days"] is not None]
+    unpriced = [row for row in excluded if row["price_lag_days"] is None]
+    parts = []
+    if late:
+        names = ", ".join(f"{safe_text(row['model_id'])} +{row['price_lag_days']}d" for row in late)
+        parts.append(f"{len(late)} first priced after the window ({names})")
+    if unpriced:
+        names = ", ".join(safe_text(row["model_id"]) for row in unpriced[:8])
+        more = f", {len(unpriced) - 8} more" if len(unpriced) > 8 else ""
+        parts.append(f"{len(unpriced)} with no usable price ({names}{more})")
+    return "left out: " + "; ".join(parts) if parts else ""

@@ -113,6 +113,7 @@ def _trends(reader: Reader, as_of: date | None, now: datetime) -> list[dict[str,
                     "factor_per_year": data["factor_per_year"],
                     "ci_low": data["ci_low"],
                     "ci_high": data["ci_high"],
+                    "headline_problem": data["headline_problem"],  # why the rate is no headline
                     "method_note": data["method_note"],
                 }
             )

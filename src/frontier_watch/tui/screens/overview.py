@@ -111,12 +111,20 @@ def trend_text(trend: trend_reports.CapabilityView) -> Text:
         text.append(f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(trend.message)}", "dim")
         return text
     fit = report.fit
+    if report.problem:
+        text.append(
+            f"price of {trend.benchmark} >= {trend.threshold:g}: {safe_text(report.problem)}\n", "dim"
+        )
+        text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
+        text.append(f"  {fit.points} points, {fit.start}..{fit.end}; evidence: {report.evidence_classes()}\n")
+        return text
     factor, sentence = factor_text(fit.factor_per_year), cheaper_a_year(fit.factor_per_year)
     text.append(factor, style="bold")  # the figure in bold, the rest of the one sentence after it
     text.append(f"{sentence.removeprefix(factor)} for {trend.benchmark} >= {trend.threshold:g}\n")
     text.append(data.sparkline(trend_reports.capability_points(trend)), style="green")
     text.append(f"  cheapest qualifying price, {fit.start}..{fit.end}\n")
     text.append(f"{interval_text(fit.ci_low, fit.ci_high)} · {fit.points} points\n")
+    text.append(f"evidence: {safe_text(report.evidence_classes())}\n", "dim")
     for claim in report.published_json()[:2]:
         text.append(f"published: {claim_figure(claim, applies=False)}\n", "dim")
     return text
@@ -165,7 +173,16 @@ def clusters_text(figures: dict[str, Any]) -> Text:
         text.append(f"{record['value']:,.0f}", style="bold")
         rate = record["factor_per_year"]
         text.append(f"  {record['spark']}", style="green")
-        text.append(f"  {rate:.3g}x a year\n" if rate else "\n")
+        if rate and not record["headline_problem"]:
+            text.append(f"  {rate:.3g}x a year\n")
+        else:
+            text.append("  no rate\n", style="dim")
+        text.append(
+            f"  {record['points']} points: {safe_text(record['evidence_classes'])}"
+            + (f"; {safe_text(record['headline_problem'])}" if record["headline_problem"] else "")
+            + "\n",
+            style="dim",
+        )
         text.append(
             f"  {safe_text(record['entity'])}: {safe_text(record['item'])[:40]} "
             f"({safe_text(record['date'])[:7]}, {safe_text(record['evidence'])})\n"
