@@ -23,7 +23,9 @@ def find(rows, **wanted):
 
 
 def test_gpt4_8k_on_2023_03_20_is_30_and_60(capsys, db):
-    rows = run_json(capsys, "--db", db, "prices", "--as-of", "2023-03-20", "--model", "gpt-4", "--json")
+    rows = run_json(
+        capsys, "--db", db, "prices", "--as-of", "2023-03-20", "--model", "gpt-4", "--offerings", "--json"
+    )
     [gpt4] = find(rows, source="curated", offering_id="gpt-4")
     assert gpt4["input_usd_per_mtok"] == 30 and gpt4["output_usd_per_mtok"] == 60
     assert gpt4["effective_from"].startswith("2023-03-14")
@@ -221,3 +223,68 @@ def test_db_upgrade_refuses_a_newer_schema_in_one_line(capsys, tmp_path):
     assert main(["--db", str(path), "db", "upgrade"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "newer than this frontier-watch" in err[0]
+
+
+# ``prices`` answers per model (issue 20, item 3): one row per model, seller and tier.
+
+
+def test_claude_sonnet_5_is_one_anthropic_answer_at_3_15_with_litellm_2_10_stale(capsys, db):
+    rows = run_json(capsys, "--db", db, "prices", "--model", "claude-sonnet-5", "--json")
+    [anthropic] = find(rows, provider="Anthropic")
+    assert anthropic["tier"] == "default" and anthropic["verdict"] == "reference"
+    assert (anthropic["input_usd_per_mtok"], anthropic["output_usd_per_mtok"]) == (3, 15)
+    assert anthropic["why"] == "first-party, declared by 2 sources; 1 stale"
+    assert anthropic["evidence"][0]["verdict"] == "reference"
+    assert anthropic["evidence"][0]["source"] == anthropic["source"]
+    [stale] = [item for item in anthropic["evidence"] if item["source"] == "litellm"]
+    assert (stale["input_usd_per_mtok"], stale["output_usd_per_mtok"]) == (2, 10)
+    assert stale["verdict"] == "stale" and "2026-09-01" in stale["note"]
+    assert stale["basis"] == "reconstructed" and stale["source_url"] and stale["effective_from"]
+    # one row per seller and tier
+    assert len({(row["provider"], row["tier"]) for row in rows}) == len(rows)
+
+
+def test_gpt_4o_on_2024_06_01_answers_5_15_and_no_2_5_10_anywhere(capsys, db):
+    asked = ("--db", db, "prices", "--model", "gpt-4o", "--as-of", "2024-06-01", "--json")
+    answers = run_json(capsys, *asked)
+    [openai] = find(answers, provider="OpenAI", tier="default")
+    assert (openai["input_usd_per_mtok"], openai["output_usd_per_mtok"]) == (5, 15)
+    offerings = run_json(capsys, *asked, "--offerings")
+    assert offerings and {row["verdict"] for row in offerings} <= {"reference", "agrees"}
+    shown = [(row["input_usd_per_mtok"], row["output_usd_per_mtok"]) for row in offerings]
+    shown += [(item["input_usd_per_mtok"], item["output_usd_per_mtok"]) for item in openai["evidence"]]
+    assert (5, 15) in shown and (2.5, 10) not in shown
+
+
+def test_offerings_give_every_row_of_the_answers_each_with_its_verdict(capsys, db):
+    answers = run_json(capsys, "--db", db, "prices", "--model", "claude-sonnet-5", "--json")
+    rows = run_json(capsys, "--db", db, "prices", "--model", "claude-sonnet-5", "--offerings", "--json")
+    assert len(rows) == sum(len(answer["evidence"]) for answer in answers)
+    assert sum(row["verdict"] == "reference" for row in rows) == len(answers)
+    [litellm] = find(rows, provider="Anthropic", source="litellm", tier="default")
+    assert litellm["verdict"] == "stale" and litellm["why"].startswith("older than the change to 3/15")
+    assert set(PRICE_JSON_KEYS) <= set(litellm) and isinstance(litellm["evidence"], str)
+
+
+def test_the_listing_without_a_model_answers_each_model_as_asking_for_it_does(capsys, db):
+    everything = run_json(capsys, "--db", db, "prices", "--json")
+    keys = [(row["model_id"], row["provider"], row["tier"]) for row in everything]
+    assert len(set(keys)) == len(keys), "one row per model, seller and tier"
+    for model in ("claude-sonnet-5", "gpt-4o"):
+        alone = run_json(capsys, "--db", db, "prices", "--model", model, "--json")
+        assert alone == find(everything, model_id=model)
+
+
+def test_a_table_at_80_columns_shows_tier_when_one_is_not_default(capsys, db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["--db", db, "prices", "--model", "gemini-2.5-pro"]) == 0
+    out = capsys.readouterr().out
+    assert "tier" in out.splitlines()[0] and "long-context" in out
+    assert main(["--db", db, "prices", "--model", "claude-sonnet-5"]) == 0
+    out = capsys.readouterr().out
+    assert "tier" not in out.splitlines()[0]  # every row's is default: room for why
+    assert "first-party, declared" in out
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["--db", db, "prices", "--model", "claude-sonnet-5"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "Anthropic" in line]
+    assert "first-party, declared by 2 sources; 1 stale" in line

@@ -44,7 +44,7 @@ def test_gpt_35_turbo_on_2023_07_01_costs_15_and_2(capsys, db):
 
 
 def test_deepseek_chat_on_2025_09_10_is_v31_at_056_and_168(capsys, db):
-    rows = prices(capsys, db, "--model", "deepseek-chat", "--as-of", "2025-09-10")
+    rows = prices(capsys, db, "--model", "deepseek-chat", "--as-of", "2025-09-10", "--offerings")
     [first_party] = [row for row in rows if row["source"] == "curated" and row["tier"] == "default"]
     assert in_and_out(first_party) == (0.56, 1.68)
     assert (first_party["model_id"], first_party["model_name"]) == ("deepseek-v3.1", "DeepSeek-V3.1")
@@ -205,7 +205,7 @@ def test_disagreements_list_each_sources_value(capsys, db):
     assert in_and_out(o3["llm-prices"]) == (10, 40) and o3["llm-prices"]["verdict"] == "outlier"
     assert in_and_out(o3["curated"]) == (2, 8) and o3["curated"]["verdict"] == "reference"
     assert all(row["verdict"] for row in rows)
-    assert main(["--db", db, "prices", "--model", "o3"]) == 0
+    assert main(["--db", db, "prices", "--model", "o3", "--offerings"]) == 0
     assert "outlier (differs from the first-party price (curated): 2/8)" in capsys.readouterr().out
 
 

@@ -207,14 +207,17 @@ def test_flags_after_a_fetch_are_what_a_full_review_finds(served, capsys):
 def test_prices_model_shows_first_party_openrouter_and_litellm_side_by_side(served, capsys):
     _, config, db = served
     assert fetch(config, capsys=capsys)[0] == 0
-    assert main(["--config", str(config), "prices", "--model", "deepseek-r1", "--json"]) == 0
+    assert main(["--config", str(config), "prices", "--model", "deepseek-r1", "--offerings", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     sources = {(row["source"], row["provider"]) for row in rows if row["model_id"] == "deepseek-r1"}
     assert ("openrouter", "OpenRouter") in sources or ("genai-prices", "OpenRouter") in sources
     assert any(source == "litellm" for source, _ in sources)
     # DeepSeek's own alias serves V3.2-Exp now, so its undated genai-prices price is not R1's
     assert ("genai-prices", "DeepSeek") not in sources
-    assert main(["--config", str(config), "prices", "--model", "deepseek-reasoner", "--json"]) == 0
+    assert (
+        main(["--config", str(config), "prices", "--model", "deepseek-reasoner", "--offerings", "--json"])
+        == 0
+    )
     alias = json.loads(capsys.readouterr().out)
     genai = [row for row in alias if row["source"] == "genai-prices" and row["tier"] == "default"]
     assert genai and {row["model_id"] for row in genai} == {"deepseek-v3.2-exp"}

@@ -333,7 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
             )
         return sub
 
-    prices = command("prices", cmd_prices, "prices in force now or on a given day")
+    prices = command(
+        "prices", cmd_prices, "the reference price of each model, seller and tier now or on a given day"
+    )
     asked = prices.add_mutually_exclusive_group()
     asked.add_argument(
         "--model",
@@ -347,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
     prices.add_argument("--tier", metavar="TIER", help="only this tier (default, batch, off-peak, ...)")
     prices.add_argument(
         "--unmatched", action="store_true", help="list offerings that match no canonical model"
+    )
+    prices.add_argument(
+        "--offerings",
+        action="store_true",
+        help="every offering's price from every source, each with its verdict in its model's answer",
     )
     prices.add_argument(
         "--disagreements",

@@ -16,7 +16,7 @@ from frontier_watch.cli.common import (
 
 def cmd_prices(args: argparse.Namespace) -> int:
     from frontier_watch.domain.clock import as_of_instant, utc_now
-    from frontier_watch.render import public_rows
+    from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.store import price_reads
 
     settings, reader = reader_from(args)
@@ -36,13 +36,46 @@ def cmd_prices(args: argparse.Namespace) -> int:
         )
         if not rows:
             _explain_empty_prices(reader, args)
-    records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
-    listing = public_rows.DISAGREEMENTS if args.disagreements else public_rows.PRICES
+    if args.disagreements:
+        records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
+        listing = public_rows.DISAGREEMENTS
+    else:
+        records, listing = _answered_records(rows, offerings=args.offerings, for_table=not args.json)
     if args.blended and records:
         records = _with_blended_price(records, settings)
         listing = public_rows.with_blended(listing)
-    emit(args, records, listing, _no_prices_message(args))
+    emit(args, records, answer_rows.showing_tier(listing, records), _no_prices_message(args))
     return EXIT_OK
+
+
+def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[dict[str, Any]], Any]:
+    """The default: one record per model, seller and tier (the reference and why); with
+    ``offerings``, every row as stored, each with its verdict in its model's answer."""
+    from frontier_watch.render import answer_rows, public_rows
+    from frontier_watch.reports.model_answer import answers_by_model, verdicts_by_row
+
+    answered = answers_by_model(rows)
+    if offerings:
+        verdicts = verdicts_by_row(answered)
+        records = []
+        for row in rows:
+            record = public_rows.price_record(row, for_table=for_table)
+            judged = verdicts.get(id(row))
+            # None: in no answer (its model, seller and tier have no usable price)
+            record["verdict"] = judged.verdict if judged else None
+            record["why"] = judged.note if judged else None
+            records.append(record)
+        return records, answer_rows.OFFERINGS
+    records = [
+        answer_rows.model_answer_record(
+            item.reference,
+            item.answer.why,
+            [(judged.row, judged.verdict, judged.note) for judged in item.evidence],
+            for_table=for_table,
+        )
+        for item in answered
+    ]
+    return records, answer_rows.MODEL_PRICES
 
 
 def _with_blended_price(records: list[dict[str, Any]], settings) -> list[dict[str, Any]]:

@@ -407,11 +407,11 @@ def _money(key: str, heading: str, priority: int = 1) -> Column:
     return Column(key, heading, numeric=True, priority=priority)
 
 
-def _day(key: str, heading: str, priority: int = 1) -> Column:
+def day_column(key: str, heading: str, priority: int = 1) -> Column:
     return Column(key, heading, fixed=True, priority=priority)
 
 
-_PRICE_MONEY = (
+PRICE_MONEY = (
     _money("input_usd_per_mtok", "input $/M"),
     _money("output_usd_per_mtok", "output $/M"),
     _money("cache_read_usd_per_mtok", "cache rd $/M", priority=4),
@@ -424,9 +424,9 @@ PRICES = Listing(
         Column("provider", "provider", priority=2),
         Column("source", "source", priority=3),
         Column("tier", "tier", priority=3),
-        *_PRICE_MONEY,
-        _day("answers_from", "from", priority=3),
-        _day("answers_to", "to", priority=4),
+        *PRICE_MONEY,
+        day_column("answers_from", "from", priority=3),
+        day_column("answers_to", "to", priority=4),
         Column("basis", "basis", priority=5),
         Column("remark", "remark", priority=2),
     ),
@@ -440,9 +440,9 @@ HISTORY = Listing(
         Column("source", "source", priority=3),
         Column("offering_id", "offering", priority=2),
         Column("tier", "tier", priority=2),
-        *_PRICE_MONEY,
-        _day("answers_from", "from"),
-        _day("answers_to", "to", priority=2),
+        *PRICE_MONEY,
+        day_column("answers_from", "from"),
+        day_column("answers_to", "to", priority=2),
         Column("basis", "basis", priority=4),
         Column("remark", "remark", priority=3),
         Column("evidence", "evidence", priority=5),
@@ -458,10 +458,10 @@ DISAGREEMENTS = Listing(
         Column("provider", "provider", priority=2),
         Column("offering_id", "offering", priority=3),
         Column("source", "source"),
-        *_PRICE_MONEY[:2],
+        *PRICE_MONEY[:2],
         Column("verdict", "verdict"),
         Column("outlier", "why", priority=2),
-        _day("last_seen_at", "last seen", priority=4),
+        day_column("last_seen_at", "last seen", priority=4),
     ),
     "no sources disagree",
 )
@@ -479,7 +479,7 @@ UNMATCHED = Listing(
 
 SIGNALS = Listing(
     (
-        _day("date", "date"),
+        day_column("date", "date"),
         Column("category", "category", priority=2),
         Column("entity", "entity"),
         Column("item", "item"),
@@ -496,7 +496,7 @@ SIGNAL_VERSIONS = Listing(
     (
         Column("id", "id", numeric=True, priority=3),
         Column("version", "version", fixed=True),
-        _day("date", "date"),
+        day_column("date", "date"),
         Column("entity", "entity", priority=2),
         Column("item", "item"),
         Column("value", "value", numeric=True),
@@ -510,7 +510,7 @@ SIGNAL_VERSIONS = Listing(
 FEED_ITEMS = Listing(
     (
         Column("id", "id", numeric=True),
-        _day("published_at", "date"),
+        day_column("published_at", "date"),
         Column("source", "source", priority=2),
         Column("title", "title"),
         Column("matched", "matched", priority=2),
@@ -521,7 +521,7 @@ FEED_ITEMS = Listing(
 
 RELEASES = Listing(
     (
-        _day("date", "date"),
+        day_column("date", "date"),
         Column("date_kind", "date is", priority=3),
         Column("lab", "lab"),
         Column("model", "model"),
@@ -542,7 +542,7 @@ SOURCES = Listing(
         Column("kind", "kind", priority=3),
         Column("enabled", "on", priority=2),
         Column("schedule", "schedule", priority=3),
-        _day("last_success", "last success"),
+        day_column("last_success", "last success"),
         Column("rows", "rows", numeric=True, priority=2),
         Column("last_error", "last error"),
         Column("url", "url", priority=4),

@@ -7,9 +7,9 @@ reference per seller and tier and gives every other row its verdict.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from frontier_watch.analytics.model_answer import Evidence, ModelAnswer
 from frontier_watch.analytics.model_answer import model_answers as judge_answers
@@ -51,3 +51,56 @@ def evidence_of(rows: Iterable[PriceRow]) -> list[Evidence]:
         )
         for row in rows
     ]
+
+
+class AnsweredRow(NamedTuple):
+    """A store price row and its verdict in the answer for its model, seller and tier."""
+
+    row: PriceRow
+    verdict: str
+    note: str | None
+
+
+class Answered(NamedTuple):
+    """One model answer with the store rows behind it: the reference first, then the evidence."""
+
+    answer: ModelAnswer
+    reference: PriceRow
+    evidence: list[AnsweredRow]
+
+
+def answers_by_model(rows: Sequence[PriceRow]) -> list[Answered]:
+    """The answers for every model among ``rows`` (``prices_as_of``'s rows of one day): the rows
+    grouped by model id and each group judged by the pure function, no query per model.
+
+    Sorted by model name, then as the pure function sorts (seller, ``default`` tier first). A row
+    with no model id is judged on its own offering (an unmatched offering answers for itself).
+    """
+    groups: dict[Any, list[PriceRow]] = {}
+    for row in rows:
+        key = row["model_id"] or ("offering", row["source"], row["offering_id"])
+        groups.setdefault(key, []).append(row)
+    answered: list[Answered] = []
+    for members in groups.values():
+        evidence = evidence_of(members)
+        store_row = {id(item): row for item, row in zip(evidence, members, strict=True)}
+        for answer in judge_answers(evidence):
+            answered.append(
+                Answered(
+                    answer,
+                    store_row[id(answer.reference)],
+                    [
+                        AnsweredRow(store_row[id(judged.evidence)], judged.verdict, judged.note)
+                        for judged in answer.evidence
+                    ],
+                )
+            )
+    answered.sort(
+        key=lambda item: ((item.reference["model_name"] or "").lower(), item.reference["model_id"] or "")
+    )
+    return answered
+
+
+def verdicts_by_row(answered: Iterable[Answered]) -> dict[int, AnsweredRow]:
+    """Each store row's verdict, by the row's ``id()`` (for ``prices --offerings``)."""
+    return {id(item.row): item for one in answered for item in one.evidence}

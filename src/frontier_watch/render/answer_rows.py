@@ -1,0 +1,107 @@
+"""The public shape of the model answer (``prices``): one row per model, seller and tier
+with the reference price, its why and the evidence behind it, and ``prices --offerings``.
+
+Beside public_rows.py, whose price row (``price_record``) each answer row extends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from frontier_watch.render.public_rows import PRICE_MONEY, Column, Listing, NamedRow, day_column, price_record
+
+# One item of a model answer's ``evidence`` array (``prices --json``): the row behind it.
+ANSWER_EVIDENCE_FIELDS = (
+    "source",
+    "offering_id",
+    "provider",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "basis",
+    "effective_from",
+    "effective_to",
+    "verdict",
+    "note",
+    "source_url",
+)
+
+
+def model_answer_record(
+    reference: NamedRow,
+    why: str,
+    evidence: Sequence[tuple[NamedRow, str, str | None]],
+    *,
+    for_table: bool = False,
+) -> dict[str, Any]:
+    """A model answer in the public shape of ``prices --json``: the reference row's keys (as
+    ``price_record``), its ``why``, and ``evidence``: every row behind it, the reference first,
+    each with its verdict (reference, agrees, stale, undated, outlier) and a note where it differs.
+
+    ``evidence`` here is the array; a row's evidence kind (official-announcement, ...) is in
+    ``prices --offerings --json``. ``for_table`` adds ``remark`` and leaves the array out.
+    """
+    record = price_record(reference, for_table=for_table)
+    record["verdict"] = "reference"
+    record["outlier"] = None
+    record["why"] = why
+    if for_table:
+        del record["evidence"]
+        return record
+    items = []
+    for row, verdict, note in evidence:
+        shown = price_record(row)
+        item = {key: shown.get(key) for key in ANSWER_EVIDENCE_FIELDS}
+        item["verdict"], item["note"] = verdict, note
+        items.append(item)
+    record["evidence"] = items
+    return record
+
+
+# ``prices``: one row per model, seller and tier, the reference price and why.
+MODEL_PRICES = Listing(
+    (
+        Column("model_name", "model"),
+        Column("provider", "seller"),
+        Column("tier", "tier", priority=3),
+        *PRICE_MONEY,
+        day_column("answers_from", "from", priority=4),
+        Column("why", "why"),
+        Column("source", "source", priority=5),
+        Column("offering_id", "offering", priority=6),
+    ),
+    "no prices",
+)
+
+# ``prices --offerings``: every offering's row, with its verdict in its model's answer.
+OFFERINGS = Listing(
+    (
+        Column("model_name", "model"),
+        Column("offering_id", "offering", priority=2),
+        Column("provider", "provider", priority=2),
+        Column("source", "source", priority=3),
+        Column("tier", "tier", priority=3),
+        *PRICE_MONEY,
+        Column("verdict", "verdict", priority=2),
+        day_column("answers_from", "from", priority=3),
+        day_column("answers_to", "to", priority=4),
+        Column("basis", "basis", priority=5),
+        Column("remark", "remark", priority=3),
+    ),
+    "no prices",
+)
+
+
+def showing_tier(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
+    """The listing with its tier column kept at any width when some row's tier is not
+    ``default`` (a batch or off-peak price must never pass for the standard one), and left
+    out first when every row's is (a column saying ``default`` on each line tells nothing)."""
+    plain = all(row.get("tier") in (None, "default") for row in rows)
+    columns = tuple(
+        column._replace(priority=_LEAST if plain else 1) if column.key == "tier" else column
+        for column in listing.columns
+    )
+    return Listing(columns, listing.empty)
+
+
+_LEAST = 9  # a priority below every listing's own
