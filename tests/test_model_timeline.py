@@ -16,6 +16,7 @@ import pytest
 from frontier_watch.analytics.model_answer import Evidence
 from frontier_watch.analytics.model_timeline import Placed, change_points, model_timeline
 from frontier_watch.cli import main
+from frontier_watch.render.timeline_rows import TIMELINE_KEYS
 from frontier_watch.reports.model_timeline import model_timeline as timeline_of
 from frontier_watch.store.reading import reader_for
 
@@ -137,7 +138,7 @@ def test_history_json_is_the_timeline_and_offerings_the_raw_intervals(seeded_db_
     db = str(seeded_db_path)
     assert main(["--db", db, "history", "o3", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert set(rows[0]) == {
+    assert list(rows[0]) == TIMELINE_KEYS and set(rows[0]) == {
         "model_id", "model_name", "provider", "tier", "from", "to",
         "input_usd_per_mtok", "output_usd_per_mtok", "sources", "why",
     }  # fmt: skip

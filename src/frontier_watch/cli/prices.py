@@ -111,7 +111,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from frontier_watch.render import public_rows
+    from frontier_watch.render import timeline_rows
     from frontier_watch.reports.model_timeline import model_timeline
 
     _, reader = reader_from(args)
@@ -119,6 +119,6 @@ def _timeline(args: argparse.Namespace) -> int:
         segments = model_timeline(reader, args.model, family=args.family)
         if not segments:
             suggest_models(reader, args.model)
-    records = [public_rows.segment_record(segment, for_table=not args.json) for segment in segments]
-    emit(args, records, public_rows.TIMELINE, f"no price history for {args.model!r}")
+    records = [timeline_rows.segment_record(segment, for_table=not args.json) for segment in segments]
+    emit(args, records, timeline_rows.TIMELINE, f"no price history for {args.model!r}")
     return EXIT_OK

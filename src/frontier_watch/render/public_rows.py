@@ -451,45 +451,6 @@ HISTORY = Listing(
     "no price history",
 )
 
-# A segment of a model's timeline (``history MODEL``): the reference price of a model, seller
-# and tier from one day to another (``to`` None: still in force), and the sources that give it.
-TIMELINE_KEYS = (
-    "model_id model_name provider tier from to input_usd_per_mtok output_usd_per_mtok sources why"
-).split()
-
-TIMELINE = Listing(
-    (
-        Column("model_name", "model", priority=3),
-        Column("provider", "provider", priority=2),
-        Column("tier", "tier", priority=2),
-        *_PRICE_MONEY[:2],
-        _day("from", "from"),
-        _day("to", "to"),
-        Column("sources", "sources", priority=2),
-        Column("why", "why", priority=4),
-    ),
-    "no price history",
-)
-
-
-def segment_record(segment: Any, *, for_table: bool = False) -> dict[str, Any]:
-    """A timeline segment (analytics/model_timeline.Segment) in the public shape of
-    ``history --json``; for a table the sources are one comma-separated cell."""
-    sources = ", ".join(segment.sources) if for_table else list(segment.sources)
-    return {
-        "model_id": segment.model_id,
-        "model_name": segment.model_name,
-        "provider": segment.provider,
-        "tier": segment.tier,
-        "from": segment.start,
-        "to": segment.end,
-        "input_usd_per_mtok": segment.input,
-        "output_usd_per_mtok": segment.output,
-        "sources": sources,
-        "why": segment.why,
-    }
-
-
 DISAGREEMENTS = Listing(
     (
         Column("model_name", "model"),
