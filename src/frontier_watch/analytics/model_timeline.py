@@ -149,3 +149,64 @@ def _with(segment: Segment, *, end: date | None, sources: tuple[str, ...], why: 
         sources,
         why,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceChange:
+    """A change of the reference price of a model, seller and tier (issue 20's price change)."""
+
+    model_id: str
+    model_name: str
+    provider: str
+    tier: str
+    date: date
+    old_input: Decimal | None
+    old_output: Decimal | None
+    new_input: Decimal | None
+    new_output: Decimal | None
+    sources: tuple[str, ...]  # the sources that give the new price
+    scheduled: bool  # declared for a day after today
+
+
+def reference_changes(
+    segments: Sequence[Segment], since: date, until: date, today: date
+) -> list[ReferenceChange]:
+    """Every segment starting in [since, until) right after a segment of another price of the
+    same model, seller and tier (a first price or one after a gap is not a change); a change
+    after ``today`` is ``scheduled``. Oldest first, then by model and seller."""
+    changes = []
+    previous: Segment | None = None
+    for segment in segments:  # model_timeline's order: by model, seller, tier, then start
+        same_line = previous is not None and (previous.model_id, previous.provider, previous.tier) == (
+            segment.model_id,
+            segment.provider,
+            segment.tier,
+        )
+        if (
+            same_line
+            and previous is not None
+            and previous.end == segment.start
+            and previous.price != segment.price
+            and segment.start is not None
+            and since <= segment.start < until
+        ):
+            changes.append(
+                ReferenceChange(
+                    segment.model_id,
+                    segment.model_name,
+                    segment.provider,
+                    segment.tier,
+                    segment.start,
+                    previous.input,
+                    previous.output,
+                    segment.input,
+                    segment.output,
+                    segment.sources,
+                    segment.start > today,
+                )
+            )
+        previous = segment
+    changes.sort(
+        key=lambda change: (change.date, change.model_name.lower(), change.provider.lower(), change.tier)
+    )
+    return changes
