@@ -64,11 +64,11 @@ def test_tables_fit_the_terminal_width(capsys, monkeypatch, db, width, argv):
 
 def test_wide_shows_whole_values_and_json_always_does(capsys, monkeypatch, db):
     monkeypatch.setenv("COLUMNS", "80")
-    assert main(["--db", db, "history", "deepseek-chat", "--wide"]) == 0
+    assert main(["--db", db, "history", "--offerings", "deepseek-chat", "--wide"]) == 0
     wide = capsys.readouterr().out
     assert max(len(line) for line in wide.splitlines()) > 80
     assert "https://api-docs.deepseek.com" in wide  # the source URL column, whole
-    assert main(["--db", db, "history", "deepseek-chat"]) == 0
+    assert main(["--db", db, "history", "--offerings", "deepseek-chat"]) == 0
     captured = capsys.readouterr()
     assert "…" in captured.out or "left out" in captured.err
     assert "--wide" in captured.err  # says how to see what was left out

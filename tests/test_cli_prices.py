@@ -84,7 +84,7 @@ def test_future_dated_prices_are_not_current(capsys, db):
 
 
 def test_history_lists_every_interval_with_basis_and_source(capsys, db):
-    rows = run_json(capsys, "--db", db, "history", "deepseek-reasoner", "--json")
+    rows = run_json(capsys, "--db", db, "history", "--offerings", "deepseek-reasoner", "--json")
     curated = find(rows, source="curated", tier="default")
     # The alias served R1, then V3.1 (from 2025-08-21), then V3.2-Exp: each span says which.
     assert [
@@ -109,7 +109,7 @@ def test_history_lists_every_interval_with_basis_and_source(capsys, db):
 
 
 def test_history_table_shows_basis_and_source(capsys, db):
-    assert main(["--db", db, "history", "gpt-4o-mini"]) == 0
+    assert main(["--db", db, "history", "--offerings", "gpt-4o-mini"]) == 0
     out = capsys.readouterr().out
     assert "basis" in out.splitlines()[0] and "source url" in out.splitlines()[0]
     assert "curated" in out and "0.15" in out

@@ -68,7 +68,7 @@ def test_gpt_45_preview_has_no_current_price_after_its_retirement(capsys, db):
     assert prices(capsys, db, "--model", "gpt-4.5-preview") == []
     before = prices(capsys, db, "--model", "gpt-4.5-preview", "--as-of", "2025-07-13")
     assert before and all(in_and_out(row) == (75, 150) for row in before)
-    history = run_json(capsys, "--db", db, "history", "gpt-4.5", "--json")
+    history = run_json(capsys, "--db", db, "history", "--offerings", "gpt-4.5", "--json")
     assert all(str(row["answers_to"])[:10] <= "2025-07-14" for row in history if row["answers_to"])
     assert any("retired on 2025-07-14" in (row["clipped"] or "") for row in history)
 
@@ -94,7 +94,7 @@ def test_r1_has_no_price_under_deepseek_reasoner_after_the_alias_moved(capsys, d
     for day in ("2025-08-21", "2025-09-10", "2025-10-01", "2026-06-01"):
         rows = prices(capsys, db, "--model", "deepseek-r1", "--as-of", day)
         assert not [row for row in rows if row["offering_id"].endswith("deepseek-reasoner")], day
-    history = run_json(capsys, "--db", db, "history", "deepseek-r1", "--json")
+    history = run_json(capsys, "--db", db, "history", "--offerings", "deepseek-r1", "--json")
     reasoner = [row for row in history if row["offering_id"].endswith("deepseek-reasoner")]
     assert reasoner and all(str(row["answers_to"])[:10] <= "2025-08-21" for row in reasoner)
 
@@ -106,7 +106,7 @@ def test_deepseek_v3_did_not_exist_in_june_2024(capsys, db):
 
 
 def test_history_of_deepseek_chat_names_the_model_of_each_span(capsys, db):
-    rows = run_json(capsys, "--db", db, "history", "deepseek-chat", "--json")
+    rows = run_json(capsys, "--db", db, "history", "--offerings", "deepseek-chat", "--json")
     curated = [row for row in rows if row["source"] == "curated" and row["tier"] == "default"]
     served = [(row["model_id"], str(row["answers_from"])[:10]) for row in curated]
     assert served == [
@@ -117,7 +117,7 @@ def test_history_of_deepseek_chat_names_the_model_of_each_span(capsys, db):
         ("deepseek-v3.1", "2025-09-05"),
         ("deepseek-v3.2-exp", "2025-09-29"),
     ]
-    assert main(["--db", db, "history", "deepseek-chat"]) == 0
+    assert main(["--db", db, "history", "--offerings", "deepseek-chat"]) == 0
     table = capsys.readouterr().out
     assert "DeepSeek-V3.1" in table and "narrowed (source dates 2025-02-08..2025-09-05)" in table
 
@@ -131,7 +131,7 @@ def test_prices_for_o1_are_o1s_not_sao10ks(capsys, db):
 
 
 def test_history_of_gpt_4_is_gpt_4_only(capsys, db):
-    rows = run_json(capsys, "--db", db, "history", "gpt-4", "--json")
+    rows = run_json(capsys, "--db", db, "history", "--offerings", "gpt-4", "--json")
     assert rows and {row["model_id"] for row in rows} == {"gpt-4"}
     assert not [row for row in rows if "qwen" in row["offering_id"].lower()]
 
@@ -144,7 +144,7 @@ def test_a_family_is_asked_for_explicitly(capsys, db, argv):
 
 
 def test_history_family_flag(capsys, db):
-    rows = run_json(capsys, "--db", db, "history", "claude-3", "--family", "--json")
+    rows = run_json(capsys, "--db", db, "history", "--offerings", "claude-3", "--family", "--json")
     assert {"claude-3-opus", "claude-3-haiku", "claude-3.5-sonnet"} <= {row["model_id"] for row in rows}
 
 
@@ -174,12 +174,12 @@ def test_a_snapshot_or_preview_spelling_finds_its_model(capsys, db):
 
 
 def test_flagged_prices_are_shown_with_their_flag(capsys, db):
-    rows = run_json(capsys, "--db", db, "history", "command-r7b-12-2024", "--json")
+    rows = run_json(capsys, "--db", db, "history", "--offerings", "command-r7b-12-2024", "--json")
     swapped = [row for row in rows if row["flag"] == "swapped"]
     assert [in_and_out(row) for row in swapped] == [(0.15, 0.0375)]
-    assert main(["--db", db, "history", "command-r7b-12-2024"]) == 0
+    assert main(["--db", db, "history", "--offerings", "command-r7b-12-2024"]) == 0
     assert "flag: swapped" in capsys.readouterr().out
-    oci = run_json(capsys, "--db", db, "history", "grok-3", "--json")
+    oci = run_json(capsys, "--db", db, "history", "--offerings", "grok-3", "--json")
     assert {
         row["flag"]
         for row in oci
@@ -194,7 +194,7 @@ def test_zero_prices_are_tier_free_never_default(capsys, db):
             "WHERE input_nusd = 0 AND coalesce(output_nusd, 0) = 0 GROUP BY tier"
         )
     assert dict(rows).keys() == {"free"}
-    kimi = run_json(capsys, "--db", db, "history", "kimi-k2.5", "--json")
+    kimi = run_json(capsys, "--db", db, "history", "--offerings", "kimi-k2.5", "--json")
     [zero] = [row for row in kimi if row["tier"] == "free"]
     assert zero["flag"] == "zero"
 

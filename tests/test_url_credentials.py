@@ -190,7 +190,7 @@ def test_a_database_written_before_credentials_were_refused_never_shows_them(see
             (CREDENTIALED[2],),
         )
         connection.execute("UPDATE signal SET source_url = ? WHERE id = 1", (CREDENTIALED[1],))
-    assert main(["--db", str(seeded_db_path), "history", "gpt-4", "--json"]) == 0
+    assert main(["--db", str(seeded_db_path), "history", "--offerings", "gpt-4", "--json"]) == 0
     history = capsys.readouterr().out
     assert SECRET not in history and "https://example.org:8443/x?y=1" in history
     assert main(["--db", str(seeded_db_path), "signals", "--json"]) == 0

@@ -366,7 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="add the blended price (input:output weighted as [analytics] in the config, 3:1 by default)",
     )
 
-    history = command("history", cmd_history, "every price interval of a model, with basis and source")
+    history = command(
+        "history", cmd_history, "a model's reference price over time per seller and tier, with its sources"
+    )
     history.add_argument(
         "model",
         metavar="MODEL",
@@ -375,6 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument(
         "--family", action="store_true", help="MODEL is a prefix: every model whose id starts with it"
+    )
+    history.add_argument(
+        "--offerings",
+        action="store_true",
+        help="every raw price interval of the model's offerings (source, offering, basis, dates) "
+        "instead of the reference price's timeline",
     )
 
     for spec in FACT_LISTINGS:

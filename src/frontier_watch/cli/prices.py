@@ -122,9 +122,13 @@ def _no_prices_message(args: argparse.Namespace) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    """The model's timeline (the reference price's segments per seller and tier); with
+    ``--offerings`` every raw interval of its offerings."""
     from frontier_watch.render import public_rows
     from frontier_watch.store import price_reads
 
+    if not getattr(args, "offerings", False):
+        return _timeline(args)
     _, reader = reader_from(args)
     with reader:
         rows = price_reads.price_history(reader, args.model, family=args.family)
@@ -136,4 +140,18 @@ def cmd_history(args: argparse.Namespace) -> int:
             if record.get("superseded_at") is not None:
                 record["basis"] = f"{record['basis']} (restated)"
     emit(args, records, public_rows.HISTORY, f"no price history for {args.model!r}")
+    return EXIT_OK
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from frontier_watch.render import timeline_rows
+    from frontier_watch.reports.model_timeline import model_timeline
+
+    _, reader = reader_from(args)
+    with reader:
+        segments = model_timeline(reader, args.model, family=args.family)
+        if not segments:
+            suggest_models(reader, args.model)
+    records = [timeline_rows.segment_record(segment, for_table=not args.json) for segment in segments]
+    emit(args, records, timeline_rows.TIMELINE, f"no price history for {args.model!r}")
     return EXIT_OK

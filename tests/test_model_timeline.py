@@ -1,0 +1,187 @@
+"""The model timeline: the reference price's segments per seller and tier (``history MODEL``).
+
+Pinned on small known rows (analytics/model_timeline.py is pure), then on the shipped data
+through the store read and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import closing
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from frontier_watch.analytics.model_answer import Evidence
+from frontier_watch.analytics.model_timeline import Placed, change_points, model_timeline, reference_changes
+from frontier_watch.cli import main
+from frontier_watch.render.timeline_rows import TIMELINE_KEYS
+from frontier_watch.reports.model_timeline import model_timeline as timeline_of
+from frontier_watch.store.reading import reader_for
+
+D = Decimal
+
+
+def placed(
+    source: str,
+    price: tuple[str, str],
+    start: date | None,
+    end: date | None = None,
+    *,
+    basis: str = "declared",
+    dated: bool = True,
+    provider: str = "Anthropic",
+) -> Placed:
+    evidence = Evidence(
+        source=source,
+        provider=provider,
+        tier="default",
+        offering_id=f"{source}-x",
+        input=D(price[0]),
+        output=D(price[1]),
+        basis=basis,
+        effective_from=datetime.combine(start, datetime.min.time()) if dated and start else None,
+        lab="Anthropic",
+    )
+    return Placed("x", "X", evidence, start, end)
+
+
+def spans(segments) -> list[tuple]:
+    return [(s.provider, s.start, s.end, (s.input, s.output), s.sources) for s in segments]
+
+
+def test_a_declared_change_splits_the_timeline_and_equal_segments_merge():
+    rows = [
+        placed("a", ("2", "10"), date(2026, 7, 3), date(2026, 9, 1)),
+        placed("a", ("3", "15"), date(2026, 9, 1)),
+        # b says 2/10 from July 10 on, never closed: stale once a's change starts.
+        placed("b", ("2", "10"), date(2026, 7, 10), basis="reconstructed"),
+    ]
+    assert change_points(rows) == [date(2026, 7, 3), date(2026, 7, 10), date(2026, 9, 1)]
+    assert spans(model_timeline(rows)) == [
+        ("Anthropic", date(2026, 7, 3), date(2026, 9, 1), (D(2), D(10)), ("a", "b")),
+        ("Anthropic", date(2026, 9, 1), None, (D(3), D(15)), ("a",)),
+    ]
+
+
+def test_a_day_without_evidence_leaves_a_gap():
+    rows = [
+        placed("a", ("1", "2"), date(2025, 1, 1), date(2025, 2, 1)),
+        placed("a", ("1", "2"), date(2025, 3, 1)),
+    ]
+    assert spans(model_timeline(rows)) == [
+        ("Anthropic", date(2025, 1, 1), date(2025, 2, 1), (D(1), D(2)), ("a",)),
+        ("Anthropic", date(2025, 3, 1), None, (D(1), D(2)), ("a",)),
+    ]
+
+
+def test_an_undated_row_answers_until_dated_evidence_covers_the_day():
+    rows = [
+        placed("u", ("5", "5"), date(2025, 1, 1), dated=False),
+        placed("a", ("4", "8"), date(2025, 6, 1)),
+    ]
+    assert spans(model_timeline(rows)) == [
+        ("Anthropic", date(2025, 1, 1), date(2025, 6, 1), (D(5), D(5)), ("u",)),
+        ("Anthropic", date(2025, 6, 1), None, (D(4), D(8)), ("a",)),
+    ]
+
+
+def test_each_seller_has_its_own_segments_and_row_order_does_not_matter():
+    rows = [
+        placed("a", ("3", "15"), date(2026, 1, 1)),
+        placed("b", ("3.3", "16.5"), date(2026, 2, 1), provider="Amazon"),
+    ]
+    timeline = model_timeline(rows)
+    assert spans(timeline) == [
+        ("Amazon", date(2026, 2, 1), None, (D("3.3"), D("16.5")), ("b",)),
+        ("Anthropic", date(2026, 1, 1), None, (D(3), D(15)), ("a",)),
+    ]
+    assert model_timeline(rows[::-1]) == timeline
+
+
+# ---------------------------------------------------------------- the shipped data
+
+
+@pytest.fixture
+def reader(seeded_database):
+    with closing(reader_for(seeded_database)) as reader:
+        yield reader
+
+
+def seller(segments, provider: str) -> list[tuple]:
+    return [
+        (s.start, s.end, (s.input, s.output))
+        for s in segments
+        if (s.provider, s.tier) == (provider, "default")
+    ]
+
+
+def test_o3_shows_its_launch_price_then_the_cut(reader):
+    openai = seller(timeline_of(reader, "o3"), "OpenAI")
+    assert [price for _, _, price in openai] == [(D(10), D(40)), (D(2), D(8))]
+    assert openai[0][1] == openai[1][0]  # the cut ends the launch price
+    assert openai[1][1] is None
+
+
+def test_claude_sonnet_5_shows_2_10_then_3_15_from_2026_09_01(reader):
+    segments = timeline_of(reader, "claude-sonnet-5")
+    anthropic = seller(segments, "Anthropic")
+    prices = [price for _, _, price in anthropic]
+    assert prices[-2:] == [(D(2), D(10)), (D(3), D(15))]
+    assert anthropic[-1][0] == date(2026, 9, 1) and anthropic[-1][1] is None
+    [last] = [s for s in segments if s.provider == "Anthropic" and s.start == date(2026, 9, 1)]
+    assert {"genai-prices", "llm-prices"} <= set(last.sources) and "litellm" not in last.sources
+
+
+def test_history_json_is_the_timeline_and_offerings_the_raw_intervals(seeded_db_path, capsys):
+    db = str(seeded_db_path)
+    assert main(["--db", db, "history", "o3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert list(rows[0]) == TIMELINE_KEYS and set(rows[0]) == {
+        "model_id", "model_name", "provider", "tier", "from", "to",
+        "input_usd_per_mtok", "output_usd_per_mtok", "sources", "why",
+    }  # fmt: skip
+    openai = [(r["input_usd_per_mtok"], r["output_usd_per_mtok"]) for r in rows if r["provider"] == "OpenAI"]
+    assert openai == [(10, 40), (2, 8)]
+    assert main(["--db", db, "history", "o3", "--offerings", "--json"]) == 0
+    raw = json.loads(capsys.readouterr().out)
+    assert {"offering_id", "source", "effective_from", "basis"} <= set(raw[0])
+    assert "o3-2025-04-16" in {r["offering_id"] for r in raw}
+
+
+def test_a_reference_change_has_old_and_new_prices_and_a_future_one_is_scheduled():
+    rows = [
+        placed("a", ("2", "10"), date(2026, 7, 3), date(2026, 9, 1)),
+        placed("a", ("3", "15"), date(2026, 9, 1)),
+        placed("b", ("1", "1"), date(2026, 8, 1), provider="Amazon"),  # a first price: no change
+    ]
+    segments = model_timeline(rows)
+    [change] = reference_changes(segments, date(2026, 7, 1), date(2027, 1, 1), today=date(2026, 8, 20))
+    assert (change.provider, change.date, change.old_input, change.old_output) == (
+        "Anthropic",
+        date(2026, 9, 1),
+        D(2),
+        D(10),
+    )
+    assert (change.new_input, change.new_output, change.sources, change.scheduled) == (
+        D(3),
+        D(15),
+        ("a",),
+        True,
+    )
+    assert not reference_changes(segments, date(2026, 7, 1), date(2026, 9, 1), today=date(2026, 8, 20))
+    [past] = reference_changes(segments, date(2026, 7, 1), date(2027, 1, 1), today=date(2026, 9, 2))
+    assert not past.scheduled
+
+
+def test_claude_sonnet_5_changes_from_2_10_to_3_15_on_2026_09_01(reader):
+    changes = reference_changes(
+        timeline_of(reader, "claude-sonnet-5"), date(2026, 8, 25), date(2100, 1, 1), today=date(2026, 9, 2)
+    )
+    anthropic = [
+        (c.date, c.old_input, c.old_output, c.new_input, c.new_output)
+        for c in changes
+        if c.provider == "Anthropic"
+    ]
+    assert anthropic == [(date(2026, 9, 1), D(2), D(10), D(3), D(15))]
