@@ -81,7 +81,7 @@ def test_exported_csvs_read_back_as_the_databases_rows(database_url, tmp_path, c
 
 def test_as_of_reproduces_a_past_days_prices(seeded_db_path, tmp_path, capsys):
     db = str(seeded_db_path)
-    assert main(["--db", db, "prices", "--as-of", "2023-03-20", "--json"]) == 0
+    assert main(["--db", db, "prices", "--offerings", "--as-of", "2023-03-20", "--json"]) == 0
     asked = json.loads(capsys.readouterr().out)
     assert main(["--db", db, "export", "prices", "--as-of", "2023-03-20", "--out", str(tmp_path)]) == 0
     exported = read_csv(tmp_path / "prices.csv")
