@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hostile_input import seeded_template
 
 from frontier_watch.store import migrations
 from frontier_watch.store.database import Database, make_engine
@@ -54,11 +55,9 @@ def empty_engine(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def _seeded_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    database = open_seeded_database(str(path))
-    database.engine.dispose()
-    return path
+def _seeded_template() -> Path:
+    """The worker's one seeded database (hostile_input.seeded_template: the hostile fetches copy it too)."""
+    return seeded_template()
 
 
 @pytest.fixture

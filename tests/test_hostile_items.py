@@ -489,10 +489,9 @@ def test_a_price_list_whose_second_page_is_missing_keeps_the_first_and_withdraws
     source, which then writes nothing."""
     with fixture_server() as server:
         url = server.url("/api/v1/models")
-        config = served_config(tmp_path, "openrouter", url, **PRICE_OPTIONS)
-        run_cli(
-            capsys, "--config", str(config), "sources"
-        )  # seeds the database: openrouter's history is open
+        config = served_config(
+            tmp_path, "openrouter", url, **PRICE_OPTIONS
+        )  # seeded: openrouter's history is open
         db = tmp_path / "fw.db"
         open_before = stored_offerings(db, "openrouter")
         page2 = server.url("/api/v1/models?page=2")
@@ -528,10 +527,9 @@ def test_an_unusable_openrouter_next_link_keeps_the_page_and_withdraws_nothing(t
     """Paging stopped short: the page is stored, and offerings not on it are not taken as withdrawn."""
     with fixture_server() as server:
         url = server.url("/api/v1/models")
-        config = served_config(tmp_path, "openrouter", url, **PRICE_OPTIONS)
-        run_cli(
-            capsys, "--config", str(config), "sources"
-        )  # seeds the database: openrouter's history is open
+        config = served_config(
+            tmp_path, "openrouter", url, **PRICE_OPTIONS
+        )  # seeded: openrouter's history is open
         db = tmp_path / "fw.db"
         open_before = stored_offerings(db, "openrouter")
         links = {"next": url if next_link == "SELF" else next_link}
