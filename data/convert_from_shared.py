@@ -43,16 +43,21 @@ from model_tables import (  # noqa: E402
     BENCHMARK_IDS,
     CANONICAL,
     EXTRA_CANONICAL,
+    MODEL_KINDS,
     MODELS_DEV_SKIP,
     RELEASE_IDS,
 )
 
 from frontier_watch.domain.clock import parse_when  # noqa: E402
 from frontier_watch.domain.identity import CrosswalkRow, Identity, identity_from_rows, normalise  # noqa: E402
+from frontier_watch.domain.model_kind import KINDS  # noqa: E402
 from frontier_watch.domain.money import MAX_USD_PER_MTOK  # noqa: E402
 from frontier_watch.domain.organisations import canonical_organisation, seller  # noqa: E402
 from frontier_watch.sources.curated import MODEL_DATE_COLUMNS  # noqa: E402
 from frontier_watch.sources.curated import PRICE_COLUMNS as CURATED_PRICE_COLUMNS  # noqa: E402
+from frontier_watch.sources.litellm import kind_of_mode  # noqa: E402
+from frontier_watch.sources.llm_prices import kind_in_name  # noqa: E402
+from frontier_watch.sources.openrouter import kind_of_architecture  # noqa: E402
 
 MILLION = Decimal(1_000_000)
 
@@ -421,6 +426,7 @@ def convert_llm_prices(history: Path, problems: list[str]) -> list[dict[str, str
     for src in read_csv(history / "llm_prices_history.csv"):
         vendor, model_id, name = src["vendor"], src["model_id"], src["name"]
         offering_id, tier, notes = model_id, "default", []
+        kind = kind_in_name(name) or ""  # "gpt-image-1 (image gen)": the only kind llm-prices states
         tier_match = TIER_NAME.search(name)
         if tier_match:
             threshold = tier_match.group(1)
@@ -441,6 +447,7 @@ def convert_llm_prices(history: Path, problems: list[str]) -> list[dict[str, str
             offering_id=offering_id,
             name=name,
             lab=vendor,
+            kind=kind,
             tier=tier,
             input=dec(src["input_usd_per_mtok"]) if src["input_usd_per_mtok"] else None,
             output=dec(src["output_usd_per_mtok"]) if src["output_usd_per_mtok"] else None,
@@ -828,6 +835,16 @@ LITELLM_LABS = {
 }
 
 
+# The scraped diffs carry a key's mode only when the key was added or removed while they
+# ran; these keys were in LiteLLM's file before the first scrape and never left it. Their
+# mode as model_prices_and_context_window.json states it (only the non-chat ones: a key with
+# no mode stated is taken for a language model anyway).
+LITELLM_MODES_NOT_SCRAPED = {
+    "amazon.titan-embed-text-v2:0": "embedding",
+    "databricks/databricks-gte-large-en": "embedding",
+}
+
+
 def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
     history = shared / "fixtures" / "history"
     changes = read_csv(history / "litellm_price_changes.csv")
@@ -849,9 +866,12 @@ def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
                 {LITELLM_FIELDS[r["field"]]: per_token_text(r["old_value"]) for r in group},
             )
         )
+    modes: dict[str, tuple[str, str]] = {}  # key -> (observed at, mode): the latest mode stated
     for r in read_csv(history / "litellm_catalog_events.csv"):
         if r["model_key"] not in keys:
             continue
+        if r["mode"] and r["observed_at"] >= modes.get(r["model_key"], ("", ""))[0]:
+            modes[r["model_key"]] = (r["observed_at"], r["mode"])
         seen = providers[r["model_key"]]
         seen[r["litellm_provider"]] = max(seen.get(r["litellm_provider"], ""), r["observed_at"])
         events[r["model_key"]].append(
@@ -870,6 +890,8 @@ def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
         data = json.loads(sample.read_text(encoding="utf-8"), parse_float=str, parse_int=str)
         for key, entry in data.items():
             if key in keys and isinstance(entry, dict):
+                if entry.get("mode"):
+                    modes[key] = (LITELLM_SAMPLE[0], entry["mode"])
                 events[key].append(
                     Event(
                         LITELLM_SAMPLE[0],
@@ -898,12 +920,14 @@ def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
             "rather than a vendor price change",
             problems=problems,
         )
+        mode = modes[key][1] if key in modes else LITELLM_MODES_NOT_SCRAPED.get(key, "")
         common = dict(
             source="litellm",
             provider=provider,
             offering_id=key,
             name=key,
             lab=LITELLM_LABS.get(provider, ""),
+            kind=kind_of_mode(mode) or "",
             date_precision="observed",
             basis="reconstructed",
             evidence="independent-estimate",
@@ -965,6 +989,7 @@ def convert_openrouter(shared: Path, problems: list[str], dropped: list[str]):
                 skipped_router += 1
         events[r["model_id"]].append(Event(r["observed_at"], r["event"], r["scrape_commit"], values))
     names: dict[str, str] = {}
+    kinds: dict[str, str] = {}  # what the snapshots' architecture says each model outputs
     fixtures = shared / "fixtures" / "openrouter"
     for path, (at, commit) in (
         ("models_2026-02-27.sample.json", (OPENROUTER_FIRST_SCRAPE, OPENROUTER_FIRST_COMMIT)),
@@ -975,6 +1000,9 @@ def convert_openrouter(shared: Path, problems: list[str], dropped: list[str]):
         data = json.loads((fixtures / path).read_text(encoding="utf-8"), parse_float=str)
         for model in data["data"] if isinstance(data, dict) else data:
             names.setdefault(model["id"], model.get("name") or model["id"])
+            kind = kind_of_architecture(model.get("architecture"))
+            if kind:
+                kinds[model["id"]] = kind  # the later snapshot's word
             if model["id"] not in models:
                 continue
             values = {}
@@ -1005,6 +1033,7 @@ def convert_openrouter(shared: Path, problems: list[str], dropped: list[str]):
             offering_id=model,
             name=names.get(model, model),
             lab=model.split("/", 1)[0].lstrip("~"),
+            kind=kinds.get(model, ""),
             date_precision="observed",
             basis="reconstructed",
             evidence="official-announcement",
@@ -1018,7 +1047,7 @@ def convert_openrouter(shared: Path, problems: list[str], dropped: list[str]):
 
 # --------------------------------------------------------------------------- model ids
 
-CROSSWALK_HEADER = ["model_id", "name", "lab", "source", "alias", "valid_from", "valid_to"]
+CROSSWALK_HEADER = ["model_id", "name", "lab", "source", "alias", "valid_from", "valid_to", "kind"]
 
 
 def crosswalk_row(model_id: str, name: str, lab: str, source: str, alias: str, start="", end=""):
@@ -1030,6 +1059,7 @@ def crosswalk_row(model_id: str, name: str, lab: str, source: str, alias: str, s
         "alias": alias,
         "valid_from": start,
         "valid_to": end,
+        "kind": "",
     }
 
 
@@ -1083,6 +1113,18 @@ def build_crosswalk(problems: list[str]) -> list[dict[str, str]]:
                     name, lab = canonical[model_id]
                     rows.append(crosswalk_row(model_id, name, lab, source, alias, start, end))
     return rows
+
+
+def with_kinds(crosswalk: list[dict[str, str]], problems: list[str]) -> None:
+    """Write MODEL_KINDS on each model's own row (where the alias is its id)."""
+    own = {r["model_id"]: r for r in crosswalk if r["source"] == "*" and r["alias"] == r["model_id"]}
+    for model_id, kind in MODEL_KINDS.items():
+        if kind not in KINDS:
+            problems.append(f"crosswalk: {model_id} kind {kind!r} is not one of {', '.join(KINDS)}")
+        elif model_id not in own:
+            problems.append(f"crosswalk: kind for unknown model {model_id}")
+        else:
+            own[model_id]["kind"] = kind
 
 
 MODELS_DEV_COMMIT = "f3fc692299671838c7c65fd8126bf84d81a2e817"
@@ -1342,6 +1384,8 @@ def validate_prices(name: str, rows: list[dict[str, str]], problems: list[str]) 
             problems.append(f"{where}: source_url {row['source_url']!r} is not an http(s) URL")
         if row["confidence"] not in {"high", "medium", "low"}:
             problems.append(f"{where}: confidence {row['confidence']!r}")
+        if row["kind"] and row["kind"] not in KINDS:
+            problems.append(f"{where}: kind {row['kind']!r}")
         for col in ("source", "provider", "offering_id", "name", "date_precision"):
             if not row[col]:
                 problems.append(f"{where}: empty {col}")
@@ -1390,6 +1434,7 @@ def main(argv: list[str] | None = None) -> int:
     crosswalk = build_crosswalk(problems)
     from_models_dev, released = models_dev_dates(history, crosswalk, problems)
     crosswalk += from_models_dev
+    with_kinds(crosswalk, problems)
     identity = identity_of(crosswalk)
     retirements: list[dict[str, str]] = []
     outputs: dict[str, tuple[list[str], list[dict[str, str]]]] = {}

@@ -431,6 +431,9 @@ EXTRA_CANONICAL = {
     "gpt-5.6-terra": ("GPT-5.6 Terra", OAI),
     "gpt-image-1-mini": ("GPT Image 1 mini", OAI),
     "gpt-image-2": ("GPT Image 2", OAI),
+    "text-embedding-3-small": ("text-embedding-3-small", OAI),
+    "text-embedding-3-large": ("text-embedding-3-large", OAI),
+    "text-embedding-ada-002": ("text-embedding-ada-002", OAI),
     "chatgpt-4o": ("ChatGPT-4o (chatgpt-4o-latest)", OAI),
     "claude-mythos-5": ("Claude Mythos 5", ANT),
     "gemini-3.5-flash-lite": ("Gemini 3.5 Flash-Lite", GDM),
@@ -543,4 +546,30 @@ EXTRA_CANONICAL = {
     "reka-edge": ("Reka Edge", "Reka"),
     "deepseek-v3.1-nex-n1": ("DeepSeek-V3.1 Nex N1", "Nex AGI"),
     "deepseek-r1t2-chimera": ("DeepSeek-R1T2 Chimera", "TNG Technology"),
+}
+
+# The kind of model (frontier_watch/domain/model_kind.py) where the sources that price it list
+# it under another kind or under none: LiteLLM's mode is "chat" for DeepSeek-OCR, the Gemini
+# TTS previews and IBM's time-series models, because they are called through a chat endpoint.
+# Each checked by hand against the lab's model card or API page; the crosswalk writes it on the
+# model's own row. Price views show language models unless asked for other kinds.
+MODEL_KINDS = {
+    "deepseek-ocr": "ocr",  # huggingface.co/deepseek-ai/DeepSeek-OCR
+    "paddleocr-vl": "ocr",  # huggingface.co/PaddlePaddle/PaddleOCR-VL
+    "gemini-2.5-flash-tts": "audio",  # ai.google.dev/gemini-api/docs/speech-generation
+    "gemini-2.5-pro-tts": "audio",
+    "gemini-2.0-flash-preview-image-generation": "image",  # ai.google.dev/gemini-api/docs/image-generation
+    "gemini-3-pro-image": "image",
+    "gpt-image-1.5": "image",  # platform.openai.com/docs/models
+    "whisper-large-v3": "audio",  # huggingface.co/openai/whisper-large-v3
+    "whisper-large-v3-turbo": "audio",
+    "gemini-embedding-001": "embedding",  # ai.google.dev/gemini-api/docs/embeddings
+    "llama-nemotron-embed-vl-1b-v2": "embedding",  # build.nvidia.com model cards
+    "llama-nemotron-rerank-vl-1b-v2": "reranker",
+    "text-embedding-3-small": "embedding",  # platform.openai.com/docs/guides/embeddings
+    "text-embedding-3-large": "embedding",
+    "text-embedding-ada-002": "embedding",
+    "granite-ttm-512-96-r2": "time-series",  # huggingface.co/ibm-granite/granite-timeseries-ttm-r2
+    "granite-ttm-1024-96-r2": "time-series",
+    "granite-ttm-1536-96-r2": "time-series",
 }

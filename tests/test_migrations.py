@@ -182,6 +182,38 @@ def test_migration_5_merges_offerings_that_now_share_a_spelling(tmp_path):
     engine.dispose()
 
 
+def test_migration_8_reloads_the_curated_files_so_a_seeded_database_learns_the_kinds(seeded_db_path):
+    """A database seeded at version 7 has no kinds; after the upgrade the crosswalk and the price
+    files load again (the rows were there already: nothing is added or restated) and fill them."""
+    from frontier_watch.store.seed import open_seeded_database
+
+    count = (
+        "select (select count(*) from offering), (select count(*) from price_interval), "
+        "(select count(*) from price_interval where superseded_at is not null)"
+    )
+    old = sqlite3.connect(seeded_db_path)
+    before = old.execute(count).fetchone()
+    old.executescript(
+        "alter table offering drop column kind; alter table model drop column kind; "
+        "delete from schema_migration where version = 8;"
+    )
+    old.commit()
+    old.close()
+    database = open_seeded_database(str(seeded_db_path))
+    assert migrations.current_version(database.engine) == migrations.HEAD
+    database.engine.dispose()
+    upgraded = sqlite3.connect(seeded_db_path)
+    assert upgraded.execute(count).fetchone() == before
+    stated = dict(
+        upgraded.execute("select offering_id, kind from offering where source_id = 'litellm'").fetchall()
+    )
+    assert stated["novita/baai/bge-reranker-v2-m3"] == "reranker" and stated["gpt-image-1"] == "image"
+    assert stated["novita/deepseek/deepseek-ocr"] == "language"  # as LiteLLM states it...
+    curated = dict(upgraded.execute("select id, kind from model where kind is not null").fetchall())
+    assert curated["deepseek-ocr"] == "ocr"  # ...and as the crosswalk corrects it
+    upgraded.close()
+
+
 def test_each_migration_is_recorded_once(tmp_path):
     path = tmp_path / "m.db"
     engine = make_engine(str(path))

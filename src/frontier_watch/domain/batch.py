@@ -75,6 +75,7 @@ class PricedOffering:
     confidence: str | None = None
     notes: str | None = None
     platform: str | None = None  # what it is sold through: "Vertex AI", "Bedrock" (from the provider)
+    kind: str | None = None  # the kind of model the source states (model_kind.ModelKind); None: not stated
 
     def __post_init__(self) -> None:
         provider, platform = seller(self.provider)

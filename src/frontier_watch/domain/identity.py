@@ -17,6 +17,7 @@ from pathlib import Path
 
 from frontier_watch.domain.clock import parse_when
 from frontier_watch.domain.errors import DataError
+from frontier_watch.domain.model_kind import KINDS
 from frontier_watch.domain.organisations import canonical_organisation
 
 # Vendor prefixes written with a dot, optionally behind a region: Bedrock's
@@ -122,6 +123,9 @@ class CrosswalkRow:
     alias: str
     valid_from: datetime | None = None
     valid_to: datetime | None = None
+    # The kind of model (domain/model_kind.py), checked by hand, where its sources list it
+    # under another kind or none; None: the sources' word (given on the model's own row).
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ def model_display_name(offering_id: str, offering_name: str, model_id: str) -> s
 
 CROSSWALK_COLUMNS = ("model_id", "name", "lab", "source", "alias")
 CROSSWALK_SPAN_COLUMNS = ("valid_from", "valid_to")  # optional: the span of a moving alias
+CROSSWALK_KIND_COLUMN = "kind"  # optional: the model's kind, where the curated word is needed
 
 
 class CrosswalkError(DataError):
@@ -251,6 +256,9 @@ def read_crosswalk_rows(path: Path) -> list[CrosswalkRow]:
                 raise CrosswalkError(f"{where}: {exc}") from None
             if start and end and end <= start:
                 raise CrosswalkError(f"{where}: valid_to is not after valid_from")
+            kind = row.get(CROSSWALK_KIND_COLUMN) or None
+            if kind is not None and kind not in KINDS:
+                raise CrosswalkError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)} (or empty)")
             rows.append(
                 CrosswalkRow(
                     row["model_id"],
@@ -260,6 +268,7 @@ def read_crosswalk_rows(path: Path) -> list[CrosswalkRow]:
                     row["alias"],
                     start,
                     end,
+                    kind,
                 )
             )
     _check_spans(path, rows)

@@ -30,6 +30,7 @@ from frontier_watch.domain.batch import (
 )
 from frontier_watch.domain.clock import parse_day, parse_when, utc_now
 from frontier_watch.domain.errors import DataError
+from frontier_watch.domain.model_kind import KINDS
 from frontier_watch.domain.vocabulary import EVIDENCE_CLASSES, Basis, LifeEvent
 from frontier_watch.sources.errors import SourceFormatError
 from frontier_watch.sources.huggingface import licence_class
@@ -57,9 +58,11 @@ PRICE_COLUMNS = (
     "confidence",
     "observed_at",
     "notes",
+    "kind",
 )
-# Files written before the platform column existed still load.
-REQUIRED_PRICE_COLUMNS = tuple(column for column in PRICE_COLUMNS if column != "platform")
+# Files written before the platform and kind columns existed still load.
+OPTIONAL_PRICE_COLUMNS = frozenset({"platform", "kind"})
+REQUIRED_PRICE_COLUMNS = tuple(column for column in PRICE_COLUMNS if column not in OPTIONAL_PRICE_COLUMNS)
 CURATED_BASES = frozenset({Basis.CURATED, Basis.DECLARED, Basis.RECONSTRUCTED})
 MODEL_DATE_COLUMNS = (
     "model_id",
@@ -171,6 +174,7 @@ class PriceRow:
     lab: str | None
     platform: str | None
     segment: PriceSegment
+    kind: str | None = None  # the kind of model the row's source states (model_kind.KINDS)
 
 
 def price_rows(lines: str | Iterable[str], where: str, today: date | None = None) -> Iterator[PriceRow]:
@@ -198,6 +202,9 @@ def price_rows(lines: str | Iterable[str], where: str, today: date | None = None
             raise CuratedDataError(f"{at}: source, provider and offering_id are required")
         if row["basis"] not in CURATED_BASES:
             raise CuratedDataError(f"{at}: basis {row['basis']!r} must be curated, declared or reconstructed")
+        kind = row.get("kind") or None
+        if kind is not None and kind not in KINDS:
+            raise CuratedDataError(f"{at}: kind {kind!r} is not one of {', '.join(KINDS)} (or empty)")
         yield PriceRow(
             line,
             row["source"],
@@ -209,6 +216,7 @@ def price_rows(lines: str | Iterable[str], where: str, today: date | None = None
             row["lab"] or None,
             row.get("platform") or None,
             segment,
+            kind,
         )
 
 

@@ -2,7 +2,8 @@
 
 One JSON object keyed by model key. Besides models it holds a documentation entry
 (``sample_spec``), non-model entries, pricing classes without a ``mode`` and many
-non-token modes (images, audio, rerank); those are skipped with a reason. Tier prices
+non-token modes (images, audio, rerank); those are skipped with a reason. Each offering
+keeps the kind of model its ``mode`` states (:func:`kind_of_mode`). Tier prices
 are spelt as key suffixes (``_above_200k_tokens``, ``_batches``, ``_flex``,
 ``_priority``, combinable); a tier segment carries only the fields the source prices
 for that tier, the rest stay None.
@@ -19,6 +20,7 @@ from typing import Any
 
 from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.model_kind import ModelKind
 from frontier_watch.domain.money import PriceError, parse_decimal, per_token_to_per_mtok
 from frontier_watch.domain.vocabulary import Basis, Tier, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, conflicting_keys, describe, load_json
@@ -29,6 +31,22 @@ WHAT = "LiteLLM price map"
 
 TOKEN_MODES = frozenset({"chat", "completion", "responses", "embedding"})
 DOC_KEYS = frozenset({"sample_spec"})
+# LiteLLM's modes as kinds of model; a mode not listed here is a kind of its own ("other").
+MODE_KINDS = {
+    "chat": ModelKind.LANGUAGE,
+    "completion": ModelKind.LANGUAGE,
+    "responses": ModelKind.LANGUAGE,
+    "embedding": ModelKind.EMBEDDING,
+    "rerank": ModelKind.RERANKER,
+    "image_generation": ModelKind.IMAGE,
+    "image_edit": ModelKind.IMAGE,
+    "audio_transcription": ModelKind.AUDIO,
+    "audio_speech": ModelKind.AUDIO,
+    "video_generation": ModelKind.VIDEO,
+    "ocr": ModelKind.OCR,
+    "moderation": ModelKind.MODERATION,
+    "search": ModelKind.SEARCH,
+}
 
 # Base key -> PriceSegment field. The cache-hit spelling is a fallback for cache_read.
 BASE_FIELDS = {
@@ -100,7 +118,15 @@ def _offering(key: str, entry: Any) -> PricedOffering:
         provider=provider,
         segments=segments,
         deprecation_date=_date_or_none(entry.get("deprecation_date")),
+        kind=kind_of_mode(mode),
     )
+
+
+def kind_of_mode(mode: str | None) -> str | None:
+    """The kind of model a LiteLLM ``mode`` states (None: no mode given)."""
+    if not mode or not mode.strip():
+        return None
+    return str(MODE_KINDS.get(mode.strip().lower(), ModelKind.OTHER))
 
 
 def _no_base_price(segment: PriceSegment) -> bool:

@@ -3,7 +3,8 @@
 ``{"vendor": v, "models": [{id, name, price_history: [{input, output, input_cached,
 from_date, to_date}]}]}``. Prices are USD per million tokens. ``from_date`` is inclusive
 (null: since the beginning), ``to_date`` exclusive (null: open-ended). The history array
-is not ordered; segments come out sorted by ``effective_from``, undated first.
+is not ordered; segments come out sorted by ``effective_from``, undated first. A kind of
+model is stated only in a name's remark ("gpt-image-1 (image gen)": :func:`kind_in_name`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.model_kind import ModelKind
 from frontier_watch.domain.money import PriceError, per_mtok
 from frontier_watch.domain.vocabulary import Basis, long_context_tier
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
@@ -61,7 +63,31 @@ def _offering(vendor: str, model_id: str, model: dict[str, Any]) -> PricedOfferi
         provider=vendor,
         lab=vendor,
         segments=_segments(model.get("price_history")),
+        kind=kind_in_name(name_or_id(model, model_id)),
     )
+
+
+# The remarks llm-prices puts in a name to say a model is not a language model.
+_NAME_REMARKS = {
+    "image gen": ModelKind.IMAGE,
+    "image generation": ModelKind.IMAGE,
+    "embedding": ModelKind.EMBEDDING,
+    "embeddings": ModelKind.EMBEDDING,
+    "tts": ModelKind.AUDIO,
+    "text-to-speech": ModelKind.AUDIO,
+    "transcription": ModelKind.AUDIO,
+}
+_REMARK = re.compile(r"\(([^()]*)\)")
+
+
+def kind_in_name(name: str) -> str | None:
+    """The kind a name's parenthesised remark states ("gpt-image-1 (image gen)": image); None
+    when it states none (llm-prices lists language models without a remark)."""
+    for remark in _REMARK.findall(name):
+        kind = _NAME_REMARKS.get(remark.strip().lower())
+        if kind is not None:
+            return str(kind)
+    return None
 
 
 _TIER_ID = re.compile(r"^(?P<base>.+)-(?P<tokens>\d+)k$")

@@ -3,7 +3,8 @@
 Accepts the API envelope ``{"data": [...]}`` and the bare array that mirrors store
 (``jq '.data | sort_by(.id)'``). Prices are decimal strings per token and are converted
 exactly to USD per million tokens. ``"-1"`` marks a router, whose price depends on the
-model it picks: it is skipped, not stored.
+model it picks: it is skipped, not stored. The kind of model comes from what the entry
+says it outputs (``architecture.output_modalities``, :func:`kind_of_architecture`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from frontier_watch.domain.batch import Batch, PricedOffering, PriceSegment
 from frontier_watch.domain.clock import parse_day
+from frontier_watch.domain.model_kind import ModelKind
 from frontier_watch.domain.money import PriceError, parse_decimal, per_request, per_token_to_per_mtok
 from frontier_watch.domain.vocabulary import Basis
 from frontier_watch.sources.errors import SourceFormatError, describe, load_json
@@ -133,7 +135,37 @@ def _offering(model_id: str, item: dict[str, Any]) -> PricedOffering:
         deprecation_date=_date_or_none(item.get("expiration_date")),
         hf_repo=hf_repo.strip() if isinstance(hf_repo, str) and hf_repo.strip() else None,
         listed_at=_listed_at(item.get("created")),
+        kind=kind_of_architecture(item.get("architecture")),
     )
+
+
+def kind_of_architecture(architecture: Any) -> str | None:
+    """The kind of model an entry's ``architecture`` states, from what it outputs (None: not said).
+
+    ``output_modalities`` (or the output side of ``modality``, "text+image->text"): embeddings
+    out is an embedding model; an image out an image model (image generators also answer in
+    text, so image wins); audio without text an audio model; text a language model.
+    """
+    if not isinstance(architecture, dict):
+        return None
+    outputs = architecture.get("output_modalities")
+    if not isinstance(outputs, list):
+        modality = architecture.get("modality")
+        if not isinstance(modality, str) or "->" not in modality:
+            return None
+        outputs = modality.rsplit("->", 1)[1].split("+")
+    said = {str(output).strip().lower() for output in outputs if isinstance(output, str)}
+    if "embeddings" in said or "embedding" in said:
+        return str(ModelKind.EMBEDDING)
+    if "image" in said:
+        return str(ModelKind.IMAGE)
+    if "text" in said:
+        return str(ModelKind.LANGUAGE)
+    if "audio" in said:
+        return str(ModelKind.AUDIO)
+    if "video" in said:
+        return str(ModelKind.VIDEO)
+    return str(ModelKind.OTHER) if said else None
 
 
 def _is_router(pricing: dict[str, Any]) -> bool:

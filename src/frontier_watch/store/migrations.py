@@ -633,6 +633,18 @@ ALTER TABLE release ADD COLUMN training_compute_flop FLOAT
 """
 
 
+# What kind of model each offering's source states it is (LiteLLM's mode, OpenRouter's
+# output modalities), and the crosswalk's word on a model's kind where sources list it under
+# another: price views show language models unless asked for others. The curated files
+# state kinds too: the crosswalk and the price files load again and fill both.
+MODEL_KIND_DDL = """
+ALTER TABLE offering ADD COLUMN kind VARCHAR;
+ALTER TABLE model ADD COLUMN kind VARCHAR;
+DELETE FROM curated_load WHERE name = 'model_crosswalk.csv' OR substr(name, 1, 7) = 'prices/';
+DELETE FROM meta WHERE key = 'curated_stamp'
+"""
+
+
 def _ddl(ddl: str) -> Callable[[Connection], None]:
     return lambda connection: _run(connection, ddl)
 
@@ -658,6 +670,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         6, "releases from Hugging Face: repository facts, lineage, date kinds", _ddl(HUGGINGFACE_RELEASES_DDL)
     ),
     Migration(7, "signal history, training compute of releases", _ddl(SIGNAL_HISTORY_DDL)),
+    Migration(
+        8, "the kind of model: as each offering's source states it, and the crosswalk's", _ddl(MODEL_KIND_DDL)
+    ),
 )
 HEAD = MIGRATIONS[-1].version
 assert HEAD == SCHEMA_HEAD, "store/readiness.py's SCHEMA_HEAD must name the newest migration"

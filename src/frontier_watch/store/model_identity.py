@@ -33,14 +33,18 @@ _span = table_of(OfferingModelSpan)
 
 def record_crosswalk(connection: Connection, rows: Sequence[CrosswalkRow]) -> int:
     """Make the crosswalk the given one: upsert each canonical model (a model's own row, where
-    the alias is its id, names it) and replace every alias."""
+    the alias is its id, names it and may state its kind) and replace every alias."""
     models: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda row: row.alias.lower() == row.model_id):  # own rows last: they win
-        model = models.setdefault(row.model_id, {"id": row.model_id, "name": row.model_id, "lab": None})
+        model = models.setdefault(
+            row.model_id, {"id": row.model_id, "name": row.model_id, "lab": None, "kind": None}
+        )
         if row.name:
             model["name"] = row.name
         if row.lab:
             model["lab"] = row.lab
+        if row.kind:
+            model["kind"] = row.kind
     upsert_rows(connection, _model, list(models.values()), ("id",))
     connection.execute(delete(_alias))
     bulk_insert(

@@ -81,6 +81,7 @@ OFFERING_FACTS = (
     "hf_repo",
     "platform",
     "listed_at",
+    "kind",
     "withdrawn_at",
 )
 
@@ -129,6 +130,7 @@ def upsert_offerings(
             "hf_repo": record.hf_repo,
             "platform": record.platform,
             "listed_at": record.listed_at,
+            "kind": record.kind,
             "withdrawn_at": None,
         }
         row = existing.get(key)

@@ -48,6 +48,7 @@ _COLUMNS = (
     "name",
     "lab",
     "platform",
+    "kind",
     *_SEGMENT_FIELDS,
 )
 _metadata = MetaData()
@@ -188,6 +189,7 @@ def _stage(connection: Connection, rows: Iterable[PriceRow]) -> None:
                 row.name,
                 row.lab,
                 row.platform,
+                row.kind,
                 *_staged_segment(segment),
             )
         )
@@ -287,11 +289,16 @@ def _batches(rows: Iterator[tuple]) -> Iterator[tuple[_Group, list[PricedOfferin
         staged_group = (source, basis, observed)
         offering = None
         for row in spans:
-            if offering is None:  # named as its first row names it
+            if offering is None:  # named (and its kind stated) as its first row does
                 offering = PricedOffering(
-                    offering_id=offering_id, name=row[6], provider=provider, lab=row[7], platform=row[8]
+                    offering_id=offering_id,
+                    name=row[6],
+                    provider=provider,
+                    lab=row[7],
+                    platform=row[8],
+                    kind=row[9],
                 )
-            offering.segments.append(_segment(row[9:-1]))
+            offering.segments.append(_segment(row[10:-1]))
         assert offering is not None
         batch.append(offering)
         size += len(offering.segments)

@@ -12,7 +12,7 @@ from pathlib import Path
 from frontier_watch.domain.identity import IDENTITY_RULES_VERSION
 from frontier_watch.settings.paths import data_dir
 
-SCHEMA_HEAD = 7
+SCHEMA_HEAD = 8
 CURATED_STAMP_KEY = "curated_stamp"
 
 

@@ -107,6 +107,7 @@ class Model(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     lab: str | None = None
+    kind: str | None = None  # the crosswalk's word on its kind (model_kind.py); None: its sources'
 
 
 class ModelAlias(SQLModel, table=True):
@@ -187,6 +188,7 @@ class Offering(SQLModel, table=True):
     withdrawn_at: datetime | None = _time(default=None)
     platform: str | None = None  # what the provider sells it through: "Vertex AI", "Bedrock"
     listed_at: datetime | None = _time(default=None)  # when the source first listed it (API availability)
+    kind: str | None = None  # the kind of model its source states (domain/model_kind.py); None: not stated
 
 
 class PriceInterval(SQLModel, table=True):
