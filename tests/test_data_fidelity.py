@@ -49,9 +49,13 @@ def test_deepseek_chat_on_2025_09_10_is_v31_at_056_and_168(capsys, db):
     assert in_and_out(first_party) == (0.56, 1.68)
     assert (first_party["model_id"], first_party["model_name"]) == ("deepseek-v3.1", "DeepSeek-V3.1")
     assert {row["model_id"] for row in rows} == {"deepseek-v3.1"}  # every source's price of that day
-    # sources still at the V3 price are marked, not averaged in
+    # sources still at the V3 price are marked, not averaged in: their verdict in the model
+    # answer, and why (the same words in "outlier", which says how a row differs)
     stale = [row for row in rows if in_and_out(row) == (0.27, 1.1)]
-    assert stale and all("first-party" in row["outlier"] for row in stale)
+    assert stale and all(row["verdict"] == "stale" for row in stale)
+    assert all(
+        row["why"] == row["outlier"] == "older than the change to 0.56/1.68 on 2025-09-05" for row in stale
+    )
 
 
 def test_text_davinci_003_has_no_price_before_its_release(capsys, db):
@@ -201,12 +205,19 @@ def test_zero_prices_are_tier_free_never_default(capsys, db):
 
 def test_disagreements_list_each_sources_value(capsys, db):
     rows = prices(capsys, db, "--disagreements")
-    o3 = {row["source"]: row for row in rows if row["model_id"] == "o3" and row["tier"] == "default"}
-    assert in_and_out(o3["llm-prices"]) == (10, 40) and o3["llm-prices"]["verdict"] == "outlier"
+    o3 = {
+        row["source"]: row
+        for row in rows
+        if row["model_id"] == "o3" and row["provider"] == "OpenAI" and row["tier"] == "default"
+    }
+    assert in_and_out(o3["llm-prices"]) == (10, 40) and o3["llm-prices"]["verdict"] == "undated"
+    assert o3["llm-prices"]["why"].startswith("no start date; the reference 2/8 is curated from")
     assert in_and_out(o3["curated"]) == (2, 8) and o3["curated"]["verdict"] == "reference"
     assert all(row["verdict"] for row in rows)
+    # --offerings gives the same verdict, and its remark does not contradict it
     assert main(["--db", db, "prices", "--model", "o3", "--offerings"]) == 0
-    assert "outlier (differs from the first-party price (curated): 2/8)" in capsys.readouterr().out
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "llm-prices" in line]
+    assert "undated" in line and "outlier" not in line
 
 
 def test_fewer_than_a_tenth_of_offerings_are_unmatched(capsys, db):

@@ -187,7 +187,7 @@ def test_every_exported_file_is_inert_and_still_readable(hostile_db, tmp_path, c
 
 def test_json_output_of_commands_is_inert_in_its_bytes_and_its_values(hostile_db, capsys):
     for command in (
-        ["prices", "--json"],
+        ["prices", "--kind", "all", "--json"],  # every kind: the fetched sheet has an image model
         ["history", "acme/hostile-rlo", "--json"],
         ["signals", "--json"],
         ["changes", "--since", "30d", "--json"],

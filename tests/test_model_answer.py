@@ -21,8 +21,10 @@ from frontier_watch.analytics.model_answer import (
     Evidence,
     answer_for,
     model_answers,
+    unanswered,
 )
 from frontier_watch.domain.clock import utc_now
+from frontier_watch.reports.model_answer import answers_by_model
 from frontier_watch.reports.model_answer import model_answers as answers_on
 from frontier_watch.store.reading import reader_for
 
@@ -200,6 +202,93 @@ def test_the_answer_does_not_depend_on_the_row_order():
         row("b", ("3", "4"), "declared", datetime(2025, 3, 1)),
     ]
     assert answer_for("Anthropic", "default", rows) == answer_for("Anthropic", "default", rows[::-1])
+
+
+def test_a_model_whose_every_row_is_flagged_is_unanswered_and_says_why():
+    rows = [
+        row("litellm", ("0.15", "0.0375"), "reconstructed", datetime(2025, 2, 6), flag="swapped"),
+        row("openrouter", ("0.0375", "150"), "reconstructed", datetime(2025, 3, 1), flag="unit-error"),
+        row("openrouter", ("0", "0"), "reconstructed", datetime(2025, 3, 1), tier="free", flag="zero"),
+    ]
+    assert model_answers(rows) == []
+    none = unanswered(rows)
+    assert [(item.provider, item.tier) for item in none] == [("Anthropic", "default"), ("Anthropic", "free")]
+    assert none[0].why == "no reference: every price is flagged as implausible (1 swapped, 1 unit-error)"
+    assert none[1].why == "no reference: its only price is flagged as implausible (1 zero)"
+    assert {judged.verdict for item in none for judged in item.evidence} == {OUTLIER}
+    assert none[0].evidence[0].note == "flagged: swapped"
+
+
+def test_a_model_with_any_answer_has_no_unanswered_seller_or_tier():
+    rows = [
+        row("genai-prices", ("3", "15"), "declared", datetime(2025, 1, 1)),
+        row("openrouter", ("0", "0"), "reconstructed", datetime(2025, 3, 1), tier="free", flag="zero"),
+    ]
+    assert unanswered(rows) == []
+
+
+def store_row(source, offering, price, start, *, flag=None, provider="Anthropic"):
+    """A store price row as answers_by_model reads it (a dict answers by name like a PriceRow)."""
+    return {
+        "model_id": "claude-x",
+        "model_name": "Claude X",
+        "source": source,
+        "provider": provider,
+        "tier": "default",
+        "offering_id": offering,
+        "input": D(price[0]),
+        "output": D(price[1]),
+        "basis": "declared",
+        "effective_from": start,
+        "effective_to": None,
+        "lab": "Anthropic",
+        "platform": None,
+        "flag": flag,
+        "source_url": None,
+    }
+
+
+def test_sources_disagree_across_offering_ids_of_one_model_seller_and_tier():
+    """LiteLLM's dated key and llm-prices' plain id are one model, seller and tier: compared."""
+    rows = [
+        store_row("genai-prices", "claude-x", ("3", "15"), datetime(2025, 6, 1)),
+        store_row("litellm", "claude-x-20250301", ("2", "10"), datetime(2025, 3, 1)),
+    ]
+    [answered] = answers_by_model(rows)
+    assert answered.disagrees()
+    assert [(item.row["offering_id"], item.verdict) for item in answered.evidence] == [
+        ("claude-x", REFERENCE),
+        ("claude-x-20250301", STALE),
+    ]
+
+
+def test_one_source_two_ids_agreeing_sources_and_flagged_rows_are_no_disagreement():
+    one_source = [
+        store_row("litellm", "claude-x", ("3", "15"), datetime(2025, 6, 1)),
+        store_row("litellm", "eu.claude-x", ("3.3", "16.5"), datetime(2025, 6, 1)),
+    ]
+    agreeing = [
+        store_row("genai-prices", "claude-x", ("3", "15"), datetime(2025, 6, 1)),
+        store_row("litellm", "claude-x-20250601", ("3", "15"), datetime(2025, 6, 2)),
+    ]
+    flagged = [
+        store_row("genai-prices", "claude-x", ("3", "15"), datetime(2025, 6, 1)),
+        store_row("openrouter", "acme/claude-x", ("0.003", "15"), datetime(2025, 6, 1), flag="unit-error"),
+    ]
+    other_seller = [
+        store_row("genai-prices", "claude-x", ("3", "15"), datetime(2025, 6, 1)),
+        store_row("litellm", "claude-x", ("3.3", "16.5"), datetime(2025, 6, 1), provider="Amazon"),
+    ]
+    for rows in (one_source, agreeing, flagged, other_seller):
+        assert not any(answered.disagrees() for answered in answers_by_model(rows)), rows
+
+
+def test_a_model_with_no_answer_is_listed_without_a_reference():
+    rows = [store_row("litellm", "claude-x", ("0.15", "0.0375"), datetime(2025, 2, 6), flag="swapped")]
+    [answered] = answers_by_model(rows)
+    assert not answered.has_reference and not answered.disagrees()
+    assert answered.answer.why == "no reference: its only price is flagged as implausible (1 swapped)"
+    assert answered.reference is rows[0]  # it stands for the model, seller and tier
 
 
 # ---------------------------------------------------------------- the shipped data

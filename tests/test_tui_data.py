@@ -98,6 +98,20 @@ def test_capability_view_says_why_when_nothing_qualifies(seeded_database):
     assert caption.count("\n") == 1 and "published: Epoch AI" in caption
 
 
+def test_the_price_table_lists_language_models_as_prices_does_and_others_when_asked(seeded_database):
+    """The Prices screen (and its cheapest-first sort) sees language models only: no reranker
+    at $0.01 tops it. Its data can still hold every kind."""
+    with reader_of(seeded_database) as reader:
+        default = data.price_rows(reader, NOW)
+        every = data.price_rows(reader, NOW, kinds=None)
+    assert default and {row["kind"] for row in default} == {"language"}
+    offerings = [row["offering_id"] for row in default]
+    assert not [offering for offering in offerings if "bge-reranker" in offering or "embed" in offering]
+    others = {row["model_id"]: row["kind"] for row in every if row["kind"] != "language"}
+    assert others["bge-reranker-v2-m3"] == "reranker" and others["titan-embed-text"] == "embedding"
+    assert len(every) == len(default) + sum(1 for row in every if row["kind"] != "language")
+
+
 def test_the_price_table_rows_have_the_keys_and_values_of_prices_json(seeded_database):
     """The dashboard's Prices rows answer by the public keys (input_usd_per_mtok, not input),
     each with the values `prices --json` gives, and never show a secret a URL once held."""
@@ -113,7 +127,9 @@ def test_the_price_table_rows_have_the_keys_and_values_of_prices_json(seeded_dat
         )
     with reader_of(seeded_database) as reader:
         rows = data.price_rows(reader, NOW)
-        records = [public_rows.price_record(row) for row in price_reads.prices_as_of(reader, NOW)]
+        records = [
+            public_rows.price_record(row) for row in price_reads.prices_as_of(reader, NOW, kinds={"language"})
+        ]
     assert len(rows) == len(records) > 100
     assert [row.as_record() for row in rows] == records
     first = rows[0]

@@ -21,6 +21,10 @@ Every other row is ``agrees`` (the same price wherever both give it), ``stale`` 
 different price, and older than the dated change the reference starts with), ``undated`` (no
 start date and a different price) or ``outlier`` (any other difference, or a flagged row).
 
+A model none of whose rows can be the reference (every one flagged as implausible, or without
+a price) has no answer; :func:`unanswered` says so per seller and tier, so a view can show the
+model with no reference and why rather than leave it out in silence.
+
 A pure function of plain rows (:class:`Evidence`): the store reads them, a report converts.
 """
 
@@ -94,6 +98,53 @@ class ModelAnswer:
     def with_verdict(self, verdict: str) -> list[Judged]:
         """The evidence rows with this verdict."""
         return [judged for judged in self.evidence if judged.verdict == verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class NoAnswer:
+    """A seller and tier of a model with no reference price, and why: its rows, all judged."""
+
+    provider: str
+    tier: str
+    why: str
+    evidence: tuple[Judged, ...]
+
+
+def unanswered(rows: Iterable[Evidence]) -> list[NoAnswer]:
+    """For a model with no answer at all (every row flagged, or without a price): one
+    :class:`NoAnswer` per seller and tier, sorted as :func:`model_answers` sorts; for a model
+    with an answer for any seller and tier, none (its other rows are evidence there)."""
+    groups: dict[tuple[str, str], list[Evidence]] = {}
+    for row in rows:
+        groups.setdefault((row.provider, row.tier), []).append(row)
+    if any(answer_for(provider, tier, members) for (provider, tier), members in groups.items()):
+        return []
+    result = [
+        NoAnswer(provider, tier, _why_none(members), tuple(_judge_unusable(row) for row in members))
+        for (provider, tier), members in groups.items()
+    ]
+    result.sort(key=lambda item: (item.provider.lower(), item.tier != "default", item.tier))
+    return result
+
+
+def _judge_unusable(row: Evidence) -> Judged:
+    if row.flag is not None:
+        return Judged(row, OUTLIER, f"flagged: {row.flag}")
+    return Judged(row, OUTLIER, "no input or output price")
+
+
+def _why_none(rows: Sequence[Evidence]) -> str:
+    """``no reference: every price is flagged as implausible (2 unit-error)``."""
+    flags = Counter(row.flag for row in rows if row.flag is not None)
+    priceless = len(rows) - sum(flags.values())
+    if not flags:
+        return "no reference: no row has an input or output price"
+    counted = ", ".join(f"{count} {flag}" for flag, count in sorted(flags.items()))
+    if priceless:
+        flagged = sum(flags.values())
+        return f"no reference: {flagged} flagged as implausible ({counted}), {priceless} without a price"
+    every = "every price is" if len(rows) > 1 else "its only price is"
+    return f"no reference: {every} flagged as implausible ({counted})"
 
 
 def model_answers(rows: Iterable[Evidence]) -> list[ModelAnswer]:

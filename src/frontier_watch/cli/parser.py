@@ -348,6 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
     prices.add_argument("--source", metavar="ID", help="only this source (e.g. openrouter, curated)")
     prices.add_argument("--tier", metavar="TIER", help="only this tier (default, batch, off-peak, ...)")
     prices.add_argument(
+        "--kind",
+        metavar="KIND",
+        action="append",
+        help="the kinds of model to show (repeat, or a comma list): language (the default), embedding, "
+        "reranker, image, audio, video, ocr, moderation, search, time-series, other; or all",
+    )
+    prices.add_argument(
         "--unmatched", action="store_true", help="list offerings that match no canonical model"
     )
     prices.add_argument(
@@ -358,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     prices.add_argument(
         "--disagreements",
         action="store_true",
-        help="only prices where sources disagree for the same model, tier and seller, each with its verdict",
+        help="only the answers where sources disagree for the same model, seller and tier (whatever "
+        "their offering ids), every row with its verdict",
     )
     prices.add_argument(
         "--blended",

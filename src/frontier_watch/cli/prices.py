@@ -7,6 +7,7 @@ from typing import Any
 
 from frontier_watch.cli.common import (
     EXIT_OK,
+    UsageError,
     emit,
     explain_no_match,
     reader_from,
@@ -19,6 +20,7 @@ def cmd_prices(args: argparse.Namespace) -> int:
     from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.store import price_reads
 
+    kinds = _kinds(args)
     settings, reader = reader_from(args)
     with reader:
         if args.unmatched:
@@ -32,39 +34,64 @@ def cmd_prices(args: argparse.Namespace) -> int:
             family=bool(args.family),
             source=args.source,
             tier=args.tier,
-            disagreeing=args.disagreements,
+            kinds=kinds,
         )
         if not rows:
             _explain_empty_prices(reader, args)
-    if args.disagreements:
-        records = [public_rows.price_record(row, for_table=not args.json) for row in rows]
-        listing = public_rows.DISAGREEMENTS
-    else:
-        records, listing = _answered_records(rows, offerings=args.offerings, for_table=not args.json)
+    records, listing = _answered_records(
+        rows, offerings=args.offerings, disagreements=args.disagreements, for_table=not args.json
+    )
     if args.blended and records:
         records = _with_blended_price(records, settings)
         listing = public_rows.with_blended(listing)
-    emit(args, records, answer_rows.showing_tier(listing, records), _no_prices_message(args))
+    emit(args, records, answer_rows.fitted_to_rows(listing, records), _no_prices_message(args, kinds))
     return EXIT_OK
 
 
-def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[dict[str, Any]], Any]:
-    """The default: one record per model, seller and tier (the reference and why); with
-    ``offerings``, every row as stored, each with its verdict in its model's answer."""
+def _kinds(args: argparse.Namespace):
+    """The kinds of model to show: ``--kind`` (repeatable, comma lists, ``all``); without it,
+    language models, except that a model asked for by name is shown whatever its kind."""
+    from frontier_watch.domain.model_kind import KindError, wanted_kinds
+
+    if not args.kind and args.model:
+        return None
+    try:
+        return wanted_kinds(args.kind)
+    except KindError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _answered_records(
+    rows, *, offerings: bool, disagreements: bool, for_table: bool
+) -> tuple[list[dict[str, Any]], Any]:
+    """The default: one record per model, seller and tier (the reference and why, or no
+    reference and why not); with ``offerings``, every row as stored, each with its verdict in its
+    model's answer; with ``disagreements``, the rows of the answers where sources disagree."""
     from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.reports.model_answer import answers_by_model, verdicts_by_row
 
     answered = answers_by_model(rows)
+    if disagreements:
+        records = [
+            answer_rows.judged_record(judged.row, judged.verdict, judged.note, for_table=for_table)
+            for item in answered
+            if item.disagrees()
+            for judged in item.evidence
+        ]
+        return records, public_rows.DISAGREEMENTS
     if offerings:
         verdicts = verdicts_by_row(answered)
         records = []
         for row in rows:
-            record = public_rows.price_record(row, for_table=for_table)
             judged = verdicts.get(id(row))
-            # None: in no answer (its model, seller and tier have no usable price)
-            record["verdict"] = judged.verdict if judged else None
-            record["why"] = judged.note if judged else None
-            records.append(record)
+            records.append(
+                answer_rows.judged_record(
+                    row,
+                    judged.verdict if judged else None,
+                    judged.note if judged else None,
+                    for_table=for_table,
+                )
+            )
         return records, answer_rows.OFFERINGS
     records = [
         answer_rows.model_answer_record(
@@ -72,6 +99,7 @@ def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[d
             item.answer.why,
             [(judged.row, judged.verdict, judged.note) for judged in item.evidence],
             for_table=for_table,
+            reference=item.has_reference,
         )
         for item in answered
     ]
@@ -106,8 +134,10 @@ def _explain_empty_prices(reader, args: argparse.Namespace) -> None:
         explain_no_match("tier", args.tier, known)
 
 
-def _no_prices_message(args: argparse.Namespace) -> str:
+def _no_prices_message(args: argparse.Namespace, kinds) -> str:
     parts = ["no disagreeing prices" if args.disagreements else "no prices"]
+    if kinds is not None:
+        parts.append(f"of {' or '.join(sorted(kinds))} models")
     if args.model:
         parts.append(f"for {args.model!r}")
     if args.family:
@@ -118,13 +148,15 @@ def _no_prices_message(args: argparse.Namespace) -> str:
         parts.append(f"in tier {args.tier!r}")
     if args.as_of:
         parts.append(f"in force on {args.as_of.isoformat()}")
+    if kinds is not None and not args.kind:
+        parts.append("(--kind all shows every kind)")
     return " ".join(parts)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     """The model's timeline (the reference price's segments per seller and tier); with
     ``--offerings`` every raw interval of its offerings."""
-    from frontier_watch.render import public_rows
+    from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.store import price_reads
 
     if not getattr(args, "offerings", False):
@@ -139,12 +171,17 @@ def cmd_history(args: argparse.Namespace) -> int:
         for record in records:
             if record.get("superseded_at") is not None:
                 record["basis"] = f"{record['basis']} (restated)"
-    emit(args, records, public_rows.HISTORY, f"no price history for {args.model!r}")
+    emit(
+        args,
+        records,
+        answer_rows.fitted_to_rows(public_rows.HISTORY, records),
+        f"no price history for {args.model!r}",
+    )
     return EXIT_OK
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from frontier_watch.render import timeline_rows
+    from frontier_watch.render import answer_rows, timeline_rows
     from frontier_watch.reports.model_timeline import model_timeline
 
     _, reader = reader_from(args)
@@ -153,5 +190,10 @@ def _timeline(args: argparse.Namespace) -> int:
         if not segments:
             suggest_models(reader, args.model)
     records = [timeline_rows.segment_record(segment, for_table=not args.json) for segment in segments]
-    emit(args, records, timeline_rows.TIMELINE, f"no price history for {args.model!r}")
+    emit(
+        args,
+        records,
+        answer_rows.fitted_to_rows(timeline_rows.TIMELINE, records),
+        f"no price history for {args.model!r}",
+    )
     return EXIT_OK

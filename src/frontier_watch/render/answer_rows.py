@@ -1,5 +1,6 @@
 """The public shape of the model answer (``prices``): one row per model, seller and tier
-with the reference price, its why and the evidence behind it, and ``prices --offerings``.
+with the reference price, its why and the evidence behind it, and ``prices --offerings``;
+and which of the tier and kind columns a price table (``prices``, ``history``) needs.
 
 Beside public_rows.py, whose price row (``price_record``) each answer row extends.
 """
@@ -9,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from frontier_watch.render.public_rows import PRICE_MONEY, Column, Listing, NamedRow, day_column, price_record
+from frontier_watch.render.public_rows import (
+    PRICE_MONEY,
+    Column,
+    Listing,
+    NamedRow,
+    day_column,
+    price_record,
+    price_remark,
+)
 
 # One item of a model answer's ``evidence`` array (``prices --json``): the row behind it.
 ANSWER_EVIDENCE_FIELDS = (
@@ -27,12 +36,41 @@ ANSWER_EVIDENCE_FIELDS = (
 )
 
 
+# What a record without a reference price leaves empty: every key of the one row it is not.
+_OF_THE_REFERENCE = (
+    "source",
+    "offering_id",
+    "offering_name",
+    "platform",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "cache_read_usd_per_mtok",
+    "cache_write_usd_per_mtok",
+    "reasoning_usd_per_mtok",
+    "request_usd",
+    "effective_from",
+    "effective_to",
+    "answers_from",
+    "answers_to",
+    "clipped",
+    "first_seen_at",
+    "last_seen_at",
+    "basis",
+    "source_url",
+    "evidence",
+    "confidence",
+    "flag",
+    "flag_reason",
+)
+
+
 def model_answer_record(
-    reference: NamedRow,
+    reference_row: NamedRow,
     why: str,
     evidence: Sequence[tuple[NamedRow, str, str | None]],
     *,
     for_table: bool = False,
+    reference: bool = True,
 ) -> dict[str, Any]:
     """A model answer in the public shape of ``prices --json``: the reference row's keys (as
     ``price_record``), its ``why``, and ``evidence``: every row behind it, the reference first,
@@ -40,11 +78,18 @@ def model_answer_record(
 
     ``evidence`` here is the array; a row's evidence kind (official-announcement, ...) is in
     ``prices --offerings --json``. ``for_table`` adds ``remark`` and leaves the array out.
+    ``reference`` False: the model has no reference price (every row flagged); the record keeps
+    the model, seller and tier of the row given, with no prices, dates or verdict, and ``why``.
     """
-    record = price_record(reference, for_table=for_table)
-    record["verdict"] = "reference"
+    record = price_record(reference_row, for_table=for_table)
+    record["verdict"] = "reference" if reference else None
     record["outlier"] = None
     record["why"] = why
+    if not reference:
+        for key in _OF_THE_REFERENCE:
+            record[key] = None
+        if for_table:
+            record["remark"] = None
     if for_table:
         del record["evidence"]
         return record
@@ -58,12 +103,27 @@ def model_answer_record(
     return record
 
 
+def judged_record(
+    row: NamedRow, verdict: str | None, note: str | None, *, for_table: bool = False
+) -> dict[str, Any]:
+    """A stored row (``prices --offerings``, ``--disagreements``) with its verdict in its model's
+    answer and ``why``; ``outlier`` is that note where the row differs from the reference (the
+    verdict says how: stale, undated, outlier). None: the row is in no answer."""
+    record = price_record(row, for_table=for_table)
+    record["verdict"], record["why"] = verdict, note
+    record["outlier"] = note if verdict not in (None, "reference", "agrees") else None
+    if for_table:  # the verdict column says it; the remark keeps the flag and the narrowing
+        record["remark"] = price_remark({**record, "outlier": None})
+    return record
+
+
 # ``prices``: one row per model, seller and tier, the reference price and why.
 MODEL_PRICES = Listing(
     (
         Column("model_name", "model"),
         Column("provider", "seller"),
         Column("tier", "tier", priority=3),
+        Column("kind", "kind", priority=3),
         *PRICE_MONEY,
         day_column("answers_from", "from", priority=4),
         Column("why", "why"),
@@ -81,6 +141,7 @@ OFFERINGS = Listing(
         Column("provider", "provider", priority=2),
         Column("source", "source", priority=3),
         Column("tier", "tier", priority=3),
+        Column("kind", "kind", priority=4),
         *PRICE_MONEY,
         Column("verdict", "verdict", priority=2),
         day_column("answers_from", "from", priority=3),
@@ -92,16 +153,30 @@ OFFERINGS = Listing(
 )
 
 
-def showing_tier(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
-    """The listing with its tier column kept at any width when some row's tier is not
-    ``default`` (a batch or off-peak price must never pass for the standard one), and left
-    out first when every row's is (a column saying ``default`` on each line tells nothing)."""
-    plain = all(row.get("tier") in (None, "default") for row in rows)
-    columns = tuple(
-        column._replace(priority=_LEAST if plain else 1) if column.key == "tier" else column
-        for column in listing.columns
-    )
-    return Listing(columns, listing.empty)
+def fitted_to_rows(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
+    """The listing with its tier and kind columns as the rows need them.
+
+    Tier is kept at any width when some row's tier is not ``default`` (a batch or off-peak price
+    must never pass for the standard one); when every row's is, the column tells nothing on each
+    line: it is left out first, and the footer says every row's tier is default rather than
+    count it among the columns left out to fit. Kind is shown, at any width, only when some row
+    is not a language model (a reranker's price must not pass for a language model's either;
+    the views show language models unless asked for other kinds).
+    """
+    columns = []
+    for column in listing.columns:
+        values = {row.get(column.key) for row in rows} if column.key in ("kind", "tier") else set()
+        if column.key == "kind":
+            if values <= {None, "language"}:
+                continue
+            column = column._replace(priority=1)
+        elif column.key == "tier":
+            if values <= {None, "default"}:
+                column = column._replace(priority=_LEAST, note="every row's tier is default")
+            else:
+                column = column._replace(priority=1)
+        columns.append(column)
+    return Listing(tuple(columns), listing.empty)
 
 
 _LEAST = 9  # a priority below every listing's own

@@ -243,11 +243,16 @@ def write_table(
     out = [heading, "─" * (min(rule, width) if width else rule) + "\n"]
     out += [line([cell[index] for index in layout.shown]) for cell in cells]
     stream.write("".join(out))
-    if layout.hidden:
-        sys.stderr.write(
-            f"({len(layout.hidden)} column{'s' if len(layout.hidden) > 1 else ''} left out to fit "
-            f"{width} columns: {', '.join(layout.hidden)}; --wide or --json shows everything)\n"
+    left_out = [column for index, column in enumerate(listing.columns) if index not in layout.shown]
+    said = [column.note for column in left_out if column.note]
+    fitted = [heading for heading in layout.hidden if heading not in {c.heading for c in left_out if c.note}]
+    if fitted:
+        said.append(
+            f"{len(fitted)} column{'s' if len(fitted) > 1 else ''} left out to fit "
+            f"{width} columns: {', '.join(fitted)}; --wide or --json shows everything"
         )
+    if said:
+        sys.stderr.write(f"({'; '.join(said)})\n")
 
 
 def emit(

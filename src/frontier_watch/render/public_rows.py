@@ -23,6 +23,9 @@ class Column(NamedTuple):
     numeric: bool = False  # right-aligned, never shortened
     fixed: bool = False  # never shortened (dates)
     priority: int = 1  # when a table cannot fit, columns with the highest number go first
+    # Said under the table when the column is left out (its every row's value), instead of
+    # counting it among the columns left out to fit.
+    note: str | None = None
 
 
 class Listing(NamedTuple):
@@ -42,6 +45,7 @@ PRICE_RECORD_FIELDS = {
     "source": "source",
     "offering_id": "offering_id",
     "offering_name": "offering_name",
+    "kind": "kind",
     "tier": "tier",
     "input_usd_per_mtok": "input",
     "output_usd_per_mtok": "output",
@@ -66,7 +70,8 @@ PRICE_RECORD_FIELDS = {
     "verdict": "verdict",
 }
 PRICE_JSON_KEYS = tuple(PRICE_RECORD_FIELDS)
-# (What they mean: effective_* are the source's own dates; answers_* the days the price
+# (What they mean: "kind" is the kind of model (language, embedding, reranker...: model_kind.py);
+# effective_* are the source's own dates; answers_* the days the price
 # answers for its model, narrower when "clipped" says why; "flag" marks a suspect price left
 # out of analytics; "outlier" says which reference a disagreeing source differs from.)
 
@@ -455,12 +460,13 @@ DISAGREEMENTS = Listing(
     (
         Column("model_name", "model"),
         Column("tier", "tier", priority=3),
-        Column("provider", "provider", priority=2),
+        Column("kind", "kind", priority=4),
+        Column("provider", "seller"),  # the answers are per seller: never left out
         Column("offering_id", "offering", priority=3),
         Column("source", "source"),
         *PRICE_MONEY[:2],
         Column("verdict", "verdict"),
-        Column("outlier", "why", priority=2),
+        Column("why", "why"),
         day_column("last_seen_at", "last seen", priority=4),
     ),
     "no sources disagree",

@@ -11,7 +11,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from frontier_watch.analytics.model_answer import Evidence, ModelAnswer
+from frontier_watch.analytics.model_answer import (
+    AGREES,
+    REFERENCE,
+    Evidence,
+    ModelAnswer,
+    NoAnswer,
+    unanswered,
+)
 from frontier_watch.analytics.model_answer import model_answers as judge_answers
 from frontier_watch.store.price_reads import prices_as_of
 
@@ -62,11 +69,26 @@ class AnsweredRow(NamedTuple):
 
 
 class Answered(NamedTuple):
-    """One model answer with the store rows behind it: the reference first, then the evidence."""
+    """One model answer with the store rows behind it: the reference first, then the evidence.
 
-    answer: ModelAnswer
+    For a model with no answer (``answer`` a NoAnswer: every row flagged), ``reference`` is the
+    first of its rows, standing for the model, seller and tier; it is not a reference price."""
+
+    answer: ModelAnswer | NoAnswer
     reference: PriceRow
     evidence: list[AnsweredRow]
+
+    @property
+    def has_reference(self) -> bool:
+        return isinstance(self.answer, ModelAnswer)
+
+    def disagrees(self) -> bool:
+        """Two or more sources, and a row that is no flagged row yet differs from the reference."""
+        if not self.has_reference or len({item.row["source"] for item in self.evidence}) < 2:
+            return False
+        return any(
+            item.verdict not in (REFERENCE, AGREES) and item.row["flag"] is None for item in self.evidence
+        )
 
 
 def answers_by_model(rows: Sequence[PriceRow]) -> list[Answered]:
@@ -74,7 +96,9 @@ def answers_by_model(rows: Sequence[PriceRow]) -> list[Answered]:
     grouped by model id and each group judged by the pure function, no query per model.
 
     Sorted by model name, then as the pure function sorts (seller, ``default`` tier first). A row
-    with no model id is judged on its own offering (an unmatched offering answers for itself).
+    with no model id is judged on its own offering (an unmatched offering answers for itself). A
+    model with no answer at all (every row flagged) is there too, once per seller and tier, with
+    no reference (``Answered.has_reference`` False) and why.
     """
     groups: dict[Any, list[PriceRow]] = {}
     for row in rows:
@@ -84,17 +108,13 @@ def answers_by_model(rows: Sequence[PriceRow]) -> list[Answered]:
     for members in groups.values():
         evidence = evidence_of(members)
         store_row = {id(item): row for item, row in zip(evidence, members, strict=True)}
-        for answer in judge_answers(evidence):
-            answered.append(
-                Answered(
-                    answer,
-                    store_row[id(answer.reference)],
-                    [
-                        AnsweredRow(store_row[id(judged.evidence)], judged.verdict, judged.note)
-                        for judged in answer.evidence
-                    ],
-                )
-            )
+        for answer in judge_answers(evidence) or unanswered(evidence):
+            judged_rows = [
+                AnsweredRow(store_row[id(judged.evidence)], judged.verdict, judged.note)
+                for judged in answer.evidence
+            ]
+            shown = store_row[id(answer.reference)] if isinstance(answer, ModelAnswer) else judged_rows[0].row
+            answered.append(Answered(answer, shown, judged_rows))
     answered.sort(
         key=lambda item: ((item.reference["model_name"] or "").lower(), item.reference["model_id"] or "")
     )

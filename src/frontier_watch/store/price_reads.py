@@ -13,7 +13,7 @@ its offerings (found first, in the small offering table).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from frontier_watch.domain.disagreements import mark_outliers
 from frontier_watch.domain.record import Record
 from frontier_watch.domain.vocabulary import PRICE_FIELDS
 from frontier_watch.store.bound_lists import in_list
+from frontier_watch.store.kind_reads import fill_kinds
 from frontier_watch.store.model_lookup import load_spans, resolve_models
 from frontier_watch.store.price_attribution import Attribution
 from frontier_watch.store.reading import Reader
@@ -36,8 +37,9 @@ SELECT o.model_id, m.name AS model_name, m.lab, o.source_id AS source, o.provide
        {i}.id AS interval_id, {i}.tier, {prices},
        {i}.effective_from, {i}.effective_to, {i}.first_seen_at, {i}.last_seen_at, {i}.basis, {i}.source_url,
        {i}.evidence, {i}.confidence, {i}.date_precision, {i}.note, {i}.superseded_at,
-       pf.flag, pf.reason AS flag_reason,
-       NULL AS answers_from, NULL AS answers_to, NULL AS clipped, NULL AS outlier, NULL AS verdict
+       pf.flag, pf.reason AS flag_reason, o.kind AS offering_kind,
+       NULL AS answers_from, NULL AS answers_to, NULL AS clipped, NULL AS outlier, NULL AS verdict,
+       NULL AS kind
 """
 
 
@@ -101,6 +103,7 @@ _FEW_VALUES = (
     "note",
     "flag",
     "flag_reason",
+    "offering_kind",
 )
 
 
@@ -113,13 +116,16 @@ def prices_as_of(
     source: str | None = None,
     tier: str | None = None,
     disagreeing: bool = False,
+    kinds: Collection[str] | None = None,
 ) -> list[PriceRow]:
     """Every offering's price in force at ``as_of`` (future-dated prices excluded); with
-    ``disagreeing`` only those in groups where sources disagree.
+    ``disagreeing`` only those in groups where sources disagree; with ``kinds`` only the prices
+    of models of those kinds (model_kind.py; None: every kind).
 
     Each row answers for the model its offering served that day and only within that model's
-    life (attribution.py); where sources disagree for the same model, tier and seller, the
-    outlier says so (disagreements.py). Raises AmbiguousModel for a name matching several models.
+    life (attribution.py), and says what kind of model that is (``kind``); where sources disagree
+    for the same model, tier, seller and offering, the outlier says so (disagreements.py).
+    Raises AmbiguousModel for a name matching several models.
     """
     params: dict[str, Any] = {"as_of": as_of}
     narrow = ""
@@ -155,6 +161,10 @@ ORDER BY lower(coalesce(m.name, o.name)), o.source_id, o.provider, o.offering_id
     layout, rows = _price_values(reader, sql, params)
     attribute = Attribution(reader, layout, rows)
     in_force = [values for values in rows if attribute.on(values, as_of, wanted)]
+    fill_kinds(reader, layout, in_force)
+    if kinds is not None:
+        kind = layout["kind"]
+        in_force = [values for values in in_force if values[kind] in kinds]
     if any(values[layout["offering_pk"]] in attribute.spans for values in in_force):
         in_force.sort(key=lambda values: _ORDER(layout, values))  # a moved model sorts by its own name
     mark_outliers(layout, in_force)
@@ -225,6 +235,7 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     layout, rows = _price_values(reader, sql, query.params)
     attribute = Attribution(reader, layout, rows)
     pieces = [piece for values in rows for piece in attribute.pieces(values, query.models)]
+    fill_kinds(reader, layout, pieces)
     return [PriceRow(values) for values in pieces]
 
 
@@ -259,6 +270,7 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     layout, rows = _price_values(reader, sql, params)
     attribute = Attribution(reader, layout, rows)
     pieces = [piece for values in rows for piece in attribute.pieces(values, wanted)]
+    fill_kinds(reader, layout, pieces)
     return [PriceRow(values) for values in pieces]
 
 
@@ -278,7 +290,9 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
 """
     layout, rows = _price_values(reader, sql, params)
     attribute = Attribution(reader, layout, rows)
-    return [PriceRow(piece) for values in rows for piece in attribute.pieces(values)]
+    pieces = [piece for values in rows for piece in attribute.pieces(values)]
+    fill_kinds(reader, layout, pieces)
+    return [PriceRow(piece) for piece in pieces]
 
 
 def intervals_changed_since(reader: Reader, since: datetime) -> list[dict[str, Any]]:

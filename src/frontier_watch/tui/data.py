@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from frontier_watch.domain.model_kind import DEFAULT_KINDS
 from frontier_watch.domain.money import from_nano
 from frontier_watch.render import public_rows
 from frontier_watch.settings.config import Settings
@@ -47,9 +49,12 @@ def sparkline(values: list[float]) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def price_rows(reader: Reader, now: datetime) -> list[public_rows.PublicPriceRow]:
-    """Every price in force at ``now``, under the public keys of ``prices --json``."""
-    return public_rows.public_price_rows(price_reads.prices_as_of(reader, now))
+def price_rows(
+    reader: Reader, now: datetime, kinds: Collection[str] | None = DEFAULT_KINDS
+) -> list[public_rows.PublicPriceRow]:
+    """Every price in force at ``now`` of the models of ``kinds`` (the default: language models,
+    as ``prices`` shows them; None: every kind), under the public keys of ``prices --json``."""
+    return public_rows.public_price_rows(price_reads.prices_as_of(reader, now, kinds=kinds))
 
 
 def release_rows(reader: Reader) -> list[dict[str, Any]]:
