@@ -353,7 +353,7 @@ async def test_moving_the_cursor_shows_that_rows_offering_and_source(seeded_data
             # The reference's offering, source URL and evidence class: what a writer cites.
             assert f"reference {highlighted['offering_id']} via {highlighted['source']}" in line
             assert highlighted["source_url"] in line
-            assert f"evidence {highlighted['reference_evidence']}" in line
+            assert f"evidence {highlighted['evidence']}" in line
             assert highlighted["why"] in line
             await pilot.press("down")
             await pilot.pause()
@@ -418,8 +418,9 @@ async def test_enter_on_a_model_row_shows_its_timeline_chart_and_the_evidence(se
         below = text_of(pane.query_one(".detail-below"))
         assert "timeline, oldest first: 2 segments" in below
         assert "2025-04-16 → 2025-06-10  10 / 40" in below and "2025-06-10 → now  2 / 8" in below
-        assert len(row["evidence"]) == 5 and "evidence on 2026-11-01: 5 rows" in below
-        for item in row["evidence"]:
+        evidence = row.as_record()["evidence"]  # as `prices --json` gives it
+        assert len(evidence) == 5 and "evidence on 2026-11-01: 5 rows" in below
+        for item in evidence:
             assert item["source_url"] in below
         assert "undated" in below and "no start date; the reference 2/8" in below
         assert "1 intervals" not in text + below
@@ -446,6 +447,26 @@ async def test_claude_sonnet_5s_chart_steps_from_3_15_to_2_10_and_back(seeded_da
         assert days == ["2026-07-01", "2026-07-03", "2026-09-01", "2026-11-01"]  # the last to today
         drawn = text_of(app.query_one("#prices-detail Chart", Chart))
         assert x_axis_days(drawn)[0] == "2026-07-01"
+
+
+async def test_a_reload_keeps_the_model_row_and_reads_its_detail_again(seeded_database):
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        await filter_to(pilot, app, view, "claude-sonnet-5")
+        row = next(row for row in view.table.shown_rows() if row["provider"] == "Anthropic")
+        view.table.move_cursor(view.table.shown_rows().index(row))
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: view.detail_shown is row)
+        await pilot.press("r")  # new rows: the cursor keeps the answer, the pane reads it again
+        await settle(
+            pilot,
+            app,
+            lambda: view.table.highlighted is not row and view.detail_shown is view.table.highlighted,
+        )
+        assert answer_of(view.table.highlighted) == ("claude-sonnet-5", "Anthropic", "default")
+        assert "timeline, oldest first: 3 segments" in text_of(app.query_one("#prices-detail .detail-below"))
 
 
 async def test_enter_on_an_offering_row_shows_its_intervals_with_their_evidence(seeded_database):

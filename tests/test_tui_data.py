@@ -119,18 +119,23 @@ def test_the_price_rows_are_what_prices_json_and_prices_offerings_json_give(seed
     answers, _ = _answered_records(stored, offerings=False, for_table=False)
     offerings, _ = _answered_records(stored, offerings=True, for_table=False)
     assert len(rows.models) == len(answers) > 100 and len(rows.offerings) == len(offerings) > len(answers)
-    assert [model_prices.screen_record(row) for row in rows.models] == answers
+    assert [row.as_record() for row in rows.models] == answers
     assert [row.as_record() for row in rows.offerings] == offerings
     first = rows.offerings[0]
     assert first["input_usd_per_mtok"] == offerings[0]["input_usd_per_mtok"]
     assert first.get("input") is None and first.get("cache_read") is None  # the store's names are gone
     shown = [row["source_url"] for row in rows.offerings if row["model_id"] == "gpt-4o"]
     shown += [
-        item["source_url"] for row in rows.models if row["model_id"] == "gpt-4o" for item in row["evidence"]
+        item["source_url"]
+        for row in rows.models
+        if row["model_id"] == "gpt-4o"
+        for item in row.as_record()["evidence"]
     ]
     assert shown and all(url == "https://example.org/p?a=1" for url in shown)
     assert not any(secret in str(value) for row in rows.offerings for value in row)
-    assert secret not in str(rows.models)
+    shown_keys = [key for key in rows.models[0].keys() if key != "answered"]  # (the store rows behind it)
+    assert not any(secret in str(row[key]) for row in rows.models for key in shown_keys)
+    assert not any(secret in str(row.as_record()) for row in rows.models)
 
 
 def test_a_model_rows_timeline_is_its_seller_and_tiers_reference_price_up_to_today(seeded_database):

@@ -4,7 +4,9 @@ The screen lists the model answer (``reports/model_answer.py``), as ``prices`` d
 per model, seller and tier with the reference price and why. The same read gives every
 offering's row with its verdict in its model's answer (``prices --offerings``), for the
 toggle. A model row's detail is the model's timeline for its seller and tier
-(``reports/model_timeline.py``) as a step chart; its evidence is in the row already.
+(``reports/model_timeline.py``) as a step chart, and the evidence behind its answer.
+
+Both kinds of row are tuples under the public keys (``PublicPriceRow``): thousands are held.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from frontier_watch.analytics.model_answer import REFERENCE
 from frontier_watch.render import answer_rows, public_rows
 from frontier_watch.reports.model_answer import Answered, answers_by_model, verdicts_by_row
 from frontier_watch.store import price_reads
@@ -24,14 +27,12 @@ if TYPE_CHECKING:
     from frontier_watch.render.charts import Chart
 
 DEFAULT_TIER = "default"
-# Keys a row carries for the screen alone (the tier cell, the filter's text): not exported.
-SCREEN_KEYS = ("tier_shown", "searched", "reference_evidence")
 
 
 class PriceScreenRows(NamedTuple):
     """One read of the Prices screen: its model rows and its offering rows, of the same prices."""
 
-    models: list[dict[str, Any]]
+    models: list[ModelRow]
     offerings: list[OfferingRow]
 
 
@@ -49,6 +50,20 @@ class OfferingRow(public_rows.PublicPriceRow):
         return record
 
 
+class ModelRow(public_rows.PublicPriceRow):
+    """A model answer as a row: its reference's price row under the public keys (``verdict``
+    reference), ``why``, ``tier_shown`` (the tier cell), ``searched`` (every offering and source
+    behind the answer, for the filter) and ``answered`` (the store rows behind it)."""
+
+    __slots__ = ()
+
+    def as_record(self) -> dict[str, Any]:
+        """The answer in the public shape of ``prices --json``, its ``evidence`` array included."""
+        answered: Answered = self["answered"]
+        evidence = [(judged.row, judged.verdict, judged.note) for judged in answered.evidence]
+        return answer_rows.model_answer_record(answered.reference, answered.answer.why, evidence)
+
+
 def shown_tier(tier: str | None) -> str:
     """The tier as its table cell, short enough to always show at 80 columns: blank for
     ``default``, ``long-context>200k`` as ``ctx>200k`` (the line under the table says it whole)."""
@@ -60,34 +75,44 @@ def shown_tier(tier: str | None) -> str:
 def price_rows(reader: Reader, now: datetime) -> PriceScreenRows:
     """Every price in force at ``now``: the model rows and the offering rows (see the module)."""
     rows = price_reads.prices_as_of(reader, now)
-    answered = answers_by_model(rows)
-    return PriceScreenRows([model_row(item) for item in answered], offering_rows(rows, answered))
-
-
-def model_row(item: Answered) -> dict[str, Any]:
-    """One model answer as a row: the record of ``prices --json`` (the reference row's keys, its
-    ``why`` and the ``evidence`` array) and the screen's own keys (SCREEN_KEYS)."""
-    evidence = [(judged.row, judged.verdict, judged.note) for judged in item.evidence]
-    record = answer_rows.model_answer_record(item.reference, item.answer.why, evidence)
-    record["tier_shown"] = shown_tier(record["tier"])
-    record["reference_evidence"] = item.reference["evidence"]  # the array took the key
-    # The filter finds a model by any of its offerings and sources, not only the reference's.
-    record["searched"] = " ".join(
-        sorted({part for row in record["evidence"] for part in (row["offering_id"], row["source"]) if part})
-    )
-    return record
-
-
-def offering_rows(rows: Sequence[Any], answered: Sequence[Answered]) -> list[OfferingRow]:
-    """Every store price row under its public keys, with its verdict (a tuple each: thousands)."""
     public = public_rows.public_price_rows(rows)
     if not public:
-        return []
+        return PriceScreenRows([], [])
     layout = public_rows.PublicPriceRow.FIELDS
-    fields = {**layout, "why": len(layout), "tier_shown": len(layout) + 1}
-    if OfferingRow.FIELDS != fields:
-        OfferingRow.FIELDS = fields  # the same SELECT list every time
+    _lay_out(OfferingRow, layout, ("why", "tier_shown"))
+    _lay_out(ModelRow, layout, ("why", "tier_shown", "searched", "answered"))
+    answered = answers_by_model(rows)
+    shown = {id(row): item for row, item in zip(rows, public, strict=True)}
+    return PriceScreenRows(
+        [model_row(item, shown[id(item.reference)]) for item in answered],
+        offering_rows(rows, public, answered),
+    )
+
+
+def _lay_out(kind: type[public_rows.PublicPriceRow], layout: dict[str, int], extra: Sequence[str]) -> None:
+    fields = {**layout, **{name: len(layout) + index for index, name in enumerate(extra)}}
+    if kind.FIELDS != fields:
+        kind.FIELDS = fields  # the same SELECT list every time
+
+
+def model_row(item: Answered, reference: public_rows.PublicPriceRow) -> ModelRow:
+    """One model answer as a row, from its reference's public row (see ModelRow)."""
+    values = list(reference)
+    layout = public_rows.PublicPriceRow.FIELDS
+    values[layout["verdict"]] = REFERENCE
+    values[layout["outlier"]] = None
+    # The filter finds a model by any of its offerings and sources, not only the reference's.
+    searched = {part for one in item.evidence for part in (one.row["offering_id"], one.row["source"])}
+    values += [item.answer.why, shown_tier(item.answer.tier), " ".join(sorted(searched)), item]
+    return tuple.__new__(ModelRow, values)
+
+
+def offering_rows(
+    rows: Sequence[Any], public: Sequence[public_rows.PublicPriceRow], answered: Sequence[Answered]
+) -> list[OfferingRow]:
+    """Every store price row under its public keys, with its verdict and that verdict's note."""
     verdicts = verdicts_by_row(answered)
+    layout = public_rows.PublicPriceRow.FIELDS
     at_verdict, at_tier = layout["verdict"], layout["tier"]
     result = []
     for row, shown in zip(rows, public, strict=True):
@@ -100,28 +125,27 @@ def offering_rows(rows: Sequence[Any], answered: Sequence[Answered]) -> list[Off
     return result
 
 
-def screen_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A model row as ``prices --json`` gives it (the screen's own keys left out)."""
-    return {key: value for key, value in row.items() if key not in SCREEN_KEYS}
-
-
 # ---------------------------------------------------------------- the detail pane
 
 
 class Timeline(NamedTuple):
-    """A model row's detail: its seller and tier's reference price over time, and its chart."""
+    """A model row's detail: its seller and tier's reference price over time, its chart, and the
+    evidence behind today's answer (``prices --json``'s array: each source's row, its verdict)."""
 
     segments: list[Segment]
     chart: Chart | None
+    evidence: list[dict[str, Any]]
 
 
-def model_detail(reader: Reader, row: dict[str, Any], today: date) -> Timeline:
+def model_detail(reader: Reader, row: ModelRow, today: date) -> Timeline:
     """The timeline of the row's model for its seller and tier, oldest first (the reference
-    price's segments, across every offering and source), and its step chart up to ``today``."""
+    price's segments, across every offering and source), its step chart up to ``today``, and
+    the row's evidence."""
     from frontier_watch.reports.model_timeline import model_timeline
 
-    if not row.get("model_id"):
-        return Timeline([], None)  # an offering that answers for itself has no model timeline
+    evidence = row.as_record()["evidence"]
+    if not row["model_id"]:
+        return Timeline([], None, evidence)  # an offering that answers for itself has no timeline
     try:
         everything = model_timeline(reader, row["model_id"])
     except LookupError:  # the model has gone since the rows were read
@@ -131,7 +155,7 @@ def model_detail(reader: Reader, row: dict[str, Any], today: date) -> Timeline:
     title = f"{row['model_name']} · {row['provider']}" + (
         f" · {row['tier']}" if row["tier"] != DEFAULT_TIER else ""
     )
-    return Timeline(segments, timeline_chart(segments, f"{title}: reference $/M (log)", today))
+    return Timeline(segments, timeline_chart(segments, f"{title}: reference $/M (log)", today), evidence)
 
 
 def timeline_chart(segments: Sequence[Segment], title: str, today: date) -> Chart | None:

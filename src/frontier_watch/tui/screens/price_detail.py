@@ -13,7 +13,7 @@ from rich.text import Text
 
 from frontier_watch.render.charts import SERIES_COLOURS
 from frontier_watch.render.output import safe_text
-from frontier_watch.tui.model_prices import DEFAULT_TIER, Timeline
+from frontier_watch.tui.model_prices import DEFAULT_TIER, ModelRow, Timeline
 
 VERDICT_STYLES = {
     "reference": "bold green",
@@ -58,7 +58,7 @@ def legend() -> Text:
 # ---------------------------------------------------------------- a model row
 
 
-def model_detail_text(row: dict[str, Any], detail: Timeline | None) -> Text:
+def model_detail_text(row: ModelRow, detail: Timeline | None) -> Text:
     """What a model row is, in three lines: the model, seller and tier with today's reference
     price; why it is the reference; the chart's legend."""
     text = Text()
@@ -80,7 +80,7 @@ def model_detail_text(row: dict[str, Any], detail: Timeline | None) -> Text:
     return text
 
 
-def model_detail_below(row: dict[str, Any], detail: Timeline, today: date) -> Text:
+def model_detail_below(row: ModelRow, detail: Timeline, today: date) -> Text:
     """Under the chart: the timeline's segments, then today's evidence, a row per source."""
     text = Text()
     segments = detail.segments
@@ -91,7 +91,7 @@ def model_detail_below(row: dict[str, Any], detail: Timeline, today: date) -> Te
             f"{amount(segment.input)} / {amount(segment.output)}  "
         )
         text.append(f"{', '.join(safe_text(source) for source in segment.sources)}\n", style="dim")
-    evidence = row["evidence"]
+    evidence = detail.evidence
     text.append(f"\nevidence on {today.isoformat()}: {counted(len(evidence), 'row')}\n", style="bold")
     cells = [
         (

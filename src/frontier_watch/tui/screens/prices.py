@@ -18,7 +18,7 @@ from frontier_watch.render.output import safe_text
 from frontier_watch.render.public_rows import Column, Listing, day_column
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import model_prices
-from frontier_watch.tui.model_prices import OfferingRow, PriceScreenRows
+from frontier_watch.tui.model_prices import ModelRow, OfferingRow, PriceScreenRows
 from frontier_watch.tui.screens.price_detail import (
     intervals_text,
     model_detail_below,
@@ -171,7 +171,7 @@ class PricesView(TableView):
         text.append(
             f" · {_price(row)} $/M from {_day(row['answers_from'])}: {safe_text(row['why'])}\n"
             f"reference {safe_text(row['offering_id'])} via {safe_text(row['source'])} · "
-            f"evidence {safe_text(row['reference_evidence'])} · {safe_text(row['source_url'])}"
+            f"evidence {safe_text(row['evidence'])} · {safe_text(row['source_url'])}"
         )
         return text
 
@@ -192,14 +192,14 @@ class PricesView(TableView):
 
     def read_detail(self, reader: Reader, row: Any) -> Any:
         today = self.fw_app.now().date()
-        if isinstance(row, OfferingRow) or not row.get("model_id"):
-            return model_prices.offering_detail(reader, row, today)
-        return model_prices.model_detail(reader, row, today)
+        if isinstance(row, ModelRow) and row["model_id"]:
+            return model_prices.model_detail(reader, row, today)
+        return model_prices.offering_detail(reader, row, today)  # (an unmatched offering's own too)
 
     def detail_text(self, row: Any, detail: Any) -> Text:
-        if isinstance(row, OfferingRow) or not row.get("model_id"):
-            return offering_detail_text(row, detail)
-        return model_detail_text(row, detail)
+        if isinstance(row, ModelRow) and row["model_id"]:
+            return model_detail_text(row, detail)
+        return offering_detail_text(row, detail)
 
     def detail_chart(self, row: Any, detail: Any) -> tuple[Chart | None, str]:
         if detail is None:
@@ -217,9 +217,7 @@ class PricesView(TableView):
     def export_rows(self) -> list[dict[str, Any]]:
         """The rows as shown, in the public shape of ``prices --json`` (model rows, with their
         evidence array) or ``prices --offerings --json``."""
-        if self.offerings_shown:
-            return [cast(OfferingRow, row).as_record() for row in self.table.shown_rows()]
-        return [model_prices.screen_record(row) for row in self.table.shown_rows()]
+        return [cast(ModelRow | OfferingRow, row).as_record() for row in self.table.shown_rows()]
 
 
 def _price(row: Any) -> str:

@@ -161,13 +161,13 @@ class TableView(Vertical):
         rows, version = result
         self.loaded_version = version
         self.present(rows)
+        if self.detail_open:
+            self._load_detail(self.table.highlighted)
 
     def present(self, rows: Any) -> None:
         """Show what ``read_rows`` gave (a reload keeps the filter, the sort and the cursor's row)."""
         self.table.set_rows(rows, search_keys=self.search_keys, keep=self.keep)
         self.show_status()
-        if self.detail_open:
-            self._load_detail(self.table.highlighted)
 
     def show_status(self) -> None:
         table = self.table
@@ -280,12 +280,21 @@ class TableView(Vertical):
     def _row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         event.stop()
         self.show_status()
-        if self.detail_open and event.row is not None and event.row is not self._detail_row:
+        # The row under the cursor now, not the event's: new rows move the cursor twice (to the
+        # top, then to the row kept), and the first event arrives after the second move.
+        if self.detail_open and self._cursor_left_detail():
             # Holding a key down moves through many rows: read the detail of the one it stops on.
             if self._detail_timer is not None:
                 self._detail_timer.stop()
-            row = event.row
-            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_SECONDS, lambda: self._load_detail(row))
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_SECONDS, self._follow_cursor)
+
+    def _cursor_left_detail(self) -> bool:
+        row = self.table.highlighted
+        return row is not None and row is not self._detail_row
+
+    def _follow_cursor(self) -> None:
+        if self.detail_open and self._cursor_left_detail():
+            self._load_detail(self.table.highlighted)
 
     @on(RowTable.RowSelected)
     def _row_selected(self, event: RowTable.RowSelected) -> None:
