@@ -137,16 +137,16 @@ async def test_a_screen_says_it_is_reading_until_its_rows_come(seeded_database, 
     """Not an empty table that looks like "no prices": the line under it and the title say so."""
     import threading
 
-    from frontier_watch.tui import data
+    from frontier_watch.tui import model_prices
 
     arrived = threading.Event()
-    price_rows = data.price_rows
+    price_rows = model_prices.price_rows
 
     def slow(reader, now):
         arrived.wait(60)
         return price_rows(reader, now)
 
-    monkeypatch.setattr(data, "price_rows", slow)
+    monkeypatch.setattr(model_prices, "price_rows", slow)
     app = app_for(seeded_database)
     async with app.run_test(size=(80, 24)) as pilot:
         try:
@@ -160,25 +160,95 @@ async def test_a_screen_says_it_is_reading_until_its_rows_come(seeded_database, 
             arrived.set()
         await settle(pilot, app, lambda: view.table.row_count > 0)
         assert "reading" not in text_of(app.query_one("#prices-line", Static))
-        assert app.sub_title == f"Prices: {view.table.row_count:,} of {view.table.total_count:,}"
+        assert app.sub_title == (
+            f"Prices: {view.table.row_count:,} of {view.table.total_count:,} · models (v: offerings)"
+        )
 
 
-async def test_prices_fit_80_columns_with_the_offering_shown(seeded_database):
+def answer_of(row) -> tuple:
+    return (row["model_id"] or row["offering_id"], row["provider"], row["tier"])
+
+
+async def test_prices_are_one_row_per_model_seller_and_tier_with_the_tier_shown_when_not_default(
+    seeded_database,
+):
+    """At 80 columns: model, seller, tier, both prices and why. The tier cell is blank for the
+    default tier and says any other, so a long-context price never passes for the standard one."""
     app = app_for(seeded_database, initial="prices")
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.view("prices")
         await settle(pilot, app, lambda: view.table.row_count > 0)
-        assert headings(view.table) == ["model", "provider", "offering", "input $/M", "output $/M"]
-        # Look-alike rows (one model, one provider) are told apart by their offering.
+        assert headings(view.table) == ["model", "seller", "tier", "input $/M", "output $/M", "why"]
         rows = view.table.shown_rows()
-        lookalikes = [row for row in rows if row["model_name"] == "Amazon Nova 2 Lite"]
-        assert len({row["offering_id"] for row in lookalikes}) == len(lookalikes) > 1
+        assert len({answer_of(row) for row in rows}) == len(rows)  # no look-alike rows
+        [sonnet] = [row for row in rows if answer_of(row) == ("claude-sonnet-5", "Anthropic", "default")]
+        assert (sonnet["input_usd_per_mtok"], sonnet["output_usd_per_mtok"]) == (3, 15)
+        assert sonnet["why"] == "first-party, declared by 2 sources; 1 stale"
+        tier_at = view.table.listing.columns.index(
+            next(column for column in view.table.listing.columns if column.heading == "tier")
+        )
+        cells = {row["tier"]: view.table.cells_at(rows.index(row))[tier_at] for row in rows}
+        assert cells["default"] == "" and cells["long-context>200k"] == "ctx>200k"
+        assert all(cell for tier, cell in cells.items() if tier != "default")
         line = view.table.render_line(1).text
         assert "$" not in line and line.strip()
     async with app_for(seeded_database, initial="prices").run_test(size=(160, 45)) as pilot:
         wide = pilot.app.view("prices")
         await settle(pilot, pilot.app, lambda: wide.table.row_count > 0)
-        assert {"tier", "source"} <= set(headings(wide.table))
+        assert {"from", "cache rd $/M", "source"} <= set(headings(wide.table))
+
+
+async def test_v_shows_every_offerings_row_with_its_verdict_and_back(seeded_database):
+    """The toggle: from a model row to its reference offering's row, each source's row with
+    its verdict in the model's answer (as `prices --offerings`), and back to the model row."""
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        models = view.table.total_count
+        await filter_to(pilot, app, view, "claude-sonnet-5")
+        row = next(row for row in view.table.shown_rows() if row["provider"] == "Anthropic")
+        view.table.move_cursor(view.table.shown_rows().index(row))
+        await pilot.press("v")
+        await settle(pilot, app, lambda: view.offerings_shown)
+        assert headings(view.table) == [
+            "model",
+            "seller",
+            "source",
+            "input $/M",
+            "output $/M",
+            "verdict",
+            "tier",
+        ]
+        assert view.table.total_count > models and view.table.filter_text == "claude-sonnet-5"
+        assert "offerings (v: models)" in app.sub_title
+        landed = view.table.highlighted  # the model row's reference
+        assert (landed["source"], landed["offering_id"], landed["verdict"]) == (
+            row["source"],
+            row["offering_id"],
+            "reference",
+        )
+        anthropic = {
+            (item["source"], item["verdict"])
+            for item in view.table.shown_rows()
+            if item["provider"] == "Anthropic" and item["tier"] == "default"
+        }
+        assert anthropic == {("genai-prices", "reference"), ("llm-prices", "agrees"), ("litellm", "stale")}
+        [stale] = [
+            index
+            for index, item in enumerate(view.table.shown_rows())
+            if item["provider"] == "Anthropic" and item["verdict"] == "stale"
+        ]
+        view.table.move_cursor(stale)
+        await pilot.pause()
+        line = text_of(app.query_one("#prices-line", Static))
+        assert "stale: older than the change to 3/15 on 2026-09-01" in line
+        bindings = {binding.binding.description for binding in app.active_bindings.values()}
+        assert "Models" in bindings and "Offerings" not in bindings
+        await pilot.press("v")  # back: on the model row the stale offering belongs to
+        await settle(pilot, app, lambda: not view.offerings_shown)
+        assert answer_of(view.table.highlighted) == ("claude-sonnet-5", "Anthropic", "default")
+        assert view.table.total_count == models
 
 
 async def test_p_sorts_cheapest_first_and_s_walks_the_columns(seeded_database):
@@ -202,10 +272,11 @@ async def test_p_sorts_cheapest_first_and_s_walks_the_columns(seeded_database):
             row["output_usd_per_mtok"] for row in table.shown_rows() if row["output_usd_per_mtok"] is not None
         ]
         assert outputs == sorted(outputs, reverse=True)
+        output = table.sort_column[0]
         await pilot.press("s")  # the next column along
-        assert table.sort_column[0] == table.listing.columns.index(
-            next(column for column in table.listing.columns if column.key == "tier")
-        )
+        shown = table.shown_columns
+        assert table.sort_column == (shown[shown.index(output) + 1], False)
+        assert table.listing.columns[table.sort_column[0]].heading == "why"
 
 
 # ---------------------------------------------------------------- filtering
@@ -274,56 +345,151 @@ async def test_moving_the_cursor_shows_that_rows_offering_and_source(seeded_data
     async with app.run_test(size=(160, 40)) as pilot:
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await filter_to(pilot, app, app.view("prices"), "gpt-4o-mini")
+        await filter_to(pilot, app, app.view("prices"), "claude-sonnet-5")
         assert table.row_count >= 2
         for _ in range(2):
             highlighted = table.highlighted
             line = text_of(app.query_one("#prices-line", Static))
-            assert highlighted["offering_id"] in line
+            # The reference's offering, source URL and evidence class: what a writer cites.
+            assert f"reference {highlighted['offering_id']} via {highlighted['source']}" in line
             assert highlighted["source_url"] in line
             assert f"evidence {highlighted['evidence']}" in line
+            assert highlighted["why"] in line
             await pilot.press("down")
             await pilot.pause()
 
 
-async def test_a_disagreeing_source_says_so_under_the_table(seeded_database):
+async def test_an_undated_source_says_why_it_is_not_the_answer_under_the_table(seeded_database):
     app = app_for(seeded_database, initial="prices")
     async with app.run_test(size=(160, 40)) as pilot:
-        table = app.view("prices").table
+        view = app.view("prices")
+        table = view.table
         await settle(pilot, app, lambda: table.row_count > 0)
-        await filter_to(pilot, app, app.view("prices"), "o3")
+        await pilot.press("v")
+        await filter_to(pilot, app, view, "o3")
         rows = table.shown_rows()
-        [stale] = [
+        [undated] = [
             index
             for index, row in enumerate(rows)
             if row["source"] == "llm-prices" and row["model_id"] == "o3"
         ]
-        table.move_cursor(stale)
+        table.move_cursor(undated)
         await pilot.pause()
         line = text_of(app.query_one("#prices-line", Static))
-        assert "outlier: differs from the first-party price (curated): 2/8" in line
+        assert "undated: no start date; the reference 2/8 is curated from 2025-06-10" in line
 
 
 # ---------------------------------------------------------------- details
 
 
-async def test_enter_opens_the_price_history_with_every_intervals_evidence(seeded_database):
+def x_axis_days(chart_text: str) -> list[str]:
+    """The dates on a plotext chart's x axis (its last line), as drawn."""
+    import re
+
+    return re.findall(r"\d{4}-\d{2}-\d{2}", chart_text.strip().splitlines()[-1])
+
+
+async def test_enter_on_a_model_row_shows_its_timeline_chart_and_the_evidence(seeded_database):
+    """o3 at OpenAI: 10/40 at launch, 2/8 from the cut, on an axis from launch to now; under
+    the chart the timeline and each source's row with its verdict, basis, dates and URL."""
     app = app_for(seeded_database, initial="prices")
     async with app.run_test(size=(160, 45)) as pilot:
         view = app.view("prices")
         await settle(pilot, app, lambda: view.table.row_count > 0)
+        await filter_to(pilot, app, view, "o3")
+        row = next(row for row in view.table.shown_rows() if answer_of(row) == ("o3", "OpenAI", "default"))
+        view.table.move_cursor(view.table.shown_rows().index(row))
+        await pilot.press("enter")
+        pane = app.query_one("#prices-detail")
+        await settle(pilot, app, lambda: view.detail_shown is row)
+        assert pane.display
+        chart_widget = pane.query_one(Chart)
+        series = {item.label: item for item in chart_widget.chart.series}
+        assert [value for value in series["input $/M"].values if value is not None] == [10, 2]
+        assert [value for value in series["output $/M"].values if value is not None] == [40, 8]
+        assert series["input $/M"].dates[0].isoformat() == "2025-04-16"
+        assert series["input $/M"].dates[1].isoformat() == "2025-06-10"
+        drawn = text_of(chart_widget)
+        days = x_axis_days(drawn)
+        assert days[0] == "2025-04-16" and days[-1] > "2025-06-10"  # launch to well past the cut
+        assert "40.0" in drawn and "2.0" in drawn
+        text = text_of(pane.query_one(".detail-text"))
+        assert "o3 · OpenAI · now 2 / 8 $/M" in text and row["why"] in text
+        below = text_of(pane.query_one(".detail-below"))
+        assert "timeline, oldest first: 2 segments" in below
+        assert "2025-04-16 → 2025-06-10  10 / 40" in below and "2025-06-10 → now  2 / 8" in below
+        evidence = row.as_record()["evidence"]  # as `prices --json` gives it
+        assert len(evidence) == 5 and "evidence on 2026-11-01: 5 rows" in below
+        for item in evidence:
+            assert item["source_url"] in below
+        assert "undated" in below and "no start date; the reference 2/8" in below
+        assert "1 intervals" not in text + below
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not pane.display
+
+
+async def test_claude_sonnet_5s_chart_steps_from_3_15_to_2_10_and_back(seeded_database):
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        await filter_to(pilot, app, view, "claude-sonnet-5")
+        row = next(row for row in view.table.shown_rows() if row["provider"] == "Anthropic")
+        view.table.move_cursor(view.table.shown_rows().index(row))
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: view.detail_shown is row)
+        chart = app.query_one("#prices-detail Chart", Chart).chart
+        series = {item.label: item for item in chart.series}
+        steps = list(zip(series["input $/M"].values, series["output $/M"].values, strict=True))
+        assert [step for step in steps if step != (None, None)] == [(3, 15), (2, 10), (3, 15)]
+        days = [day.isoformat() for day in series["input $/M"].dates]
+        assert days == ["2026-07-01", "2026-07-03", "2026-09-01", "2026-11-01"]  # the last to today
+        drawn = text_of(app.query_one("#prices-detail Chart", Chart))
+        assert x_axis_days(drawn)[0] == "2026-07-01"
+
+
+async def test_a_reload_keeps_the_model_row_and_reads_its_detail_again(seeded_database):
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        await filter_to(pilot, app, view, "claude-sonnet-5")
+        row = next(row for row in view.table.shown_rows() if row["provider"] == "Anthropic")
+        view.table.move_cursor(view.table.shown_rows().index(row))
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: view.detail_shown is row)
+        await pilot.press("r")  # new rows: the cursor keeps the answer, the pane reads it again
+        await settle(
+            pilot,
+            app,
+            lambda: view.table.highlighted is not row and view.detail_shown is view.table.highlighted,
+        )
+        assert answer_of(view.table.highlighted) == ("claude-sonnet-5", "Anthropic", "default")
+        assert "timeline, oldest first: 3 segments" in text_of(app.query_one("#prices-detail .detail-below"))
+
+
+async def test_enter_on_an_offering_row_shows_its_intervals_with_their_evidence(seeded_database):
+    app = app_for(seeded_database, initial="prices")
+    async with app.run_test(size=(160, 45)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        await pilot.press("v")
         await filter_to(pilot, app, view, "gpt-4o-2024-05-13")
         row = next(row for row in view.table.shown_rows() if row["source"] == "curated")
         view.table.move_cursor(view.table.shown_rows().index(row))
         await pilot.press("enter")
         pane = app.query_one("#prices-detail")
-        await settle(pilot, app, lambda: "intervals, oldest first" in text_of(pane.query_one(".detail-text")))
+        await settle(pilot, app, lambda: view.detail_shown is row)
         assert pane.display
-        detail = text_of(pane.query_one(".detail-text"))
+        text = text_of(pane.query_one(".detail-text"))
+        assert f"verdict {row['verdict']}" in text
+        detail = text_of(pane.query_one(".detail-below"))
+        assert detail.startswith("1 interval, oldest first:\n2024-05-13 → now  in 5 out 15  curated")
         assert "curated" in detail and row["source_url"] in detail and row["evidence"] in detail
         assert "\n\u200b" not in detail
         chart = text_of(pane.query_one(Chart))
-        assert "price history" in chart and "┤" in chart  # a plotext chart with a y axis
+        assert "offering price" in chart and "┤" in chart  # a plotext chart with a y axis
         await pilot.press("escape")
         await pilot.pause()
         assert not pane.display
@@ -541,10 +707,17 @@ async def test_escape_sequences_in_names_are_not_rendered_raw(empty_engine):
         assert "\x1b" not in table.cells_at(0)[0]
         await pilot.press("enter")
         text = app.query_one("#prices-detail .detail-text", Static)
-        await settle(pilot, app, lambda: "intervals" in text_of(text))
-        for widget in (text, app.query_one("#prices-line", Static)):
+        below = app.query_one("#prices-detail .detail-below", Static)
+        await settle(pilot, app, lambda: "evidence on" in text_of(below))
+        for widget in (text, below, app.query_one("#prices-line", Static)):
+            assert "\x1b" not in text_of(widget)
+        await pilot.press("v")  # the offering row, whose name the source gave
+        await settle(pilot, app, lambda: "interval" in text_of(below))
+        for widget in (text, below, app.query_one("#prices-line", Static)):
             shown = text_of(widget)
-            assert "\x1b" not in shown and "[bold]markup[/]" in shown  # text, not markup
+            assert "\x1b" not in shown
+        for widget in (text, app.query_one("#prices-line", Static)):
+            assert "[bold]markup[/]" in text_of(widget)  # text, not markup
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])

@@ -101,9 +101,11 @@ def test_capability_view_says_why_when_nothing_qualifies(seeded_database):
 def test_the_price_table_lists_language_models_as_prices_does_and_others_when_asked(seeded_database):
     """The Prices screen (and its cheapest-first sort) sees language models only: no reranker
     at $0.01 tops it. Its data can still hold every kind."""
+    from frontier_watch.tui import model_prices
+
     with reader_of(seeded_database) as reader:
-        default = data.price_rows(reader, NOW)
-        every = data.price_rows(reader, NOW, kinds=None)
+        default = model_prices.price_rows(reader, NOW).offerings
+        every = model_prices.price_rows(reader, NOW, kinds=None).offerings
     assert default and {row["kind"] for row in default} == {"language"}
     offerings = [row["offering_id"] for row in default]
     assert not [offering for offering in offerings if "bge-reranker" in offering or "embed" in offering]
@@ -112,11 +114,13 @@ def test_the_price_table_lists_language_models_as_prices_does_and_others_when_as
     assert len(every) == len(default) + sum(1 for row in every if row["kind"] != "language")
 
 
-def test_the_price_table_rows_have_the_keys_and_values_of_prices_json(seeded_database):
-    """The dashboard's Prices rows answer by the public keys (input_usd_per_mtok, not input),
-    each with the values `prices --json` gives, and never show a secret a URL once held."""
-    from frontier_watch.render import public_rows
+def test_the_price_rows_are_what_prices_json_and_prices_offerings_json_give(seeded_database):
+    """The dashboard's model rows are `prices --json`'s records (the reference, its why and the
+    evidence array), its offering rows `prices --offerings --json`'s (each with its verdict),
+    and neither shows a secret a URL once held."""
+    from frontier_watch.cli.prices import _answered_records
     from frontier_watch.store import price_reads
+    from frontier_watch.tui import model_prices
 
     secret = "hunter2hunter2"
     with seeded_database.engine.begin() as connection:
@@ -126,15 +130,78 @@ def test_the_price_table_rows_have_the_keys_and_values_of_prices_json(seeded_dat
             (f"https://u:{secret}@example.org/p?a=1",),
         )
     with reader_of(seeded_database) as reader:
-        rows = data.price_rows(reader, NOW)
-        records = [
-            public_rows.price_record(row) for row in price_reads.prices_as_of(reader, NOW, kinds={"language"})
-        ]
-    assert len(rows) == len(records) > 100
-    assert [row.as_record() for row in rows] == records
-    first = rows[0]
-    assert first["input_usd_per_mtok"] == records[0]["input_usd_per_mtok"]
+        rows = model_prices.price_rows(reader, NOW)
+        stored = price_reads.prices_as_of(reader, NOW, kinds={"language"})
+    answers, _ = _answered_records(stored, offerings=False, disagreements=False, for_table=False)
+    offerings, _ = _answered_records(stored, offerings=True, disagreements=False, for_table=False)
+    assert len(rows.models) == len(answers) > 100 and len(rows.offerings) == len(offerings) > len(answers)
+    assert [row.as_record() for row in rows.models] == answers
+    assert [row.as_record() for row in rows.offerings] == offerings
+    first = rows.offerings[0]
+    assert first["input_usd_per_mtok"] == offerings[0]["input_usd_per_mtok"]
     assert first.get("input") is None and first.get("cache_read") is None  # the store's names are gone
-    shown = [row["source_url"] for row in rows if row["model_id"] == "gpt-4o"]
+    shown = [row["source_url"] for row in rows.offerings if row["model_id"] == "gpt-4o"]
+    shown += [
+        item["source_url"]
+        for row in rows.models
+        if row["model_id"] == "gpt-4o"
+        for item in row.as_record()["evidence"]
+    ]
     assert shown and all(url == "https://example.org/p?a=1" for url in shown)
-    assert not any(secret in str(value) for row in rows for value in row)
+    assert not any(secret in str(value) for row in rows.offerings for value in row)
+    shown_keys = [key for key in rows.models[0].keys() if key != "answered"]  # (the store rows behind it)
+    assert not any(secret in str(row[key]) for row in rows.models for key in shown_keys)
+    assert not any(secret in str(row.as_record()) for row in rows.models)
+
+
+def test_a_model_rows_timeline_is_its_seller_and_tiers_reference_price_up_to_today(seeded_database):
+    """Claude Sonnet 5 at Anthropic: 3/15, then LiteLLM's 2/10 from 2026-07-03, then the declared
+    change back to 3/15 on 2026-09-01, held to today; the other sellers' segments are not in it."""
+    from frontier_watch.tui import model_prices
+
+    with reader_of(seeded_database) as reader:
+        rows = model_prices.price_rows(reader, NOW)
+        [row] = [
+            row
+            for row in rows.models
+            if (row["model_id"], row["provider"], row["tier"]) == ("claude-sonnet-5", "Anthropic", "default")
+        ]
+        detail = model_prices.model_detail(reader, row, NOW.date())
+    prices = [(segment.start.isoformat(), segment.input, segment.output) for segment in detail.segments]
+    assert prices == [("2026-07-01", 3, 15), ("2026-07-03", 2, 10), ("2026-09-01", 3, 15)]
+    assert {segment.provider for segment in detail.segments} == {"Anthropic"}
+    assert detail.segments[-1].end is None
+    inputs, outputs = detail.chart.series
+    assert [day.isoformat() for day in inputs.dates][-1] == "2026-11-01" and inputs.values[-1] is None
+
+
+def test_a_gap_in_the_timeline_breaks_the_step_line():
+    """A span that ends before the next begins: the line stops there, it neither holds the old
+    price across the gap nor drops to the new one before it starts."""
+    from datetime import date
+    from decimal import Decimal
+
+    from frontier_watch.render.charts import render
+    from frontier_watch.tui.model_prices import Span, price_steps
+
+    spans = [
+        Span(date(2025, 1, 1), date(2025, 3, 1), Decimal(4), Decimal(16)),
+        Span(date(2025, 6, 1), None, Decimal(1), Decimal(2)),
+    ]
+    chart = price_steps(spans, "gap", date(2025, 12, 31))
+    inputs, outputs = chart.series
+    days = [day.isoformat() for day in inputs.dates]
+    assert days == ["2025-01-01", "2025-03-01", "2025-06-01", "2025-12-31"]
+    assert list(inputs.values) == [4.0, None, 1.0, None] and list(outputs.values) == [16.0, None, 2.0, None]
+
+    def marks(chart, tick: str) -> list[int]:
+        """The columns with a mark on the plot row labelled ``tick``."""
+        drawn = render(chart, 60, 14, colour=False).splitlines()
+        row = next(line for line in drawn if line.lstrip().startswith(tick + "┤"))
+        return [column for column, cell in enumerate(row.split("┤", 1)[1].rstrip("│")) if cell.strip()]
+
+    assert max(marks(chart, "16.0")) < min(marks(chart, "1.0"))  # nothing drawn between March and June
+    assert "▌" not in render(chart, 60, 14, colour=False)  # no drop from one to the other
+    joined = price_steps([spans[0]._replace(end=date(2025, 6, 1)), spans[1]], "joined", date(2025, 12, 31))
+    assert max(marks(joined, "16.0")) >= min(marks(joined, "1.0"))  # the same prices, no gap: held
+    assert price_steps([], "none", date(2025, 1, 1)) is None

@@ -95,8 +95,8 @@ async def test_data_written_by_another_process_refreshes_the_screen_keeping_curs
         await filter_to(pilot, app, view, "gpt")
         await pilot.press("down", "down", "down")
         await settle(pilot, app, lambda: table.cursor == 3)
-        kept = table.highlighted
-        kept_identity = (kept["source"], kept["provider"], kept["offering_id"], kept["tier"])
+        kept = table.highlighted  # a model row: its model, seller and tier
+        kept_identity = (kept["model_id"], kept["provider"], kept["tier"])
         rows_before, version_before = table.total_count, view.loaded_version
         environment = dict(os.environ, PYTHONPATH=str(_src()))
         result = subprocess.run(
@@ -119,16 +119,13 @@ async def test_data_written_by_another_process_refreshes_the_screen_keeping_curs
         await settle(pilot, app, lambda: view.loaded_version != version_before)
         assert table.total_count != rows_before  # the sheet's offerings came and went
         highlighted = table.highlighted
-        assert (
-            highlighted["source"],
-            highlighted["provider"],
-            highlighted["offering_id"],
-            highlighted["tier"],
-        ) == kept_identity
+        assert (highlighted["model_id"], highlighted["provider"], highlighted["tier"]) == kept_identity
         assert view.filter_input.value == "gpt" and table.filter_text == "gpt"
         assert all(
             "gpt"
-            in " ".join(str(row[key] or "") for key in ("model_name", "offering_id", "offering_name")).lower()
+            in " ".join(
+                str(row[key] or "") for key in ("model_name", "offering_id", "offering_name", "searched")
+            ).lower()
             or "gpt" in str(row["model_id"] or "").lower()
             or "gpt" in str(row["provider"] or "").lower()
             or "gpt" in str(row["source"] or "").lower()
@@ -173,6 +170,57 @@ async def test_a_run_that_has_not_finished_yet_does_not_reload(seeded_database):
             )
             finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))
         await settle(pilot, app, lambda: table.row_count == before + 1)
+
+
+async def test_a_read_slower_than_the_poll_still_shows_the_new_data(seeded_database, monkeypatch):
+    """Each poll that sees newer data used to start the screen's read again, cancelling the one
+    under way: with a read slower than the poll (a busy machine, a large database) no read ever
+    finished and the screen never showed the new data. A read under way is left to finish."""
+    import time as clock
+
+    from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
+    from frontier_watch.tui import model_prices
+
+    price_rows = model_prices.price_rows
+
+    def slow(reader, now):
+        clock.sleep(0.3)  # six polls' worth
+        return price_rows(reader, now)
+
+    monkeypatch.setattr(model_prices, "price_rows", slow)
+    app = app_for(seeded_database, poll_seconds=0.05, initial="prices")
+    async with app.run_test(size=(160, 40)) as pilot:
+        view = app.view("prices")
+        await settle(pilot, app, lambda: view.table.row_count > 0)
+        before = view.table.total_count
+        with seeded_database.engine.begin() as connection:
+            run_id = start_run(connection, "openrouter", datetime(2026, 11, 1, 11, 0))
+            record_offerings(
+                connection,
+                [
+                    PricedOffering(
+                        "brand/slow-model",
+                        "Brand Slow Model",
+                        "openrouter",
+                        segments=[PriceSegment(input=Decimal(1), output=Decimal(2))],
+                    )
+                ],
+                Provenance(
+                    "openrouter",
+                    Basis.OBSERVED,
+                    "https://openrouter.ai/api/v1/models",
+                    "official-announcement",
+                    run_id,
+                ),
+                observed_at=datetime(2026, 11, 1, 11, 0),
+                identity=Identity({}, {}),
+            )
+            finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))  # the version moves
+        deadline = clock.monotonic() + 30
+        while view.table.total_count == before and clock.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert view.table.total_count == before + 1
+        assert any(row["offering_id"] == "brand/slow-model" for row in view.table.shown_rows())
 
 
 def create(database, settings, poll_seconds=3600):

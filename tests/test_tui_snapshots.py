@@ -55,6 +55,35 @@ def test_snapshot_prices_cheapest_first_with_price_history_160x45(snap_compare, 
     assert snap_compare(app, terminal_size=(160, 45), run_before=screen(app, "2", "prices", *steps))
 
 
+def filtered_to(text):
+    return (
+        ("slash", *text, "enter"),
+        lambda app, view: view.table.filter_text == text and app.focused is view.table,
+    )
+
+
+def test_snapshot_prices_model_detail_80x24(snap_compare, app):
+    """Claude Sonnet 5 at Anthropic: its timeline 3/15, 2/10, 3/15 as steps over the whole
+    timeline (the evidence scrolls under the chart)."""
+    steps = (
+        filtered_to("claude-sonnet-5"),
+        (("down",), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
+        (("enter",), detail_read),
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "2", "prices", *steps))
+
+
+def test_snapshot_prices_offerings_80x24(snap_compare, app):
+    """`v` on Claude Sonnet 5 at Anthropic: every source's row with its verdict, the cursor on
+    the reference."""
+    steps = (
+        filtered_to("claude-sonnet-5"),
+        (("down",), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
+        (("v",), lambda app, view: view.offerings_shown),
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "2", "prices", *steps))
+
+
 def test_snapshot_releases_160x45(snap_compare, app):
     assert snap_compare(app, terminal_size=(160, 45), run_before=screen(app, "3", "releases"))
 

@@ -103,6 +103,12 @@ def model_answer_record(
     return record
 
 
+def outlier_note(verdict: str | None, note: str | None) -> str | None:
+    """The ``outlier`` field of a judged row: its verdict's note where the row differs from the
+    reference (stale, undated, outlier), else nothing."""
+    return note if verdict not in (None, "reference", "agrees") else None
+
+
 def judged_record(
     row: NamedRow, verdict: str | None, note: str | None, *, for_table: bool = False
 ) -> dict[str, Any]:
@@ -111,7 +117,7 @@ def judged_record(
     verdict says how: stale, undated, outlier). None: the row is in no answer."""
     record = price_record(row, for_table=for_table)
     record["verdict"], record["why"] = verdict, note
-    record["outlier"] = note if verdict not in (None, "reference", "agrees") else None
+    record["outlier"] = outlier_note(verdict, note)
     if for_table:  # the verdict column says it; the remark keeps the flag and the narrowing
         record["remark"] = price_remark({**record, "outlier": None})
     return record

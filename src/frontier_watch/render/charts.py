@@ -27,12 +27,21 @@ _LOCK = threading.Lock()
 CHART_SUFFIXES = (".txt", ".html", ".ansi")
 
 
+# The colours plotext's default theme gives the series in turn (its palette 12, 10, 9, 14), as
+# Rich names them: a legend written beside a chart (``Chart.legend`` off) uses the same.
+SERIES_COLOURS = ("bright_blue", "bright_green", "bright_red", "bright_cyan")
+
+
 @dataclass
 class Series:
     label: str
     dates: Sequence[date]
-    values: Sequence[float]
+    values: Sequence[float | None]
     step: bool = False  # a price holds until the next change: drawn as steps
+    # A step series with gaps: a value of None (or not above zero on a log scale) is "no price
+    # from this day": the step before it ends there and the line breaks until the next value.
+    # Without it, such points are left out and the step before holds across them.
+    gaps: bool = False
 
 
 @dataclass
@@ -50,16 +59,28 @@ def _moment(day: date) -> datetime:
     return day if isinstance(day, datetime) else datetime(day.year, day.month, day.day)
 
 
-def _stepped(dates: Sequence[date], values: Sequence[float]) -> tuple[list[datetime], list[float]]:
+def _stepped(
+    dates: Sequence[date], values: Sequence[float | None]
+) -> tuple[list[datetime], list[float], set[int]]:
+    """The corners of a step line, and the indexes of the points that start a new run (a gap
+    before them: a None value ends the step before it)."""
     xs: list[datetime] = []
     ys: list[float] = []
-    for index, (day, value) in enumerate(zip(dates, values, strict=True)):
-        if index:
+    breaks: set[int] = set()
+    broken = False
+    for day, value in zip(dates, values, strict=True):
+        if ys and not broken:
             xs.append(_moment(day))
-            ys.append(ys[-1])
+            ys.append(ys[-1])  # the price before holds until this day
+        if value is None:
+            broken = bool(ys)
+            continue
+        if broken:
+            breaks.add(len(xs))
+            broken = False
         xs.append(_moment(day))
         ys.append(value)
-    return xs, ys
+    return xs, ys, breaks
 
 
 def _matrix(chart: Chart, width: int, height: int) -> Any:
@@ -74,15 +95,21 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
         figure.ruler("y").scale("log")
     drawn = 0
     for series in chart.series:
-        points = [(d, v) for d, v in zip(series.dates, series.values, strict=True) if v is not None and v > 0]
+        points = _points(series)
         if not points:
             continue
         dates, values = zip(*points, strict=True)
-        xs, ys = _stepped(dates, values) if series.step else ([_moment(d) for d in dates], list(values))
+        breaks: set[int] = set()
+        if series.step:
+            xs, ys, breaks = _stepped(dates, values)
+        else:
+            xs, ys = [_moment(d) for d in dates], [v for v in values if v is not None]
         signal = figure.signal(xs, ys)
         signal.label(safe_text(series.label))  # names from sources: no control reaches the text
         if len(xs) > 1:
             signal.lines()
+        for index in breaks:
+            signal.line(index, False)
         figure.draw(signal)
         drawn += 1
     if not drawn:
@@ -96,6 +123,16 @@ def _matrix(chart: Chart, width: int, height: int) -> Any:
     if chart.y_label:
         figure.label(chart.y_label, axis="y")
     return figure.build()
+
+
+def _points(series: Series) -> list[tuple[date, float | None]]:
+    """The series' points that can be drawn (a value above zero: the scale may be log); with
+    ``gaps``, the others stay as None, where a step line breaks."""
+    pairs = zip(series.dates, series.values, strict=True)
+    if series.gaps and series.step:
+        points = [(d, v if v is not None and v > 0 else None) for d, v in pairs]
+        return points if any(v is not None for _, v in points) else []
+    return [(d, v) for d, v in pairs if v is not None and v > 0]
 
 
 def render(chart: Chart, width: int = 100, height: int = 24, *, colour: bool = True) -> str:

@@ -286,7 +286,16 @@ class FrontierWatchApp(App[None]):
         except NoMatches:  # closing
             return
         if view.loaded_version is not None and view.loaded_version != event.version:
+            if self._reading(self.active_name):
+                # Starting the read again would cancel this one: with a read slower than the
+                # poll none would ever finish. It shows its data; the next poll sees any newer.
+                return
             view.reload()
+
+    def _reading(self, name: str) -> bool:
+        """A read of the screen's own data (its rows, or its figures) is under way."""
+        groups = {name, f"rows-{name}"}
+        return any(worker.group in groups and worker.is_running for worker in self.workers)
 
     def action_refresh(self) -> None:
         view: Any = self.active_view

@@ -2,26 +2,21 @@
 
 Every function takes a reader and runs in a worker thread; the screens only show the
 result. Source health is read in one place (``source_rows``) so a richer health check can
-replace it without touching a screen.
+replace it without touching a screen. The Prices screen's reads are in ``model_prices.py``.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from frontier_watch.domain.model_kind import DEFAULT_KINDS
 from frontier_watch.domain.money import from_nano
 from frontier_watch.render import public_rows
 from frontier_watch.settings.config import Settings
-from frontier_watch.store import price_reads, release_reads, run_history, signal_reads
+from frontier_watch.store import release_reads, run_history, signal_reads
 from frontier_watch.store.reading import Reader
-
-if TYPE_CHECKING:
-    from frontier_watch.render.charts import Chart
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -47,14 +42,6 @@ def sparkline(values: list[float]) -> str:
 
 
 # ---------------------------------------------------------------- tables
-
-
-def price_rows(
-    reader: Reader, now: datetime, kinds: Collection[str] | None = DEFAULT_KINDS
-) -> list[public_rows.PublicPriceRow]:
-    """Every price in force at ``now`` of the models of ``kinds`` (the default: language models,
-    as ``prices`` shows them; None: every kind), under the public keys of ``prices --json``."""
-    return public_rows.public_price_rows(price_reads.prices_as_of(reader, now, kinds=kinds))
 
 
 def release_rows(reader: Reader) -> list[dict[str, Any]]:
@@ -98,41 +85,6 @@ def source_rows(reader: Reader, settings: Settings, now: datetime) -> list[dict[
 
 
 # ---------------------------------------------------------------- details
-
-
-def price_detail(reader: Reader, row: Any) -> dict[str, Any]:
-    """Every interval of the row's offering and tier, oldest first, and the chart of its prices."""
-    wanted = (row["source"], row["provider"], row["offering_id"], row["tier"])
-    model = row["model_id"] or row["offering_id"]
-    try:
-        history = price_reads.price_history(reader, model)
-    except LookupError:
-        history = []
-    intervals = [
-        public_rows.price_record(item)
-        for item in history
-        if (item["source"], item["provider"], item["offering_id"], item["tier"]) == wanted
-    ]
-    return {"intervals": intervals, "chart": price_chart(intervals, row["model_name"])}
-
-
-def price_chart(intervals: list[dict[str, Any]], name: str) -> Chart | None:
-    """The offering's input and output prices as steps over time (log scale), None without dated prices."""
-    from frontier_watch.render.charts import Chart, Series
-
-    series = []
-    for key, label in (("input_usd_per_mtok", "input $/M"), ("output_usd_per_mtok", "output $/M")):
-        days: list[date] = []
-        values: list[float] = []
-        for interval in intervals:
-            start, value = interval["answers_from"] or interval["effective_from"], interval[key]
-            if start is None or value is None or interval.get("superseded_at") is not None:
-                continue
-            days.append(start.date() if isinstance(start, datetime) else start)
-            values.append(float(value))
-        if days:
-            series.append(Series(label, days, values, step=True))
-    return Chart(f"{name}: price history, USD per M tokens", series, log_scale=True) if series else None
 
 
 def release_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 KEYS = (
     ("Screens", ""),
     ("1 … 7", "Overview, Prices, Releases, Compute, Trends, Changes, Sources"),
-    ("tab / shift+tab", "move between the tabs, the filter and the table"),
+    ("tab / shift+tab", "move between the tabs, the filter, the table and the detail pane"),
     ("Tables", ""),
     ("/", "filter the screen you are on (from the Overview: the Prices filter)"),
     ("down, enter", "from the filter back to the table"),
@@ -23,6 +23,9 @@ KEYS = (
     ("escape", "close the detail pane, then clear the filter"),
     ("s / S", "sort by the next column / reverse the order (or click a heading)"),
     ("p", "cheapest first: input price ascending (again: output price)"),
+    ("Prices", ""),
+    ("v", "model rows (the price to cite) ↔ every offering's row with its verdict"),
+    ("enter", "on a model row: its timeline as a chart, and each source's row"),
     ("Trends", ""),
     ("b", "next benchmark"),
     ("+ / -", "raise / lower the benchmark threshold"),

@@ -103,12 +103,16 @@ class TableView(Vertical):
         """The detail pane's chart, and what to say when there is none."""
         return None, ""
 
+    def detail_below(self, row: Any, detail: Any) -> Text | None:
+        """What the detail pane shows under its chart (None: nothing)."""
+        return None
+
     def export_rows(self) -> list[dict[str, Any]]:
         """The rows shown, filtered and sorted as on screen, in their public shape."""
         return [dict(row) for row in self.table.shown_rows()]
 
     def empty_text(self) -> str:
-        return self.empty_note or self.listing.empty
+        return self.empty_note or self.table.listing.empty
 
     def reading_text(self) -> str:
         """Until the first read comes back, the screen says so rather than look empty."""
@@ -125,6 +129,7 @@ class TableView(Vertical):
             with VerticalScroll(id=f"{self.name_}-detail", classes="detail-pane"):
                 yield Static("", classes="detail-text")
                 yield Chart(classes="detail-chart")
+                yield Static("", classes="detail-below")
         yield Static(Text(self.reading_text()), id=f"{self.name_}-line", classes="row-line")
 
     @property
@@ -152,13 +157,17 @@ class TableView(Vertical):
 
         return self.read_rows(reader), catalog.data_version(reader)
 
-    def _show_rows(self, result: tuple[list[Any], int]) -> None:
+    def _show_rows(self, result: tuple[Any, int]) -> None:
         rows, version = result
         self.loaded_version = version
-        self.table.set_rows(rows, search_keys=self.search_keys, keep=self.keep)
-        self.show_status()
+        self.present(rows)
         if self.detail_open:
             self._load_detail(self.table.highlighted)
+
+    def present(self, rows: Any) -> None:
+        """Show what ``read_rows`` gave (a reload keeps the filter, the sort and the cursor's row)."""
+        self.table.set_rows(rows, search_keys=self.search_keys, keep=self.keep)
+        self.show_status()
 
     def show_status(self) -> None:
         table = self.table
@@ -247,7 +256,7 @@ class TableView(Vertical):
 
     def action_sort_cheapest(self) -> None:
         """The lowest price first: input price, then (pressed again) output price."""
-        columns = self.listing.columns
+        columns = self.table.listing.columns
         prices = [index for index, column in enumerate(columns) if column.numeric]
         if not prices:
             return
@@ -262,7 +271,7 @@ class TableView(Vertical):
         current = self.table.sort_column
         if current is None:
             return ""
-        heading = self.listing.columns[current[0]].heading
+        heading = self.table.listing.columns[current[0]].heading
         return f"sorted by {heading} {'descending' if current[1] else 'ascending'}"
 
     # ------------------------------------------------------------------ the highlighted row and its detail
@@ -271,12 +280,21 @@ class TableView(Vertical):
     def _row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         event.stop()
         self.show_status()
-        if self.detail_open and event.row is not None and event.row is not self._detail_row:
+        # The row under the cursor now, not the event's: new rows move the cursor twice (to the
+        # top, then to the row kept), and the first event arrives after the second move.
+        if self.detail_open and self._cursor_left_detail():
             # Holding a key down moves through many rows: read the detail of the one it stops on.
             if self._detail_timer is not None:
                 self._detail_timer.stop()
-            row = event.row
-            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_SECONDS, lambda: self._load_detail(row))
+            self._detail_timer = self.set_timer(DETAIL_DEBOUNCE_SECONDS, self._follow_cursor)
+
+    def _cursor_left_detail(self) -> bool:
+        row = self.table.highlighted
+        return row is not None and row is not self._detail_row
+
+    def _follow_cursor(self) -> None:
+        if self.detail_open and self._cursor_left_detail():
+            self._load_detail(self.table.highlighted)
 
     @on(RowTable.RowSelected)
     def _row_selected(self, event: RowTable.RowSelected) -> None:
@@ -304,6 +322,7 @@ class TableView(Vertical):
         self.detail_shown = None
         text = self.query_one(".detail-text", Static)
         text.update(self.detail_text(row, None))
+        self._show_below(None)
 
         def read(reader: Reader) -> tuple[Any, Any]:
             return row, self.read_detail(reader, row)
@@ -316,4 +335,10 @@ class TableView(Vertical):
             return  # the cursor has moved on; its own detail is on the way
         self.query_one(".detail-text", Static).update(self.detail_text(row, detail))
         self.query_one(".detail-chart", Chart).show(*self.detail_chart(row, detail))
+        self._show_below(self.detail_below(row, detail))
         self.detail_shown = row
+
+    def _show_below(self, text: Text | None) -> None:
+        below = self.query_one(".detail-below", Static)
+        below.display = text is not None
+        below.update(text or "")

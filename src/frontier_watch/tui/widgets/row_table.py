@@ -157,6 +157,17 @@ class RowTable(ScrollView, can_focus=True):
                     self.scroll_to(y=max(0, position - offset), animate=False, immediate=True)
                     break
 
+    def set_listing(self, listing: Listing) -> None:
+        """Show the rows under other columns (call ``set_rows`` next with rows for them). A sort by
+        a column the new listing also has (by key) goes on; any other is dropped."""
+        if self._sort is not None:
+            key = self.listing.columns[self._sort[0]].key
+            keys = [column.key for column in listing.columns]
+            self._sort = (keys.index(key), self._sort[1]) if key in keys else None
+        self.listing = listing
+        self._cells = {}
+        self._layout_width = -1
+
     def filter(self, text: str) -> None:
         """Show only rows whose searched fields contain ``text`` (any case)."""
         self._needle = text.strip().lower()
