@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from frontier_watch.analytics.model_answer import Evidence
-from frontier_watch.analytics.model_timeline import Placed, change_points, model_timeline, reference_changes
+from frontier_watch.analytics.model_timeline import Placed, change_points, model_timeline
 from frontier_watch.cli import main
 from frontier_watch.render.timeline_rows import TIMELINE_KEYS
 from frontier_watch.reports.model_timeline import model_timeline as timeline_of
@@ -148,40 +148,3 @@ def test_history_json_is_the_timeline_and_offerings_the_raw_intervals(seeded_db_
     raw = json.loads(capsys.readouterr().out)
     assert {"offering_id", "source", "effective_from", "basis"} <= set(raw[0])
     assert "o3-2025-04-16" in {r["offering_id"] for r in raw}
-
-
-def test_a_reference_change_has_old_and_new_prices_and_a_future_one_is_scheduled():
-    rows = [
-        placed("a", ("2", "10"), date(2026, 7, 3), date(2026, 9, 1)),
-        placed("a", ("3", "15"), date(2026, 9, 1)),
-        placed("b", ("1", "1"), date(2026, 8, 1), provider="Amazon"),  # a first price: no change
-    ]
-    segments = model_timeline(rows)
-    [change] = reference_changes(segments, date(2026, 7, 1), date(2027, 1, 1), today=date(2026, 8, 20))
-    assert (change.provider, change.date, change.old_input, change.old_output) == (
-        "Anthropic",
-        date(2026, 9, 1),
-        D(2),
-        D(10),
-    )
-    assert (change.new_input, change.new_output, change.sources, change.scheduled) == (
-        D(3),
-        D(15),
-        ("a",),
-        True,
-    )
-    assert not reference_changes(segments, date(2026, 7, 1), date(2026, 9, 1), today=date(2026, 8, 20))
-    [past] = reference_changes(segments, date(2026, 7, 1), date(2027, 1, 1), today=date(2026, 9, 2))
-    assert not past.scheduled
-
-
-def test_claude_sonnet_5_changes_from_2_10_to_3_15_on_2026_09_01(reader):
-    changes = reference_changes(
-        timeline_of(reader, "claude-sonnet-5"), date(2026, 8, 25), date(2100, 1, 1), today=date(2026, 9, 2)
-    )
-    anthropic = [
-        (c.date, c.old_input, c.old_output, c.new_input, c.new_output)
-        for c in changes
-        if c.provider == "Anthropic"
-    ]
-    assert anthropic == [(date(2026, 9, 1), D(2), D(10), D(3), D(15))]

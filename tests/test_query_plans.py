@@ -145,3 +145,20 @@ def test_a_fetch_loads_only_open_and_later_intervals_not_closed_history(empty_en
                 connection, sheet, live, observed_at=datetime(2026, 1, day), identity=Identity({}, {})
             )
     assert loaded == [0, 1]  # none of the 20 closed spans, then only the open one
+
+
+def test_the_changes_digest_reaches_intervals_through_indexes_only(reader):
+    """``changes`` finds the models touched in the window through the open intervals' and the
+    ends' indexes, then reads their intervals through their offerings: no statement scans the
+    interval table, whose history grows for years."""
+    from frontier_watch.reports.changes import price_news
+
+    news = price_news(reader, datetime(2026, 8, 25), datetime(2026, 12, 3))
+    assert news.changes
+    assert price_reads.prices_begun_since(reader, datetime(2026, 8, 25), 10_000) > 0  # the Overview's budget
+    reads = [(sql, plan) for sql, plan in reader.plans if "price_interval" in sql]
+    assert any("effective_to >= :since" in sql for sql, _ in reads)  # the models touched
+    assert any(":ending_after" in sql for sql, _ in reads)  # their intervals in force
+    assert any("LIMIT :limit" in sql for sql, _ in reads)
+    for sql, plan in reads:
+        assert not full_scans(plan), (sql, plan)

@@ -157,14 +157,28 @@ def test_release_and_compute_trends(seeded_db_path, capsys):
 
 def test_changes_digest_in_text_markdown_and_json(seeded_db_path, capsys):
     data = run_json(seeded_db_path, capsys, "changes", "--since", "2026-06-20")
-    change = next(row for row in data["price_changes"] if row["offering_id"] == "sambanova/gpt-oss-120b")
-    assert (change["old_input_usd_per_mtok"], change["input_usd_per_mtok"]) == (3.0, 0.22)
+    # a price change is the model's (gpt-oss-120b at SambaNova), not one source's offering
+    [change] = [
+        row
+        for row in data["price_changes"]
+        if (row["model_id"], row["provider"], row["tier"]) == ("gpt-oss-120b", "SambaNova", "default")
+    ]
+    assert (change["old_input_usd_per_mtok"], change["new_input_usd_per_mtok"]) == (3, 0.22)
     assert change["input_change_pct"] == pytest.approx(-92.67, abs=0.01)
-    assert all(row["effective_from"] >= "2026-06-20" for row in data["price_changes"])
+    assert change["date"] == "2026-06-26" and change["sources"] == ["litellm"]
+    assert all(row["date"] >= "2026-06-20" for row in data["price_changes"])
     code, markdown, _ = run(seeded_db_path, capsys, "changes", "--since", "2026-06-20", "--format", "md")
     assert code == 0 and markdown.startswith("# What changed from 2026-06-20")
-    assert "## Price changes" in markdown and "- gpt-oss-120b at SambaNova" in markdown
+    assert (
+        "## Price changes" in markdown
+        and "- 2026-06-26 gpt-oss-120b at SambaNova: input $3 -> $0.22" in markdown
+    )
+    # the last day: only what is declared for later days (scheduled), if anything
     code, text, _ = run(seeded_db_path, capsys, "changes", "--since", "1d")
+    lines = [line for line in text.splitlines()[1:] if line.startswith("  ")]
+    assert code == 0 and all("[scheduled]" in line for line in lines)
+    assert "Nothing changed in this window" in text or "Price changes" in text
+    code, text, _ = run(seeded_db_path, capsys, "changes", "--since", "2100-01-01")
     assert code == 0 and "Nothing changed in this window" in text
     code, _, err = run(seeded_db_path, capsys, "changes", "--since", "last tuesday")
     assert code == 2 and "give a number of days" in err

@@ -1,6 +1,6 @@
 """What the dashboard's screens read (tui/data.py, tui/trend_reports.py), checked against the store."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from frontier_watch.store.reading import Reader
 from frontier_watch.tui import data, trend_reports
@@ -40,37 +40,60 @@ def test_sources_are_judged_against_their_schedule_as_doctor_judges_them(seeded_
     assert rows["curated"]["health"] == "not fetched" and rows["curated"]["rows"] > 100
 
 
-def test_recent_intervals_are_every_current_interval_that_began_in_the_window(seeded_database):
-    """The indexed read (open intervals and those ending later) finds what a full scan finds."""
-    since = NOW - timedelta(days=400)
-    with reader_of(seeded_database) as reader:
-        found = data.recent_intervals(reader, since, NOW)
-        scanned = reader.rows(
-            "SELECT effective_from FROM price_interval WHERE superseded_at IS NULL "
-            "AND effective_from > :since AND effective_from <= :now ORDER BY effective_from DESC",
-            {"since": since, "now": NOW},
-        )
-    assert len(found) == len(scanned) > 10
-    assert [row["effective_from"] for row in found] == [row["effective_from"] for row in scanned]
-    assert all(row["model"] and row["source"] for row in found)
-
-
-def test_the_overview_counts_prices_that_began_in_the_last_30_days(seeded_database):
+def test_the_overview_counts_the_model_level_price_changes_of_the_last_30_days(seeded_database):
+    """The Overview's recent price changes are ``changes``' model-level ones (issue 20): one
+    line per model, seller and tier on a day, never one per source's offering."""
+    from frontier_watch.reports.changes import price_news
     from frontier_watch.settings.config import load_settings
 
     settings = load_settings(db=str(seeded_database.url))
-    later = datetime(2026, 9, 15)  # two weeks after the seeded Claude Sonnet 5 prices began
+    later = datetime(2026, 9, 15)  # two weeks after Claude Sonnet 5 went from 2/10 to 3/15
     with reader_of(seeded_database) as reader:
         figures = data.overview(reader, settings, later)
+        news = price_news(reader, later - timedelta(days=30), later)
         began = reader.scalar(
             "SELECT count(*) FROM price_interval WHERE superseded_at IS NULL "
             "AND effective_from > :since AND effective_from <= :now",
             {"since": later - timedelta(days=30), "now": later},
         )
-    assert figures["price_changes_30d"] == began > 0
-    assert figures["recent_prices"][0]["model"] == "Claude Sonnet 5"
+    recent = [c for c in news.changes if c.date <= later.date()]
+    recent += [e for e in news.new_models if e.date <= later.date() and e.dating != "undated"]
+    assert (figures["price_weeks"], figures["price_changes_days"]) == (26, 30)
+    assert figures["price_changes_recent"] == len(recent) > 0
+    assert figures["price_changes_recent"] < began  # the offerings' own intervals are no longer counted
+    first = figures["recent_prices"][0]
+    assert (first["model"], first["provider"], first["date"]) == (
+        "Claude Sonnet 5",
+        "Anthropic",
+        date(2026, 9, 1),
+    )
+    assert (first["old"], first["new"]) == ((2, 10), (3, 15))
     assert len({row["model"] for row in figures["recent_prices"]}) == len(figures["recent_prices"])
     assert len(figures["price_spark"]) == 26
+    assert [row["model"] for row in figures["scheduled_prices"]] == ["Gemini 3.7 Flash", "Gemini 3.6 Flash"]
+
+
+def test_the_overview_looks_back_fewer_weeks_where_more_prices_began_than_its_budget(
+    seeded_database, monkeypatch
+):
+    """The Overview judges at most its budget of prices begun in its window: on a store that
+    churns, it looks back fewer weeks (and says so) rather than keep the screen waiting."""
+    from frontier_watch.settings.config import load_settings
+    from frontier_watch.store import price_reads
+
+    settings = load_settings(db=str(seeded_database.url))
+    later = datetime(2026, 9, 15)
+    with reader_of(seeded_database) as reader:
+        begun = {
+            weeks: price_reads.prices_begun_since(reader, later - timedelta(weeks=weeks), 100_000)
+            for weeks in data.PRICE_NEWS_WEEKS
+        }
+        assert begun[26] > begun[8] > begun[2] > 0  # the shipped data began prices in each
+        monkeypatch.setattr(data, "PRICE_NEWS_BUDGET", begun[8])
+        figures = data.overview(reader, settings, later)
+    assert (figures["price_weeks"], len(figures["price_spark"])) == (8, 8)
+    assert figures["price_changes_days"] == 30
+    assert all(row["date"] >= (later - timedelta(weeks=8)).date() for row in figures["recent_prices"])
 
 
 def test_changes_rows_cover_prices_offerings_releases_and_signals(seeded_database):
@@ -79,7 +102,7 @@ def test_changes_rows_cover_prices_offerings_releases_and_signals(seeded_databas
         start = (NOW - timedelta(365)).date()
         releases = [row for row in reader.rows("SELECT date FROM release") if row["date"] >= start]
     kinds = {row["kind"] for row in rows}
-    assert {"new offering", "release"} <= kinds
+    assert {"price", "new model", "release"} <= kinds
     assert len([row for row in rows if row["kind"] == "release"]) <= len(releases)
     dates = [str(row["date"] or "") for row in rows]
     assert dates == sorted(dates, reverse=True)  # newest first, undated last

@@ -167,8 +167,11 @@ def answer_for(provider: str, tier: str, rows: Sequence[Evidence]) -> ModelAnswe
     usable = [row for row in rows if row.flag is None and (row.input is not None or row.output is not None)]
     if not usable:
         return None
-    votes = Counter(row.price for row in usable)
-    reference = min(usable, key=lambda row: _rank(row, votes))
+    if len(usable) == 1:  # the common case (one source, one offering): no ranking to do
+        reference = usable[0]
+    else:
+        votes = Counter(row.price for row in usable)
+        reference = min(usable, key=lambda row: _rank(row, votes))
     judged = [_judge(row, reference) for row in rows]
     judged.sort(key=lambda item: (_ORDER[item.verdict], item.evidence.source, item.evidence.offering_id))
     return ModelAnswer(provider, tier, reference, _why(reference, judged), tuple(judged))
@@ -220,6 +223,11 @@ def _day(moment: datetime | None) -> date:
     return moment.date()
 
 
+def dating(row: Evidence) -> str:
+    """How a row's start is known: ``curated``, ``declared``, ``observed`` or ``undated``."""
+    return _BASIS_WORDS.get(row.basis, row.basis) if row.dated else "undated"
+
+
 def _dating(row: Evidence) -> str:
     if row.effective_from is None:
         return "undated too"
@@ -248,6 +256,9 @@ def _why(reference: Evidence, judged: Sequence[Judged]) -> str:
     for word in words:
         count = len(by_basis[word])
         parts.append(f"{word} by {count} source{'s' if count != 1 else ''}")
-    against = Counter(item.verdict for item in judged if item.verdict not in (REFERENCE, AGREES))
-    tail = [f"{against[verdict]} {verdict}" for verdict in (STALE, UNDATED, OUTLIER) if against[verdict]]
+    against: dict[str, int] = {}
+    for item in judged:
+        if item.verdict not in (REFERENCE, AGREES):
+            against[item.verdict] = against.get(item.verdict, 0) + 1
+    tail = [f"{against[verdict]} {verdict}" for verdict in (STALE, UNDATED, OUTLIER) if verdict in against]
     return "; ".join([f"{party}, {', '.join(parts)}", *tail])

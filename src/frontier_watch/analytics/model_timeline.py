@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from frontier_watch.analytics.model_answer import AGREES, REFERENCE, Evidence, model_answers
+from frontier_watch.analytics.model_answer import AGREES, REFERENCE, Evidence, answer_for, dating
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,8 @@ class Segment:
     output: Decimal | None
     sources: tuple[str, ...]  # the sources whose rows give the reference price, by name
     why: str  # the model answer's why on the segment's last change point (the most evidence)
+    source_urls: tuple[str, ...] = ()  # where those rows were read, where the store has it
+    dating: str = "undated"  # how the reference's start is known on the segment's first day
 
     @property
     def price(self) -> tuple[Decimal | None, Decimal | None]:
@@ -95,118 +97,90 @@ def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
 
 
 def _one_model(rows: Sequence[Placed]) -> list[Segment]:
-    points = change_points(rows)
+    """One model's segments: the rows swept day by day, each seller and tier judged again only
+    on a day where one of its rows starts or ends (on other days its answer cannot change)."""
     model_id, model_name = rows[0].model_id, rows[0].model_name
+    starting: dict[date | None, list[Placed]] = {}
+    ending: dict[date, list[Placed]] = {}
+    for row in rows:
+        if row.start is not None and row.end is not None and row.end <= row.start:
+            continue  # answers for no day
+        starting.setdefault(row.start, []).append(row)
+        if row.end is not None:
+            ending.setdefault(row.end, []).append(row)
+    in_force: dict[tuple[str, str], list[Placed]] = {}
     open_segments: dict[tuple[str, str], Segment] = {}
     done: list[Segment] = []
-    for index, day in enumerate(points):
-        following = points[index + 1] if index + 1 < len(points) else None
-        answers = model_answers(row.evidence for row in rows if row.covers(day))
-        seen: set[tuple[str, str]] = set()
-        for answer in answers:
-            key = (answer.provider, answer.tier)
-            seen.add(key)
-            sources = tuple(
-                sorted(
-                    {item.evidence.source for item in answer.evidence if item.verdict in (REFERENCE, AGREES)}
-                )
-            )
-            current = open_segments.get(key)
+    for day in change_points(rows):
+        changed: set[tuple[str, str]] = set()
+        for row in ending.get(day, ()) if day is not None else ():
+            key = (row.evidence.provider, row.evidence.tier)
+            in_force[key].remove(row)
+            changed.add(key)
+        for row in starting.get(day, ()):
+            key = (row.evidence.provider, row.evidence.tier)
+            in_force.setdefault(key, []).append(row)
+            changed.add(key)
+        for key in sorted(changed):
+            answer = answer_for(*key, [row.evidence for row in in_force[key]])
+            current = open_segments.pop(key, None)
+            if answer is None:  # no usable row on this day: the segment ends
+                if current is not None:
+                    done.append(_with(current, end=day))
+                continue
+            backing = [item.evidence for item in answer.evidence if item.verdict in (REFERENCE, AGREES)]
+            sources = tuple(sorted({row.source for row in backing}))
+            urls = tuple(sorted({row.source_url for row in backing if row.source_url}))
             if current is not None and current.price == answer.price:
-                joined = tuple(sorted({*current.sources, *sources}))
-                open_segments[key] = _with(current, end=following, sources=joined, why=answer.why)
+                if (sources, urls, answer.why) != (current.sources, current.source_urls, current.why):
+                    current = _with(
+                        current,
+                        sources=tuple(sorted({*current.sources, *sources})),
+                        urls=tuple(sorted({*current.source_urls, *urls})),
+                        why=answer.why,
+                    )
+                open_segments[key] = current
                 continue
             if current is not None:
-                done.append(current)
+                done.append(_with(current, end=day))
             open_segments[key] = Segment(
                 model_id,
                 model_name,
                 answer.provider,
                 answer.tier,
                 day,
-                following,
+                None,
                 answer.reference.input,
                 answer.reference.output,
                 sources,
                 answer.why,
+                urls,
+                dating(answer.reference),
             )
-        for key in [key for key in open_segments if key not in seen]:
-            done.append(open_segments.pop(key))  # no answer on this day: the segment ended
-    done.extend(open_segments.values())
+    done.extend(open_segments.values())  # still in force after the last change point
     return done
 
 
-def _with(segment: Segment, *, end: date | None, sources: tuple[str, ...], why: str) -> Segment:
+def _with(
+    segment: Segment,
+    *,
+    end: date | None = None,
+    sources: tuple[str, ...] | None = None,
+    urls: tuple[str, ...] | None = None,
+    why: str | None = None,
+) -> Segment:
+    """The segment with a new end, sources, URLs or why (the others kept)."""
     return Segment(
         segment.model_id,
         segment.model_name,
         segment.provider,
         segment.tier,
         segment.start,
-        end,
+        end if end is not None else segment.end,
         segment.input,
         segment.output,
-        sources,
-        why,
+        sources if sources is not None else segment.sources,
+        why if why is not None else segment.why,
+        urls if urls is not None else segment.source_urls,
+        segment.dating,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceChange:
-    """A change of the reference price of a model, seller and tier (issue 20's price change)."""
-
-    model_id: str
-    model_name: str
-    provider: str
-    tier: str
-    date: date
-    old_input: Decimal | None
-    old_output: Decimal | None
-    new_input: Decimal | None
-    new_output: Decimal | None
-    sources: tuple[str, ...]  # the sources that give the new price
-    scheduled: bool  # declared for a day after today
-
-
-def reference_changes(
-    segments: Sequence[Segment], since: date, until: date, today: date
-) -> list[ReferenceChange]:
-    """Every segment starting in [since, until) right after a segment of another price of the
-    same model, seller and tier (a first price or one after a gap is not a change); a change
-    after ``today`` is ``scheduled``. Oldest first, then by model and seller."""
-    changes = []
-    previous: Segment | None = None
-    for segment in segments:  # model_timeline's order: by model, seller, tier, then start
-        same_line = previous is not None and (previous.model_id, previous.provider, previous.tier) == (
-            segment.model_id,
-            segment.provider,
-            segment.tier,
-        )
-        if (
-            same_line
-            and previous is not None
-            and previous.end == segment.start
-            and previous.price != segment.price
-            and segment.start is not None
-            and since <= segment.start < until
-        ):
-            changes.append(
-                ReferenceChange(
-                    segment.model_id,
-                    segment.model_name,
-                    segment.provider,
-                    segment.tier,
-                    segment.start,
-                    previous.input,
-                    previous.output,
-                    segment.input,
-                    segment.output,
-                    segment.sources,
-                    segment.start > today,
-                )
-            )
-        previous = segment
-    changes.sort(
-        key=lambda change: (change.date, change.model_name.lower(), change.provider.lower(), change.tier)
-    )
-    return changes

@@ -137,7 +137,10 @@ def parse_since(text: str, now: datetime) -> datetime:
     text = text.strip().lower()
     units = {"d": 1, "w": 7, "m": 30, "y": 365}
     if text[:-1].isdigit() and text[-1:] in units:
-        return now - timedelta(days=int(text[:-1]) * units[text[-1]])
+        try:
+            return now - timedelta(days=int(text[:-1]) * units[text[-1]])
+        except OverflowError:
+            raise UsageError(f"--since {text!r}: reaches back before the first day of the calendar") from None
     try:
         day = parse_day(text)
     except ValueError:

@@ -358,15 +358,6 @@ def openness(row: dict[str, Any]) -> dict[str, str]:
 
 
 # The rows of the changes digest (``changes --json``, the Changes text and screen).
-PRICE_CHANGE_KEYS = (
-    "model_id model_name source provider offering_id tier effective_from old_input_usd_per_mtok "
-    "input_usd_per_mtok input_change_pct old_output_usd_per_mtok output_usd_per_mtok output_change_pct "
-    "flag source_url"
-).split()
-CHANGED_OFFERING_KEYS = (
-    "model_id model_name source provider offering_id tier effective_from input_usd_per_mtok "
-    "output_usd_per_mtok source_url"
-).split()
 CHANGED_RELEASE_KEYS = (
     "date lab model model_id open_weights license license_class source_id source_url".split()
 )

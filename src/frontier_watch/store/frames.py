@@ -99,42 +99,6 @@ def score_frame(rows: Sequence[dict[str, Any]], reasoning: Callable[[str], bool]
     return pl.DataFrame(data, schema=schema)
 
 
-INTERVAL_COLUMNS = {
-    "offering_pk": "Int64",
-    "tier": "String",
-    "model_id": "String",
-    "model_name": "String",
-    "source": "String",
-    "provider": "String",
-    "offering_id": "String",
-    "effective_from": "Datetime",
-    "effective_to": "Datetime",
-    "first_seen_at": "Datetime",
-    "withdrawn_at": "Datetime",
-    "input_usd_per_mtok": "Float64",
-    "output_usd_per_mtok": "Float64",
-    "source_url": "String",
-    "flag": "String",
-}
-
-
-def interval_frame(rows: Sequence[dict[str, Any]]) -> pl.DataFrame:
-    """Stored price intervals (price_reads.intervals_changed_since) as the frame analytics.changes reads."""
-    import polars as pl
-
-    data = {
-        key: [
-            float(value) if isinstance(value, Decimal) else value for value in (row.get(key) for row in rows)
-        ]
-        for key in INTERVAL_COLUMNS
-    }
-    schema = {
-        key: getattr(pl, kind)() if kind != "Datetime" else pl.Datetime("us")
-        for key, kind in INTERVAL_COLUMNS.items()
-    }
-    return pl.DataFrame(data, schema=schema)
-
-
 CLAIM_COLUMNS = (
     "date",
     "source_org",

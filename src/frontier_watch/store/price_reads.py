@@ -23,7 +23,7 @@ from frontier_watch.domain.record import Record
 from frontier_watch.domain.vocabulary import PRICE_FIELDS
 from frontier_watch.store.bound_lists import in_list
 from frontier_watch.store.kind_reads import fill_kinds
-from frontier_watch.store.model_lookup import load_spans, resolve_models
+from frontier_watch.store.model_lookup import load_lives, load_spans, resolve_models
 from frontier_watch.store.price_attribution import Attribution
 from frontier_watch.store.reading import Reader
 
@@ -239,15 +239,30 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     return [PriceRow(values) for values in pieces]
 
 
-def price_pieces(reader: Reader, model_ids: Sequence[str] | None = None) -> list[PriceRow]:
+def price_pieces(
+    reader: Reader,
+    model_ids: Sequence[str] | None = None,
+    *,
+    ending_after: datetime | None = None,
+    ended_by: datetime | None = None,
+) -> list[PriceRow]:
     """The current (not restated) price history of these models (all models: None), each
     interval split into the pieces it answers for: the input of trends and comparisons.
 
     Offerings are read when their own model is asked for or a moving alias of theirs served
     one; each piece keeps only the days it answers for the model it is attributed to.
+    ``ending_after``: only the intervals still in force after then (open, or ending later),
+    read through the indexes of each, so a window's read does not grow with the history;
+    ``ended_by``: only those that ended by then (the rest of the history).
     """
     params: dict[str, Any] = {}
+    i = "i" if ending_after is None else "later"  # the interval rows: the table, or those in force later
     narrow = ""
+    if ending_after is not None:
+        params["ending_after"] = ending_after
+    if ended_by is not None:
+        narrow += f" AND {i}.effective_to <= :ended_by"
+        params["ended_by"] = ended_by
     wanted = None
     if model_ids is not None:
         wanted = frozenset(model_ids)
@@ -255,23 +270,30 @@ def price_pieces(reader: Reader, model_ids: Sequence[str] | None = None) -> list
             return []
         spans = load_spans(reader)
         moved = sorted(pk for pk, items in spans.items() if any(span.model_id in wanted for span in items))
-        narrow = (
+        narrow += (
             f" AND (o.model_id IN ({in_list(sorted(wanted), 'pm', params)})"
             + (f" OR o.id IN ({in_list(moved, 'po', params)})" if moved else "")
             + ")"
         )
-    sql = f"""
-{_price_select("i")}
-{_price_from("i", "price_interval")}
-WHERE i.superseded_at IS NULL{narrow}
-ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
-         i.effective_from IS NOT NULL, i.effective_from, i.first_seen_at
+    sql = f"""{_ENDING_LATER if ending_after is not None else ""}
+{_price_select(i)}
+{_price_from(i, "price_interval" if ending_after is None else "")}
+WHERE {i}.superseded_at IS NULL{narrow}
+ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, {i}.tier,
+         {i}.effective_from IS NOT NULL, {i}.effective_from, {i}.first_seen_at
 """
     layout, rows = _price_values(reader, sql, params)
     attribute = Attribution(reader, layout, rows)
     pieces = [piece for values in rows for piece in attribute.pieces(values, wanted)]
     fill_kinds(reader, layout, pieces)
     return [PriceRow(values) for values in pieces]
+
+
+_ENDING_LATER = """WITH later AS (
+    SELECT i.* FROM price_interval i WHERE i.superseded_at IS NULL AND i.effective_to IS NULL
+    UNION ALL
+    SELECT i.* FROM price_interval i WHERE i.superseded_at IS NULL AND i.effective_to > :ending_after
+)"""
 
 
 def all_price_history(reader: Reader, *, started_by: datetime | None = None) -> list[PriceRow]:
@@ -295,28 +317,61 @@ ORDER BY o.model_id, o.source_id, o.provider, o.offering_id, i.tier,
     return [PriceRow(piece) for piece in pieces]
 
 
-def intervals_changed_since(reader: Reader, since: datetime) -> list[dict[str, Any]]:
-    """Every current interval of the offerings that changed since ``since`` (a price began, the
-    offering appeared or was withdrawn), earlier ones included so a change has its old price."""
-    prices = ", ".join(f"i.{name}_nusd" for name in ("input", "output"))
-    rows = reader.rows(
-        f"""
-SELECT o.id AS offering_pk, i.tier, o.model_id, coalesce(m.name, o.name) AS model_name, o.source_id AS source,
-       o.provider, o.offering_id, i.effective_from, i.effective_to, i.first_seen_at, o.withdrawn_at,
-       {prices}, i.source_url, pf.flag
-FROM price_interval i JOIN offering o ON i.offering_pk = o.id LEFT JOIN model m ON o.model_id = m.id
-LEFT JOIN price_flag pf ON pf.interval_id = i.id
-WHERE i.superseded_at IS NULL AND i.offering_pk IN (
-    SELECT offering_pk FROM price_interval WHERE superseded_at IS NULL AND effective_from >= :since
-    UNION SELECT id FROM offering WHERE first_seen_at >= :since OR withdrawn_at >= :since)
-ORDER BY o.id, i.tier, i.effective_from
-""",
-        {"since": since},
-    )
-    for row in rows:
-        for name in ("input", "output"):
-            row[f"{name}_usd_per_mtok"] = money.from_nano(row.pop(f"{name}_nusd"))
-    return rows
+def models_touched_since(reader: Reader, since: datetime) -> set[str]:
+    """The models whose price may have changed on or after ``since``: a price of one of their
+    offerings begins then (an undated one: first seen then) or ends then or later, a moving
+    alias of theirs moved then, or their life began or ended then (attribution's bounds).
+
+    A price that began by then is open or ends later, so the intervals come from the open
+    intervals' and the interval ends' indexes: the read grows with the window, not the history.
+    """
+    _, rows = reader.tuples(_TOUCHED_OFFERINGS, {"since": since})
+    touched = {model_id for _, model_id in rows if model_id}
+    pks = {pk for pk, _ in rows}
+    for pk, spans in load_spans(reader).items():
+        moved = any(
+            (span.valid_from is not None and span.valid_from >= since)
+            or (span.valid_to is not None and span.valid_to >= since)
+            for span in spans
+        )
+        if moved or pk in pks:
+            touched.update(span.model_id for span in spans)
+    day = since.date()
+    for model_id, life in load_lives(reader).items():
+        if (life.released is not None and life.released >= day) or (
+            life.retired is not None and life.retired >= day
+        ):
+            touched.add(model_id)
+    return touched
+
+
+def prices_begun_since(reader: Reader, since: datetime, limit: int) -> int:
+    """How many current prices begin on or after ``since`` (an undated one: first seen then),
+    counted up to ``limit``: what a window's read of changes will judge, found through the
+    open intervals' and the interval ends' indexes."""
+    return int(reader.scalar(_BEGUN_SINCE, {"since": since, "limit": limit}) or 0)
+
+
+_BEGUN_SINCE = """
+SELECT count(*) FROM (
+    SELECT 1 FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL
+      AND (i.effective_from >= :since OR (i.effective_from IS NULL AND i.first_seen_at >= :since))
+    UNION ALL
+    SELECT 1 FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to > :since AND i.effective_from >= :since
+    LIMIT :limit) begun
+"""
+
+
+_TOUCHED_OFFERINGS = """
+SELECT o.id, o.model_id FROM offering o WHERE o.id IN (
+    SELECT i.offering_pk FROM price_interval i
+    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL
+      AND (i.effective_from >= :since OR (i.effective_from IS NULL AND i.first_seen_at >= :since))
+    UNION
+    SELECT i.offering_pk FROM price_interval i WHERE i.superseded_at IS NULL AND i.effective_to >= :since)
+"""
 
 
 def unmatched_offerings(reader: Reader) -> list[dict[str, Any]]:

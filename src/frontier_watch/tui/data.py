@@ -12,7 +12,6 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from frontier_watch.domain.money import from_nano
 from frontier_watch.render import public_rows
 from frontier_watch.settings.config import Settings
 from frontier_watch.store import release_reads, run_history, signal_reads
@@ -116,22 +115,35 @@ def signal_detail(reader: Reader, row: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- trends and the overview
 
 
+# The Overview's price changes look back 26 weeks, or fewer where those weeks began more
+# prices than the budget: each price begun in the window is judged (the model answer, day by
+# day), and the budget keeps that under a second (bench/README.md, at 1M intervals), so the
+# Overview does not wait on a store that churns.
+PRICE_NEWS_WEEKS = (26, 13, 8, 5, 2, 1)
+PRICE_NEWS_BUDGET = 3_000
+
+
+def price_news_weeks(reader: Reader, now: datetime) -> int:
+    """The longest of PRICE_NEWS_WEEKS whose prices begun in it are within the budget."""
+    for weeks in PRICE_NEWS_WEEKS:
+        since = now - timedelta(weeks=weeks)
+        if price_reads.prices_begun_since(reader, since, PRICE_NEWS_BUDGET + 1) <= PRICE_NEWS_BUDGET:
+            return weeks
+    return PRICE_NEWS_WEEKS[-1]
+
+
 def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any]:
     """The headline figures: recent price changes, newest releases, largest clusters, source health."""
     today = now.date()
-    weeks = 26
-    since = now - timedelta(weeks=weeks)
-    recent = recent_intervals(reader, since, now)
-    ages = [(now - _as_datetime(row["effective_from"])).days for row in recent]
+    weeks = price_news_weeks(reader, now)
+    days = min(30, weeks * 7)  # the count's window: 30 days, or the weeks looked back if fewer
+    recent = recent_price_news(reader, now - timedelta(weeks=weeks), now)
+    ages = [(today - row["date"]).days for row in recent if row["date"] <= today]
     per_week = Counter(min(age // 7, weeks - 1) for age in ages)
-    recent_prices = recent[:200]
-    newest: dict[str, dict[str, Any]] = {}  # one line per model: its newest price
-    for row in recent_prices:
-        newest.setdefault(row["model"], row)
-    recent_prices = list(newest.values())[:5]
-    for row in recent_prices:
-        row["input_usd_per_mtok"] = from_nano(row.pop("input_nusd"))  # the public keys (public_rows)
-        row["output_usd_per_mtok"] = from_nano(row.pop("output_nusd"))
+    newest: dict[str, dict[str, Any]] = {}  # one line per model: its newest change
+    for row in recent:
+        if row["date"] <= today:
+            newest.setdefault(row["model_id"], row)
     releases = [row for row in release_reads.releases(reader) if row.get("date") and row["date"] <= today]
     per_month = Counter(
         (today.year - row["date"].year) * 12 + today.month - row["date"].month for row in releases
@@ -141,9 +153,13 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     _, growth = trend_reports.compute_growth(reader)
     sources = source_rows(reader, settings, now)
     return {
-        "price_changes_30d": sum(1 for age in ages if age < 30),
+        "price_changes_days": days,
+        "price_changes_recent": sum(1 for age in ages if age < days),
+        "price_weeks": weeks,
         "price_spark": sparkline([float(per_week.get(week, 0)) for week in range(weeks - 1, -1, -1)]),
-        "recent_prices": recent_prices,
+        "recent_prices": list(newest.values())[:5],
+        "scheduled_prices": [row for row in recent if row["date"] > today],
+        "prices_stored": reader.scalar("SELECT count(*) FROM (SELECT 1 FROM price_interval LIMIT 1) one") > 0,
         "releases_90d": sum(per_month.get(month, 0) for month in range(3)),
         "release_spark": sparkline([float(per_month.get(month, 0)) for month in range(11, -1, -1)]),
         "newest_releases": releases[:5],
@@ -153,33 +169,43 @@ def overview(reader: Reader, settings: Settings, now: datetime) -> dict[str, Any
     }
 
 
-# Intervals that began in a window are open or end after its start: the two indexed sets
-# (open intervals, intervals by end) hold them, so the read does not grow with old history.
-_RECENT_INTERVALS = """
-WITH recent AS (
-    SELECT i.id, i.offering_pk, i.effective_from, i.input_nusd, i.output_nusd FROM price_interval i
-    WHERE i.superseded_at IS NULL AND i.effective_to IS NULL
-      AND i.effective_from > :since AND i.effective_from <= :now
-    UNION ALL
-    SELECT i.id, i.offering_pk, i.effective_from, i.input_nusd, i.output_nusd FROM price_interval i
-    WHERE i.superseded_at IS NULL AND i.effective_to > :since
-      AND i.effective_from > :since AND i.effective_from <= :now
-)
-SELECT coalesce(m.name, o.name) AS model, o.provider, r.effective_from, r.input_nusd, r.output_nusd,
-       o.source_id AS source
-FROM recent r JOIN offering o ON o.id = r.offering_pk LEFT JOIN model m ON m.id = o.model_id
-ORDER BY r.effective_from DESC, r.id DESC
-"""
+def recent_price_news(reader: Reader, since: datetime, now: datetime) -> list[dict[str, Any]]:
+    """The model-level price changes and new models' first prices from ``since`` on, newest
+    first (those scheduled after ``now`` first of all), as ``changes`` finds them: one row per
+    model, seller and tier and day, never one per source's offering. A first price known only
+    from an undated list is left out (its day is when the list was first seen)."""
+    from frontier_watch.reports.changes import price_news
 
-
-def recent_intervals(reader: Reader, since: datetime, now: datetime) -> list[dict[str, Any]]:
-    """Prices that began after ``since`` (and by ``now``), newest first, with their model and seller."""
-    return reader.rows(_RECENT_INTERVALS, {"since": since, "now": now})
-
-
-def _as_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    return datetime.fromisoformat(str(value))
+    news = price_news(reader, since, now)
+    rows: list[dict[str, Any]] = [
+        {
+            "date": change.date,
+            "model_id": change.model_id,
+            "model": change.model_name,
+            "provider": change.provider,
+            "tier": change.tier,
+            "old": (change.old_input, change.old_output),
+            "new": (change.new_input, change.new_output),
+            "sources": change.sources,
+        }
+        for change in news.changes
+    ]
+    rows.extend(
+        {
+            "date": event.date,
+            "model_id": event.model_id,
+            "model": event.model_name,
+            "provider": event.provider,
+            "tier": event.tier,
+            "old": None,
+            "new": (event.input, event.output),
+            "sources": event.sources,
+        }
+        for event in news.new_models
+        if event.dating != "undated"
+    )
+    # Newest first; on one model's day, the line the Overview keeps first: the default tier,
+    # then the price most sources give (the maker's own, as a rule), then the seller's name.
+    rows.sort(key=lambda row: (row["tier"] != "default", -len(row["sources"]), row["provider"].lower()))
+    rows.sort(key=lambda row: (row["date"], row["model"].lower()), reverse=True)
+    return rows

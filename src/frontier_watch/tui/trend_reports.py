@@ -152,42 +152,32 @@ def compute_growth(reader: Reader) -> tuple[Chart, list[dict[str, Any]]]:
 
 
 def changes(reader: Reader, now: datetime, days: int = CHANGES_DAYS) -> list[dict[str, Any]]:
-    """What changed in the last ``days`` days as rows: prices, offerings, releases, signals."""
+    """What changed in the last ``days`` days as rows: the model-level price changes (and those
+    scheduled later), new models, withdrawn prices, releases and signals (``changes``' digest)."""
     from frontier_watch.reports.changes import changes_report
 
     digest = changes_report(reader, now - timedelta(days=days), now)
     rows: list[dict[str, Any]] = []
-    for change in digest.price_changes.to_dicts():
+    for change in digest.price_changes:
         rows.append(
-            {
-                "date": change["effective_from"],
-                "kind": "price",
-                "subject": f"{change['model_name'] or change['offering_id']} ({change['provider']})",
-                "change": (
-                    f"input {_usd(change['old_input_usd_per_mtok'])} -> "
-                    f"{_usd(change['input_usd_per_mtok'])}, "
-                    f"output {_usd(change['old_output_usd_per_mtok'])} -> "
-                    f"{_usd(change['output_usd_per_mtok'])}"
-                ),
-                "source": change["source"],
-                "source_url": change["source_url"],
-            }
-        )
-    for kind, frame in (("new offering", digest.new_offerings), ("withdrawn", digest.withdrawn)):
-        for offering in frame.to_dicts():
-            day = offering.get("withdrawn_at") if kind == "withdrawn" else offering["effective_from"]
-            name = offering["model_name"] or offering["offering_id"]
-            rows.append(
-                {
-                    "date": day,
-                    "kind": kind,
-                    "subject": f"{name} ({offering['provider']})",
-                    "change": f"{offering['offering_id']}: input {_usd(offering['input_usd_per_mtok'])}, "
-                    f"output {_usd(offering['output_usd_per_mtok'])}",
-                    "source": offering["source"],
-                    "source_url": offering["source_url"],
-                }
+            _price_row(
+                change,
+                "scheduled" if change.scheduled else "price",
+                f"input {_usd(change.old_input)} -> {_usd(change.new_input)}, "
+                f"output {_usd(change.old_output)} -> {_usd(change.new_output)}",
             )
+        )
+    for event in digest.new_models:
+        kind = "new model" if event.dating != "undated" else "first seen"
+        rows.append(_price_row(event, kind, f"input {_usd(event.input)}, output {_usd(event.output)}"))
+    for event in digest.withdrawn:
+        rows.append(
+            _price_row(
+                event,
+                "withdrawn",
+                f"no longer priced (was input {_usd(event.input)}, output {_usd(event.output)})",
+            )
+        )
     for release in digest.releases:
         rows.append(
             {
@@ -214,6 +204,19 @@ def changes(reader: Reader, now: datetime, days: int = CHANGES_DAYS) -> list[dic
         )
     rows.sort(key=lambda row: str(row["date"] or ""), reverse=True)
     return rows
+
+
+def _price_row(item: Any, kind: str, change: str) -> dict[str, Any]:
+    """A model-level price row (a ReferenceChange or a PriceEvent) as the Changes screen shows it."""
+    tier = "" if item.tier == "default" else f", {item.tier}"
+    return {
+        "date": item.date,
+        "kind": kind,
+        "subject": f"{item.model_name} ({item.provider}{tier})",
+        "change": change,
+        "source": ", ".join(item.sources),
+        "source_url": item.source_urls[0] if item.source_urls else None,
+    }
 
 
 def _usd(value: Any) -> str:

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Static
 
+from frontier_watch.domain.money import format_usd
 from frontier_watch.render.output import safe_text
 from frontier_watch.render.rates import cheaper_a_year, factor_text, interval_text
 from frontier_watch.reports.capability import claim_figure
@@ -131,20 +132,41 @@ def trend_text(trend: trend_reports.CapabilityView) -> Text:
 
 
 def prices_text(figures: dict[str, Any], now: datetime) -> Text:
+    """Model-level price changes and new models (as ``changes`` lists them), newest first."""
     text = Text()
-    text.append(f"{figures['price_changes_30d']}", style="bold")
-    text.append(" new or changed prices in the last 30 days\n")
+    weeks = figures["price_weeks"]
+    text.append(f"{figures['price_changes_recent']}", style="bold")
+    text.append(f" price changes and new models in the last {figures['price_changes_days']} days\n")
     text.append(figures["price_spark"] or "", style="green")
-    text.append("  per week, 26 weeks\n")
-    if not figures["recent_prices"]:
+    text.append(f"  per week, {weeks} week{'s' if weeks != 1 else ''}\n")
+    if not figures["prices_stored"]:
         text.append("no prices stored yet: press f to fetch", style="dim")
+    elif not figures["recent_prices"]:
+        text.append(f"no price changes in {weeks} weeks (6 Changes looks further back)\n", style="dim")
     for row in figures["recent_prices"]:
         text.append(
-            f"{safe_text(row['effective_from'])[:10]}  {safe_text(row['model'])[:28]:<28} "
-            f"{safe_text(row['input_usd_per_mtok']):>7} / {safe_text(row['output_usd_per_mtok']):<7} "
-            f"{safe_text(row['source'])}\n"
+            f"{row['date'].isoformat()}  {safe_text(row['model'])[:24]:<24} {_step(row):<21} "
+            f"{safe_text(row['provider'])[:14]}\n"
+        )
+    scheduled = figures["scheduled_prices"]
+    if scheduled:
+        first = scheduled[-1]  # the soonest
+        text.append(
+            f"scheduled: {len(scheduled)}, first {first['date'].isoformat()} "
+            f"{safe_text(first['model'])[:24]} {_step(first)}\n",
+            style="dim",
         )
     return text
+
+
+def _step(row: dict[str, Any]) -> str:
+    """``2/10 -> 3/15`` for a change, ``new 3/15`` for a first price (USD per million tokens)."""
+    new = _pair(row["new"])
+    return f"new {new}" if row["old"] is None else f"{_pair(row['old'])} -> {new}"
+
+
+def _pair(price: tuple[Any, Any]) -> str:
+    return "/".join(format_usd(part) for part in price)
 
 
 def releases_text(figures: dict[str, Any]) -> Text:
