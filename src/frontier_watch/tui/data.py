@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from frontier_watch.render import public_rows
 from frontier_watch.settings.config import Settings
-from frontier_watch.store import release_reads, run_history, signal_reads
+from frontier_watch.store import price_reads, release_reads, run_history, signal_reads
 from frontier_watch.store.reading import Reader
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
