@@ -1,4 +1,4 @@
-"""The model timeline: the reference price's segments per seller and tier, day by day.
+"""The model timeline: the reference price's segments per seller, tier and variant, day by day.
 
 Given every stored price of a model placed on the days it answers for (all offerings, all
 sources), the model answer (model_answer.py) is evaluated on each day where any of them starts
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from frontier_watch.analytics.model_answer import AGREES, REFERENCE, Evidence, model_answers
+from frontier_watch.analytics.model_answer import AGREES, REFERENCE, Evidence, ModelAnswer, model_answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,8 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """The reference price of a model, seller and tier over [start, end) (None: since ever / open)."""
+    """The reference price of a model, seller, tier and variant over [start, end) (None: since
+    ever / open)."""
 
     model_id: str
     model_name: str
@@ -48,10 +49,16 @@ class Segment:
     output: Decimal | None
     sources: tuple[str, ...]  # the sources whose rows give the reference price, by name
     why: str  # the model answer's why on the segment's last change point (the most evidence)
+    variant: str = ""  # the price point (domain/variants.py); "" the plain one
 
     @property
     def price(self) -> tuple[Decimal | None, Decimal | None]:
         return (self.input, self.output)
+
+    @property
+    def line(self) -> tuple[str, str, str, str]:
+        """The model, seller, tier and variant whose price this is a segment of."""
+        return (self.model_id, self.provider, self.tier, self.variant)
 
 
 def change_points(rows: Iterable[Placed]) -> list[date | None]:
@@ -71,9 +78,9 @@ def change_points(rows: Iterable[Placed]) -> list[date | None]:
 
 
 def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
-    """The reference price's segments of each model, seller and tier in ``rows``, sorted by
-    model, seller, tier (``default`` first) and start; a day where a seller and tier has no
-    usable row leaves a gap."""
+    """The reference price's segments of each model, seller, tier and variant in ``rows``,
+    sorted by model, seller, tier (``default`` first), variant (the plain one first) and start;
+    a day where a seller, tier and variant has no usable row leaves a gap."""
     by_model: dict[str, list[Placed]] = {}
     for row in rows:
         by_model.setdefault(row.model_id, []).append(row)
@@ -87,6 +94,8 @@ def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
             s.provider.lower(),
             s.tier != "default",
             s.tier,
+            s.variant != "",
+            s.variant,
             s.start is not None,
             s.start or date.min,
         )
@@ -97,14 +106,14 @@ def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
 def _one_model(rows: Sequence[Placed]) -> list[Segment]:
     points = change_points(rows)
     model_id, model_name = rows[0].model_id, rows[0].model_name
-    open_segments: dict[tuple[str, str], Segment] = {}
+    open_segments: dict[tuple[str, str, str], Segment] = {}
     done: list[Segment] = []
     for index, day in enumerate(points):
         following = points[index + 1] if index + 1 < len(points) else None
         answers = model_answers(row.evidence for row in rows if row.covers(day))
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         for answer in answers:
-            key = (answer.provider, answer.tier)
+            key = _key(answer)
             seen.add(key)
             sources = tuple(
                 sorted(
@@ -129,11 +138,16 @@ def _one_model(rows: Sequence[Placed]) -> list[Segment]:
                 answer.reference.output,
                 sources,
                 answer.why,
+                answer.variant,
             )
         for key in [key for key in open_segments if key not in seen]:
             done.append(open_segments.pop(key))  # no answer on this day: the segment ended
     done.extend(open_segments.values())
     return done
+
+
+def _key(answer: ModelAnswer) -> tuple[str, str, str]:
+    return (answer.provider, answer.tier, answer.variant)
 
 
 def _with(segment: Segment, *, end: date | None, sources: tuple[str, ...], why: str) -> Segment:
@@ -148,12 +162,13 @@ def _with(segment: Segment, *, end: date | None, sources: tuple[str, ...], why: 
         segment.output,
         sources,
         why,
+        segment.variant,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class ReferenceChange:
-    """A change of the reference price of a model, seller and tier (issue 20's price change)."""
+    """A change of the reference price of a model, seller, tier and variant (issue 20's price change)."""
 
     model_id: str
     model_name: str
@@ -166,22 +181,19 @@ class ReferenceChange:
     new_output: Decimal | None
     sources: tuple[str, ...]  # the sources that give the new price
     scheduled: bool  # declared for a day after today
+    variant: str = ""  # the price point that changed; "" the plain one
 
 
 def reference_changes(
     segments: Sequence[Segment], since: date, until: date, today: date
 ) -> list[ReferenceChange]:
     """Every segment starting in [since, until) right after a segment of another price of the
-    same model, seller and tier (a first price or one after a gap is not a change); a change
-    after ``today`` is ``scheduled``. Oldest first, then by model and seller."""
+    same model, seller, tier and variant (a first price or one after a gap is not a change); a
+    change after ``today`` is ``scheduled``. Oldest first, then by model and seller."""
     changes = []
     previous: Segment | None = None
-    for segment in segments:  # model_timeline's order: by model, seller, tier, then start
-        same_line = previous is not None and (previous.model_id, previous.provider, previous.tier) == (
-            segment.model_id,
-            segment.provider,
-            segment.tier,
-        )
+    for segment in segments:  # model_timeline's order: by model, seller, tier, variant, then start
+        same_line = previous is not None and previous.line == segment.line
         if (
             same_line
             and previous is not None
@@ -203,10 +215,17 @@ def reference_changes(
                     segment.output,
                     segment.sources,
                     segment.start > today,
+                    segment.variant,
                 )
             )
         previous = segment
     changes.sort(
-        key=lambda change: (change.date, change.model_name.lower(), change.provider.lower(), change.tier)
+        key=lambda change: (
+            change.date,
+            change.model_name.lower(),
+            change.provider.lower(),
+            change.tier,
+            change.variant,
+        )
     )
     return changes

@@ -44,13 +44,15 @@ def cmd_prices(args: argparse.Namespace) -> int:
     if args.blended and records:
         records = _with_blended_price(records, settings)
         listing = public_rows.with_blended(listing)
-    emit(args, records, answer_rows.showing_tier(listing, records), _no_prices_message(args))
+    emit(args, records, answer_rows.showing_tier_and_variant(listing, records), _no_prices_message(args))
     return EXIT_OK
 
 
 def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[dict[str, Any]], Any]:
-    """The default: one record per model, seller and tier (the reference and why); with
-    ``offerings``, every row as stored, each with its verdict in its model's answer."""
+    """The default: one record per model, seller, tier and variant (the reference and why);
+    with ``offerings``, every row as stored, each with its variant and its verdict in its
+    model's answer."""
+    from frontier_watch.domain.variants import offering_variant
     from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.reports.model_answer import answers_by_model, verdicts_by_row
 
@@ -59,7 +61,8 @@ def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[d
         verdicts = verdicts_by_row(answered)
         records = []
         for row in rows:
-            record = public_rows.price_record(row, for_table=for_table)
+            variant = offering_variant(row["offering_id"], row["model_id"])
+            record = answer_rows.with_variant(public_rows.price_record(row, for_table=for_table), variant)
             judged = verdicts.get(id(row))
             # None: in no answer (its model, seller and tier have no usable price)
             record["verdict"] = judged.verdict if judged else None
@@ -71,6 +74,7 @@ def _answered_records(rows, *, offerings: bool, for_table: bool) -> tuple[list[d
             item.reference,
             item.answer.why,
             [(judged.row, judged.verdict, judged.note) for judged in item.evidence],
+            variant=item.answer.variant,
             for_table=for_table,
         )
         for item in answered
@@ -122,7 +126,7 @@ def _no_prices_message(args: argparse.Namespace) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    """The model's timeline (the reference price's segments per seller and tier); with
+    """The model's timeline (the reference price's segments per seller, tier and variant); with
     ``--offerings`` every raw interval of its offerings."""
     from frontier_watch.render import public_rows
     from frontier_watch.store import price_reads
@@ -144,7 +148,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _timeline(args: argparse.Namespace) -> int:
-    from frontier_watch.render import timeline_rows
+    from frontier_watch.render import answer_rows, timeline_rows
     from frontier_watch.reports.model_timeline import model_timeline
 
     _, reader = reader_from(args)
@@ -153,5 +157,6 @@ def _timeline(args: argparse.Namespace) -> int:
         if not segments:
             suggest_models(reader, args.model)
     records = [timeline_rows.segment_record(segment, for_table=not args.json) for segment in segments]
-    emit(args, records, timeline_rows.TIMELINE, f"no price history for {args.model!r}")
+    listing = answer_rows.showing_tier_and_variant(timeline_rows.TIMELINE, records)
+    emit(args, records, listing, f"no price history for {args.model!r}")
     return EXIT_OK

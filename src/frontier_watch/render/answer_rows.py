@@ -1,5 +1,5 @@
-"""The public shape of the model answer (``prices``): one row per model, seller and tier
-with the reference price, its why and the evidence behind it, and ``prices --offerings``.
+"""The public shape of the model answer (``prices``): one row per model, seller, tier and
+variant with the reference price, its why and the evidence behind it, and ``prices --offerings``.
 
 Beside public_rows.py, whose price row (``price_record``) each answer row extends.
 """
@@ -32,16 +32,18 @@ def model_answer_record(
     why: str,
     evidence: Sequence[tuple[NamedRow, str, str | None]],
     *,
+    variant: str = "",
     for_table: bool = False,
 ) -> dict[str, Any]:
     """A model answer in the public shape of ``prices --json``: the reference row's keys (as
-    ``price_record``), its ``why``, and ``evidence``: every row behind it, the reference first,
-    each with its verdict (reference, agrees, stale, undated, outlier) and a note where it differs.
+    ``price_record``) with ``variant`` after ``tier``, its ``why``, and ``evidence``: every row
+    behind it, the reference first, each with its verdict (reference, agrees, stale, undated,
+    outlier) and a note where it differs.
 
     ``evidence`` here is the array; a row's evidence kind (official-announcement, ...) is in
     ``prices --offerings --json``. ``for_table`` adds ``remark`` and leaves the array out.
     """
-    record = price_record(reference, for_table=for_table)
+    record = with_variant(price_record(reference, for_table=for_table), variant)
     record["verdict"] = "reference"
     record["outlier"] = None
     record["why"] = why
@@ -58,12 +60,24 @@ def model_answer_record(
     return record
 
 
-# ``prices``: one row per model, seller and tier, the reference price and why.
+def with_variant(record: dict[str, Any], variant: str) -> dict[str, Any]:
+    """The record with ``variant`` (the offering's price point, "" the plain one) after ``tier``."""
+    shown: dict[str, Any] = {}
+    for key, value in record.items():
+        shown[key] = value
+        if key == "tier":
+            shown["variant"] = variant
+    shown.setdefault("variant", variant)
+    return shown
+
+
+# ``prices``: one row per model, seller, tier and variant, the reference price and why.
 MODEL_PRICES = Listing(
     (
         Column("model_name", "model"),
         Column("provider", "seller"),
         Column("tier", "tier", priority=3),
+        Column("variant", "variant", priority=3),
         *PRICE_MONEY,
         day_column("answers_from", "from", priority=4),
         Column("why", "why"),
@@ -73,16 +87,19 @@ MODEL_PRICES = Listing(
     "no prices",
 )
 
-# ``prices --offerings``: every offering's row, with its verdict in its model's answer.
+# ``prices --offerings``: every offering's row, with its verdict in its model's answer. The
+# seller, price point and verdict say which answer a row is in and how it stands there, so
+# at 80 columns the (shortened) offering id goes before them.
 OFFERINGS = Listing(
     (
         Column("model_name", "model"),
         Column("offering_id", "offering", priority=2),
-        Column("provider", "provider", priority=2),
+        Column("provider", "provider"),
         Column("source", "source", priority=3),
         Column("tier", "tier", priority=3),
+        Column("variant", "variant", priority=3),
         *PRICE_MONEY,
-        Column("verdict", "verdict", priority=2),
+        Column("verdict", "verdict"),
         day_column("answers_from", "from", priority=3),
         day_column("answers_to", "to", priority=4),
         Column("basis", "basis", priority=5),
@@ -92,16 +109,24 @@ OFFERINGS = Listing(
 )
 
 
-def showing_tier(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
+def showing_tier_and_variant(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
     """The listing with its tier column kept at any width when some row's tier is not
     ``default`` (a batch or off-peak price must never pass for the standard one), and left
-    out first when every row's is (a column saying ``default`` on each line tells nothing)."""
-    plain = all(row.get("tier") in (None, "default") for row in rows)
-    columns = tuple(
-        column._replace(priority=_LEAST if plain else 1) if column.key == "tier" else column
-        for column in listing.columns
-    )
-    return Listing(columns, listing.empty)
+    out first when every row's is (a column saying ``default`` on each line tells nothing);
+    its variant column likewise kept when some row has a variant (a regional or 32k price
+    must never pass for the plain one), and left out when none has (it would be empty)."""
+    plain_tier = all(row.get("tier") in (None, "default") for row in rows)
+    with_variants = any(row.get("variant") for row in rows)
+    columns = []
+    for column in listing.columns:
+        if column.key == "tier":
+            column = column._replace(priority=_LEAST if plain_tier else 1)
+        elif column.key == "variant":
+            if not with_variants:
+                continue
+            column = column._replace(priority=1)
+        columns.append(column)
+    return Listing(tuple(columns), listing.empty)
 
 
 _LEAST = 9  # a priority below every listing's own
