@@ -240,8 +240,12 @@ def test_claude_sonnet_5_is_one_anthropic_answer_at_3_15_with_litellm_2_10_stale
     assert (stale["input_usd_per_mtok"], stale["output_usd_per_mtok"]) == (2, 10)
     assert stale["verdict"] == "stale" and "2026-09-01" in stale["note"]
     assert stale["basis"] == "reconstructed" and stale["source_url"] and stale["effective_from"]
-    # one row per seller and tier
-    assert len({(row["provider"], row["tier"]) for row in rows}) == len(rows)
+    # one row per seller, tier and variant: Bedrock's regional price is its own row
+    assert len({(row["provider"], row["tier"], row["variant"]) for row in rows}) == len(rows)
+    assert [(row["variant"], row["input_usd_per_mtok"]) for row in find(rows, provider="Amazon")] == [
+        ("", 3),
+        ("regional", 3.3),
+    ]
 
 
 def test_gpt_4o_on_2024_06_01_answers_5_15_and_no_2_5_10_anywhere(capsys, db):
@@ -268,8 +272,8 @@ def test_offerings_give_every_row_of_the_answers_each_with_its_verdict(capsys, d
 
 def test_the_listing_without_a_model_answers_each_model_as_asking_for_it_does(capsys, db):
     everything = run_json(capsys, "--db", db, "prices", "--json")
-    keys = [(row["model_id"], row["provider"], row["tier"]) for row in everything]
-    assert len(set(keys)) == len(keys), "one row per model, seller and tier"
+    keys = [(row["model_id"], row["provider"], row["tier"], row["variant"]) for row in everything]
+    assert len(set(keys)) == len(keys), "one row per model, seller, tier and variant"
     for model in ("claude-sonnet-5", "gpt-4o"):
         alone = run_json(capsys, "--db", db, "prices", "--model", model, "--json")
         assert alone == find(everything, model_id=model)
@@ -280,11 +284,48 @@ def test_a_table_at_80_columns_shows_tier_when_one_is_not_default(capsys, db, mo
     assert main(["--db", db, "prices", "--model", "gemini-2.5-pro"]) == 0
     out = capsys.readouterr().out
     assert "tier" in out.splitlines()[0] and "long-context" in out
-    assert main(["--db", db, "prices", "--model", "claude-sonnet-5"]) == 0
+    assert main(["--db", db, "prices", "--model", "o3"]) == 0
     out = capsys.readouterr().out
-    assert "tier" not in out.splitlines()[0]  # every row's is default: room for why
-    assert "first-party, declared" in out
+    header = out.splitlines()[0]
+    assert "tier" not in header and "variant" not in header  # default and plain: room for why
+    assert "first-party, curated by 1 source" in out
     monkeypatch.setenv("COLUMNS", "200")
     assert main(["--db", db, "prices", "--model", "claude-sonnet-5"]) == 0
     [line] = [line for line in capsys.readouterr().out.splitlines() if "Anthropic" in line]
     assert "first-party, declared by 2 sources; 1 stale" in line
+
+
+def test_a_table_at_80_columns_shows_the_variant_when_a_row_has_one(capsys, db, monkeypatch):
+    # Bedrock's regional 3.3/16.5 and GPT-4-32k are variants, never outliers of the plain price
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["--db", db, "prices", "--model", "claude-sonnet-5"]) == 0
+    out = capsys.readouterr().out
+    assert "variant" in out.splitlines()[0] and "tier" not in out.splitlines()[0]
+    [regional] = [line for line in out.splitlines() if "regional" in line]
+    assert "Amazon" in regional and "3.3" in regional and "16.5" in regional
+    assert main(["--db", db, "prices", "--model", "gpt-4", "--as-of", "2023-03-20", "--offerings"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "variant" in lines[0] and "verdict" in lines[0]
+    [variant] = [line for line in lines if "32k context" in line]
+    assert "60" in variant and "120" in variant and "reference" in variant and "outlier" not in variant
+
+
+def test_json_gives_each_answer_and_offering_its_variant(capsys, db):
+    answers = run_json(capsys, "--db", db, "prices", "--model", "gpt-4", "--as-of", "2023-03-20", "--json")
+    assert [(a["offering_id"], a["tier"], a["variant"], a["verdict"]) for a in answers] == [
+        ("gpt-4", "default", "", "reference"),
+        ("gpt-4-32k", "default", "32k context", "reference"),
+    ]
+    assert list(answers[0])[list(answers[0]).index("tier") + 1] == "variant"
+    rows = run_json(capsys, "--db", db, "prices", "--model", "claude-sonnet-5", "--offerings", "--json")
+    regional = find(rows, variant="regional")
+    assert {row["offering_id"].split(".")[0] for row in regional} == {"regional", "us", "eu", "au", "jp"}
+    assert {row["verdict"] for row in rows} <= {"reference", "agrees", "stale"}
+
+
+def test_gpt_5_6_luna_and_terra_have_their_launch_price_on_2026_07_28(capsys, db):
+    for model, launch in (("gpt-5.6-luna", (1, 6)), ("gpt-5.6-terra", (2.5, 15))):
+        rows = run_json(capsys, "--db", db, "prices", "--model", model, "--as-of", "2026-07-28", "--json")
+        [openai] = find(rows, provider="OpenAI", tier="default")
+        assert (openai["input_usd_per_mtok"], openai["output_usd_per_mtok"]) == launch
+        assert openai["effective_to"].startswith("2026-07-30") and openai["answers_from"] is None

@@ -41,6 +41,8 @@ def row(
     tier: str = "default",
     offering: str = "claude-x",
     flag: str | None = None,
+    variant: str = "",
+    end: datetime | None = None,
 ) -> Evidence:
     return Evidence(
         source=source,
@@ -51,8 +53,10 @@ def row(
         output=D(price[1]),
         basis=basis,
         effective_from=start,
+        effective_to=end,
         lab="Anthropic",
         flag=flag,
+        variant=variant,
     )
 
 
@@ -291,6 +295,57 @@ def test_a_model_with_no_answer_is_listed_without_a_reference():
     assert answered.reference is rows[0]  # it stands for the model, seller and tier
 
 
+def test_variants_of_one_seller_are_judged_apart_never_as_outliers():
+    # GPT-4 and GPT-4-32k: two price points of one model and seller, not a disagreement
+    answers = model_answers(
+        [
+            row("curated", ("60", "120"), "curated", datetime(2023, 3, 14), offering="gpt-4-32k",
+                variant="32k context"),
+            row("curated", ("30", "60"), "curated", datetime(2023, 3, 14), offering="gpt-4"),
+        ]
+    )  # fmt: skip
+    assert [(a.provider, a.tier, a.variant, a.price) for a in answers] == [
+        ("Anthropic", "default", "", (D(30), D(60))),
+        ("Anthropic", "default", "32k context", (D(60), D(120))),
+    ]
+    assert all(judged.verdict == REFERENCE for answer in answers for judged in answer.evidence)
+    assert [answer.why for answer in answers] == ["first-party, curated by 1 source"] * 2
+
+
+def test_a_regional_price_is_judged_with_the_regional_rows_only():
+    # Bedrock: the global 3/15 and the regional 3.3/16.5 declared from 2026-09-01; a regional
+    # 2.2/11 observed in July is stale against the regional change, not the global one
+    sept, july = datetime(2026, 9, 1), datetime(2026, 7, 3)
+    answers = model_answers(
+        [
+            row("genai-prices", ("3", "15"), "declared", sept, provider="Amazon", offering="global.x"),
+            row("genai-prices", ("3.3", "16.5"), "declared", sept, provider="Amazon", offering="regional.x",
+                variant="regional"),
+            row("litellm", ("2.2", "11"), "reconstructed", july, provider="Amazon", offering="us.x",
+                variant="regional"),
+        ]
+    )  # fmt: skip
+    plain, regional = answers
+    assert (plain.variant, plain.price, plain.why) == ("", (D(3), D(15)), "resold, declared by 1 source")
+    assert (regional.variant, regional.price) == ("regional", (D("3.3"), D("16.5")))
+    assert verdicts(regional) == {"genai-prices": REFERENCE, "litellm": STALE}
+    assert regional.why == "resold, declared by 1 source; 1 stale"
+
+
+def test_a_price_with_a_stated_end_outranks_an_undated_one_and_says_so():
+    # genai-prices: 0.75/3.75 until 2027-01-01 (no start stated); llm-prices: 1.5/7.5, no date
+    until = datetime(2027, 1, 1)
+    ended = row("z-ended", ("0.75", "3.75"), end=until)
+    answer = answer_for("Anthropic", "default", [row("a-undated", ("1.5", "7.5")), ended])
+    assert answer.price == (D("0.75"), D("3.75"))
+    assert answer.why == "first-party, declared until 2027-01-01 by 1 source; 1 undated"
+    [undated] = answer.with_verdict(UNDATED)
+    assert undated.note == "no start date; the reference 0.75/3.75 is declared until 2027-01-01"
+    # a start date still beats a stated end alone
+    observed = row("b", ("1", "4"), "reconstructed", datetime(2026, 8, 1))
+    assert answer_for("Anthropic", "default", [ended, observed]).price == (D(1), D(4))
+
+
 # ---------------------------------------------------------------- the shipped data
 
 
@@ -300,8 +355,8 @@ def reader(seeded_database):
         yield reader
 
 
-def one(answers, provider: str, tier: str = "default"):
-    [answer] = [answer for answer in answers if (answer.provider, answer.tier) == (provider, tier)]
+def one(answers, provider: str, tier: str = "default", variant: str = ""):
+    [answer] = [a for a in answers if (a.provider, a.tier, a.variant) == (provider, tier, variant)]
     return answer
 
 
@@ -327,3 +382,65 @@ def test_o1_mini_on_2024_09_20_is_3_12(reader):
     assert one(answers, "OpenAI").price == (D(3), D(12))
     prices = {judged.evidence.price for answer in answers for judged in answer.evidence}
     assert (D("1.1"), D("4.4")) not in prices
+
+
+def test_gpt_4_32k_is_a_variant_of_gpt_4_not_an_outlier(reader):
+    answers = answers_on(reader, "gpt-4", datetime(2023, 3, 20))
+    assert [(a.provider, a.variant, a.price) for a in answers] == [
+        ("OpenAI", "", (D(30), D(60))),
+        ("OpenAI", "32k context", (D(60), D(120))),
+    ]
+    assert not [judged for answer in answers for judged in answer.evidence if judged.verdict == OUTLIER]
+
+
+def test_claude_sonnet_5_on_bedrock_answers_global_and_regional_apart(reader):
+    today = max(utc_now(), datetime(2026, 9, 2))
+    answers = [a for a in answers_on(reader, "claude-sonnet-5", today) if a.provider == "Amazon"]
+    assert [(a.variant, a.price) for a in answers] == [
+        ("", (D(3), D(15))),
+        ("regional", (D("3.3"), D("16.5"))),
+    ]
+    plain, regional = answers
+    # the July snapshots of each are stale against the change of their own price point
+    assert {(j.evidence.offering_id, j.verdict) for j in plain.evidence} == {
+        ("global.anthropic.claude-sonnet-5-v1:0", REFERENCE),
+        ("anthropic.claude-sonnet-5", STALE),
+        ("global.anthropic.claude-sonnet-5", STALE),
+    }
+    assert {j.evidence.price for j in regional.with_verdict(STALE)} == {(D("2.2"), D(11))}
+    prefixes = {j.evidence.offering_id.split(".")[0] for j in regional.evidence}
+    assert prefixes == {"regional", "us", "eu", "au", "jp"}
+    assert not regional.with_verdict(OUTLIER) and not plain.with_verdict(OUTLIER)
+
+
+@pytest.mark.parametrize(
+    ("model", "launch", "long_context", "after"),
+    [
+        ("gpt-5.6-luna", (D(1), D(6)), (D(2), D(9)), (D("0.2"), D("1.2"))),
+        ("gpt-5.6-terra", (D("2.5"), D(15)), (D(5), D("22.5")), (D(2), D(12))),
+    ],
+)
+def test_gpt_5_6_launch_prices_answer_before_the_2026_07_30_change(
+    reader, model, launch, long_context, after
+):
+    # issue 20: the launch price has no start date but its sources state when it ended; no
+    # release day is known, so it answers for the days before that end
+    before = answers_on(reader, model, datetime(2026, 7, 28))
+    assert one(before, "OpenAI").price == launch
+    assert one(before, "OpenAI", "long-context>272k").price == long_context
+    assert one(before, "OpenAI").why == "first-party, declared until 2026-07-30 by 2 sources"
+    assert one(before, "Amazon").price == tuple(price * D("1.1") for price in launch)
+    assert one(answers_on(reader, model, datetime(2026, 7, 30)), "OpenAI").price == after
+
+
+def test_other_prices_with_a_stated_end_answer_from_the_release_day(reader):
+    # o3's launch price in genai-prices ends 2025-06-10 with no start: from o3's release on
+    answer = one(answers_on(reader, "o3", datetime(2025, 4, 20)), "OpenAI")
+    assert answer.price == (D(10), D(40))
+    assert ("genai-prices", AGREES) in {(j.evidence.source, j.verdict) for j in answer.evidence}
+    # llm-prices' deepseek-chat 0.14/0.28 until 2025-02-08: DeepSeek-V3's, as the alias served it
+    v3 = one(answers_on(reader, "deepseek-v3", datetime(2025, 1, 15)), "DeepSeek")
+    assert v3.price == (D("0.14"), D("0.28"))
+    assert ("llm-prices", AGREES) in {(j.evidence.source, j.verdict) for j in v3.evidence}
+    # an undated price without an end still answers only from when first seen
+    assert one(answers_on(reader, "gpt-4o", datetime(2024, 6, 1)), "OpenAI").price == (D(5), D(15))

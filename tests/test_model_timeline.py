@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from frontier_watch.analytics.model_answer import Evidence
+from frontier_watch.analytics.model_changes import reference_changes
 from frontier_watch.analytics.model_timeline import Placed, change_points, model_timeline
 from frontier_watch.cli import main
 from frontier_watch.render.timeline_rows import TIMELINE_KEYS
@@ -32,6 +33,7 @@ def placed(
     basis: str = "declared",
     dated: bool = True,
     provider: str = "Anthropic",
+    variant: str = "",
 ) -> Placed:
     evidence = Evidence(
         source=source,
@@ -43,6 +45,7 @@ def placed(
         basis=basis,
         effective_from=datetime.combine(start, datetime.min.time()) if dated and start else None,
         lab="Anthropic",
+        variant=variant,
     )
     return Placed("x", "X", evidence, start, end)
 
@@ -100,6 +103,35 @@ def test_each_seller_has_its_own_segments_and_row_order_does_not_matter():
     assert model_timeline(rows[::-1]) == timeline
 
 
+def test_each_variant_has_its_own_segments_and_no_change_between_variants():
+    rows = [
+        placed("a", ("2", "10"), date(2026, 7, 3), date(2026, 9, 1), provider="Amazon"),
+        placed("a", ("3", "15"), date(2026, 9, 1), provider="Amazon"),
+        placed("r", ("2.2", "11"), date(2026, 7, 3), date(2026, 9, 1), provider="Amazon", variant="regional"),
+        placed("r", ("3.3", "16.5"), date(2026, 9, 1), provider="Amazon", variant="regional"),
+    ]
+    segments = model_timeline(rows)
+    assert [(s.variant, s.start, (s.input, s.output)) for s in segments] == [
+        ("", date(2026, 7, 3), (D(2), D(10))),
+        ("", date(2026, 9, 1), (D(3), D(15))),
+        ("regional", date(2026, 7, 3), (D("2.2"), D(11))),
+        ("regional", date(2026, 9, 1), (D("3.3"), D("16.5"))),
+    ]
+    changes = reference_changes(segments, date(2026, 1, 1), date(2027, 1, 1), today=date(2026, 9, 2))
+    assert [(c.variant, c.old_input, c.new_input) for c in changes] == [
+        ("", D(2), D(3)),
+        ("regional", D("2.2"), D("3.3")),
+    ]
+    # a plain segment right after a regional one of another price is not a change
+    one_each = [
+        placed("r", ("9", "9"), date(2026, 1, 1), date(2026, 2, 1), variant="regional"),
+        placed("a", ("1", "1"), date(2026, 2, 1)),
+    ]
+    assert not reference_changes(
+        model_timeline(one_each), date(2026, 1, 1), date(2027, 1, 1), date(2026, 9, 2)
+    )
+
+
 # ---------------------------------------------------------------- the shipped data
 
 
@@ -109,11 +141,11 @@ def reader(seeded_database):
         yield reader
 
 
-def seller(segments, provider: str) -> list[tuple]:
+def seller(segments, provider: str, variant: str = "", tier: str = "default") -> list[tuple]:
     return [
         (s.start, s.end, (s.input, s.output))
         for s in segments
-        if (s.provider, s.tier) == (provider, "default")
+        if (s.provider, s.tier, s.variant) == (provider, tier, variant)
     ]
 
 
@@ -139,7 +171,7 @@ def test_history_json_is_the_timeline_and_offerings_the_raw_intervals(seeded_db_
     assert main(["--db", db, "history", "o3", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert list(rows[0]) == TIMELINE_KEYS and set(rows[0]) == {
-        "model_id", "model_name", "provider", "tier", "from", "to",
+        "model_id", "model_name", "provider", "tier", "variant", "from", "to",
         "input_usd_per_mtok", "output_usd_per_mtok", "sources", "why",
     }  # fmt: skip
     openai = [(r["input_usd_per_mtok"], r["output_usd_per_mtok"]) for r in rows if r["provider"] == "OpenAI"]
@@ -148,3 +180,40 @@ def test_history_json_is_the_timeline_and_offerings_the_raw_intervals(seeded_db_
     raw = json.loads(capsys.readouterr().out)
     assert {"offering_id", "source", "effective_from", "basis"} <= set(raw[0])
     assert "o3-2025-04-16" in {r["offering_id"] for r in raw}
+
+
+def test_claude_sonnet_5_on_bedrock_has_a_global_and_a_regional_timeline(reader):
+    segments = timeline_of(reader, "claude-sonnet-5")
+    assert [price for _, _, price in seller(segments, "Amazon")][-2:] == [(D(2), D(10)), (D(3), D(15))]
+    regional = seller(segments, "Amazon", "regional")
+    assert [price for _, _, price in regional][-2:] == [(D("2.2"), D(11)), (D("3.3"), D("16.5"))]
+    assert regional[-1][0] == date(2026, 9, 1)
+    assert {s.variant for s in segments} == {"", "regional"}
+
+
+def test_gpt_4_32k_has_its_own_timeline_beside_gpt_4(reader):
+    segments = timeline_of(reader, "gpt-4")
+    assert seller(segments, "OpenAI")[0][2] == (D(30), D(60))
+    assert seller(segments, "OpenAI", "32k context")[0][2] == (D(60), D(120))
+
+
+def test_gpt_5_6_luna_shows_its_launch_price_then_the_2026_07_30_change(reader):
+    segments = timeline_of(reader, "gpt-5.6-luna")
+    assert seller(segments, "OpenAI") == [
+        (None, date(2026, 7, 30), (D(1), D(6))),  # no release day known: since the record's start
+        (date(2026, 7, 30), None, (D("0.2"), D("1.2"))),
+    ]
+    assert [price for _, _, price in seller(segments, "OpenAI", tier="long-context>272k")] == [
+        (D(2), D(9)),
+        (D("0.4"), D("1.8")),
+    ]
+
+
+def test_history_shows_the_variant_beside_the_tier_at_80_columns(seeded_db_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["--db", str(seeded_db_path), "history", "claude-sonnet-5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "variant" in lines[0]
+    assert [line for line in lines if "Amazon" in line and "regional" in line and "3.3" in line]
+    assert main(["--db", str(seeded_db_path), "history", "o3"]) == 0  # no variant: no column
+    assert "variant" not in capsys.readouterr().out.splitlines()[0]

@@ -247,8 +247,10 @@ def test_tiers_are_separate_intervals(empty_engine):
     }
 
 
-def test_an_undated_start_answers_from_when_first_seen_never_from_the_release_day(empty_engine):
-    """llm-prices' from_date null means "start unknown", not "since the beginning of time"."""
+def test_an_undated_start_answers_from_when_first_seen_and_a_stated_end_up_to_it(empty_engine):
+    """llm-prices' from_date null means "start unknown", not "since the beginning of time": a
+    price with no date answers from when first seen; one whose end the source states answers
+    up to that end (issue 20: a launch price closed before we first saw it)."""
     undated_open = PricedOffering(
         "gpt-4.5", "GPT-4.5", "openai", segments=[PriceSegment(input=Decimal(75), output=Decimal(150))]
     )
@@ -270,11 +272,12 @@ def test_an_undated_start_answers_from_when_first_seen_never_from_the_release_da
                 for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), day)
             }
 
-    # No release day known: an undated price answers from when it was first seen, so the
-    # one the source closed in 2025 answers for no day at all.
-    assert inputs_on(datetime(2025, 1, 15)) == set()
+    # No release day known: the undated price answers from when it was first seen; the one
+    # the source closed on 2025-02-08 answers up to that day.
+    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
     assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
-    # A release day known does not stretch it back (issue 20): still only from when first seen.
+    # A release day known does not stretch the undated one back (issue 20), and bounds the
+    # closed one: from the release to its end.
     with empty_engine.begin() as connection:
         connection.execute(
             insert(ModelEvent).values(
@@ -288,7 +291,8 @@ def test_an_undated_start_answers_from_when_first_seen_never_from_the_release_da
             )
         )
     assert inputs_on(datetime(2024, 12, 1)) == set()
-    assert inputs_on(datetime(2025, 1, 15)) == set()
+    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
+    assert inputs_on(datetime(2026, 1, 15)) == {("deepseek-chat", Decimal("0.27"))}
     assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
 
 

@@ -58,11 +58,15 @@ def test_an_undated_price_of_a_moving_alias_is_what_it_served_when_first_seen():
     # answers from when first seen, not from the day the alias moved to that model
     [piece] = answering_pieces(None, None, SEEN, "deepseek-v3.2-exp", CHAT, LIVES)
     assert (piece.model_id, piece.start, piece.end) == ("deepseek-v3.2-exp", SEEN, None)
-    # closed by the source before it was seen: what the alias served just before the close,
-    # and, being undated, it answers for no day
+
+
+def test_a_price_of_a_moving_alias_with_only_an_end_is_what_it_served_before_that_end():
+    # llm-prices: deepseek-chat at 0.14/0.28 until 2025-02-08, no start: the alias served
+    # DeepSeek-V3 then, so it is V3's price from the day the alias moved to V3 to that end
     [piece] = answering_pieces(None, datetime(2025, 2, 8), SEEN, "deepseek-v3.2-exp", CHAT, LIVES)
-    assert piece.model_id == "deepseek-v3" and piece.empty
-    assert not piece.covers(datetime(2025, 1, 15))
+    assert piece.model_id == "deepseek-v3"
+    assert (piece.start, piece.end) == (datetime(2024, 12, 26), datetime(2025, 2, 8))
+    assert piece.covers(datetime(2025, 1, 15)) and not piece.covers(datetime(2025, 2, 8))
 
 
 def test_a_month_precision_start_begins_at_the_release_day():
@@ -82,9 +86,26 @@ def test_an_undated_start_is_when_first_seen_never_the_release_day():
     assert early.start == datetime(2024, 11, 18)
     [unknown] = answering_pieces(None, None, SEEN, "brand-new-model", (), LIVES)
     assert unknown.start == SEEN and "first seen" in unknown.clipped
-    # a price the source closed before we first saw it, for a model of unknown release: no day
-    [never] = answering_pieces(None, datetime(2025, 1, 1), SEEN, "brand-new-model", (), LIVES)
-    assert never.empty and not never.covers(datetime(2024, 6, 1))
+
+
+def test_a_price_with_only_a_stated_end_answers_up_to_it_from_the_release_day():
+    # issue 20: GPT-5.6 Luna's launch price, 1/6 until 2026-07-30 (the source states no start),
+    # first seen on 2026-08-05. Its own date is the end: it answers up to it, not from first seen.
+    until = datetime(2026, 7, 30)
+    [luna] = answering_pieces(None, until, SEEN, "brand-new-model", (), LIVES)
+    assert (luna.start, luna.end, luna.clipped) == (None, until, None)  # no release day: not narrowed
+    assert luna.covers(datetime(2026, 7, 28)) and not luna.covers(until)
+    # a release day known bounds it (and says so)
+    [known] = answering_pieces(None, datetime(2025, 1, 1), SEEN, "mistral-large-2411", (), LIVES)
+    assert (known.start, known.end) == (datetime(2024, 11, 18), datetime(2025, 1, 1))
+    assert "in force until 2025-01-01, from the release on 2024-11-18 (models.dev)" in known.clipped
+    assert not known.covers(datetime(2024, 11, 10)) and known.covers(datetime(2024, 12, 1))
+    # an end after first seen: the same, not from first seen
+    [later] = answering_pieces(None, datetime(2026, 9, 1), SEEN, "mistral-large-2411", (), LIVES)
+    assert later.start == datetime(2024, 11, 18) and later.covers(datetime(2025, 6, 1))
+    # an end within the model's retirement: both bounds hold
+    [retired] = answering_pieces(None, datetime(2025, 9, 1), SEEN, "gpt-4.5", (), LIVES)
+    assert (retired.start, retired.end) == (datetime(2025, 2, 27), datetime(2025, 7, 14))
 
 
 def test_no_price_from_the_retirement_day_on():

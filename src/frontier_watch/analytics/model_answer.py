@@ -1,13 +1,17 @@
-"""The model answer: one reference price for a model, seller and tier on a day, and why.
+"""The model answer: one reference price for a model, seller, tier and variant on a day, and why.
 
 The store keeps evidence per offering and source; a writer asks about a model. Given every
 stored price of one model that answers on one day (all offerings, all sources), this decides,
-per seller (the provider that bills) and tier, which price to cite, and gives every other row
-a verdict. The rules, strongest first (the README's "How the reference price is chosen"):
+per seller (the provider that bills), tier and variant (a price point the seller sells beside
+the plain one: GPT-4-32k, a regional Bedrock endpoint; domain/variants.py), which price to
+cite, and gives every other row a verdict. Variants are judged apart: a different price
+point is not a disagreement. The rules, strongest first (the README's "How the reference
+price is chosen"):
 
 1. Only unflagged rows with a price can be the reference (a flagged row is an outlier).
 2. A row with a start date beats one without: an undated price is not the answer on a day
-   that dated evidence for the same seller covers.
+   that dated evidence for the same seller covers. A row whose source states only when the
+   price ended (``effective_to``, a launch price before a change) beats one with no date.
 3. Among dated rows, a date a source states (``curated``: the lab's own announcement, or
    ``declared``: a dataset that gives the dates) beats a date a scraper observed
    (``reconstructed``); observed dates say when a snapshot was taken, not when a price began.
@@ -15,7 +19,8 @@ a verdict. The rules, strongest first (the README's "How the reference price is 
    older snapshot.
 5. On the same start day, curated (first-party fact) beats declared, then the price most
    sources give, then the source name (so the answer never depends on the row order).
-6. Without dated rows, a curated undated row beats other undated rows; then most sources.
+6. Without dated rows, a row with a stated end, then a curated undated row, beats other
+   undated rows; then most sources.
 
 Every other row is ``agrees`` (the same price wherever both give it), ``stale`` (dated, a
 different price, and older than the dated change the reference starts with), ``undated`` (no
@@ -39,7 +44,7 @@ from decimal import Decimal
 REFERENCE, AGREES, STALE, OUTLIER, UNDATED = "reference", "agrees", "stale", "outlier", "undated"
 
 # The standing of a row's dates, strongest first (rules 2, 3 and 6).
-_STATED, _OBSERVED, _CURATED_UNDATED, _UNDATED = 0, 1, 2, 3
+_STATED, _OBSERVED, _ENDED, _CURATED_UNDATED, _UNDATED = 0, 1, 2, 3, 4
 _STATED_BASES = frozenset({"curated", "declared"})
 # Where the dates come from, as the why-text says it.
 _BASIS_WORDS = {"curated": "curated", "declared": "declared", "reconstructed": "observed"}
@@ -62,10 +67,16 @@ class Evidence:
     platform: str | None = None
     flag: str | None = None
     source_url: str | None = None
+    variant: str = ""  # the price point of the offering (domain/variants.py); "" the plain one
 
     @property
     def dated(self) -> bool:
         return self.effective_from is not None
+
+    @property
+    def ended(self) -> bool:
+        """No start date, but the source states when the price ended."""
+        return self.effective_from is None and self.effective_to is not None
 
     @property
     def price(self) -> tuple[Decimal | None, Decimal | None]:
@@ -83,13 +94,14 @@ class Judged:
 
 @dataclass(frozen=True, slots=True)
 class ModelAnswer:
-    """The reference price of one model, seller and tier on a day, with all the evidence judged."""
+    """The reference price of one model, seller, tier and variant on a day, with all the evidence judged."""
 
     provider: str
     tier: str
     reference: Evidence
     why: str
     evidence: tuple[Judged, ...]
+    variant: str = ""
 
     @property
     def price(self) -> tuple[Decimal | None, Decimal | None]:
@@ -108,6 +120,7 @@ class NoAnswer:
     tier: str
     why: str
     evidence: tuple[Judged, ...]
+    variant: str = ""  # judged per seller and tier: a model with no price has no price point either
 
 
 def unanswered(rows: Iterable[Evidence]) -> list[NoAnswer]:
@@ -148,22 +161,34 @@ def _why_none(rows: Sequence[Evidence]) -> str:
 
 
 def model_answers(rows: Iterable[Evidence]) -> list[ModelAnswer]:
-    """One answer per seller and tier of the rows (all of one model, on one day), sorted by
-    seller then tier (``default`` first); a seller and tier with no usable row has no answer."""
-    groups: dict[tuple[str, str], list[Evidence]] = {}
+    """One answer per seller, tier and variant of the rows (all of one model, on one day),
+    sorted by seller, tier (``default`` first) and variant (the plain one first); a group
+    with no usable row has no answer."""
+    groups: dict[tuple[str, str, str], list[Evidence]] = {}
     for row in rows:
-        groups.setdefault((row.provider, row.tier), []).append(row)
+        groups.setdefault((row.provider, row.tier, row.variant), []).append(row)
     answers = [
         answer
-        for (provider, tier), members in groups.items()
-        if (answer := answer_for(provider, tier, members)) is not None
+        for (provider, tier, variant), members in groups.items()
+        if (answer := answer_for(provider, tier, members, variant)) is not None
     ]
-    answers.sort(key=lambda answer: (answer.provider.lower(), answer.tier != "default", answer.tier))
+    answers.sort(key=answer_order)
     return answers
 
 
-def answer_for(provider: str, tier: str, rows: Sequence[Evidence]) -> ModelAnswer | None:
-    """The answer for one seller and tier from its rows (None when no row can be the reference)."""
+def answer_order(answer: ModelAnswer) -> tuple[str, bool, str, bool, str]:
+    """How answers of one model sort: by seller, tier (``default`` first), variant (plain first)."""
+    return (
+        answer.provider.lower(),
+        answer.tier != "default",
+        answer.tier,
+        answer.variant != "",
+        answer.variant,
+    )
+
+
+def answer_for(provider: str, tier: str, rows: Sequence[Evidence], variant: str = "") -> ModelAnswer | None:
+    """The answer for one seller, tier and variant from its rows (None when no row can be the reference)."""
     usable = [row for row in rows if row.flag is None and (row.input is not None or row.output is not None)]
     if not usable:
         return None
@@ -174,12 +199,14 @@ def answer_for(provider: str, tier: str, rows: Sequence[Evidence]) -> ModelAnswe
         reference = min(usable, key=lambda row: _rank(row, votes))
     judged = [_judge(row, reference) for row in rows]
     judged.sort(key=lambda item: (_ORDER[item.verdict], item.evidence.source, item.evidence.offering_id))
-    return ModelAnswer(provider, tier, reference, _why(reference, judged), tuple(judged))
+    return ModelAnswer(provider, tier, reference, _why(reference, judged), tuple(judged), variant)
 
 
 def _standing(row: Evidence) -> int:
     if row.dated:
         return _STATED if row.basis in _STATED_BASES else _OBSERVED
+    if row.ended:
+        return _ENDED
     return _CURATED_UNDATED if row.basis == "curated" else _UNDATED
 
 
@@ -230,8 +257,18 @@ def dating(row: Evidence) -> str:
 
 def _dating(row: Evidence) -> str:
     if row.effective_from is None:
-        return "undated too"
+        return _date_word(row) if row.ended else "undated too"
     return f"{_BASIS_WORDS.get(row.basis, row.basis)} from {row.effective_from.date().isoformat()}"
+
+
+def _date_word(row: Evidence) -> str:
+    """How a row dates its price, as the why says it: ``declared``, ``observed``, ``undated``,
+    or ``declared until 2026-07-30`` for a row whose source states only the end."""
+    if row.dated:
+        return _BASIS_WORDS.get(row.basis, row.basis)
+    if row.effective_to is not None:
+        return f"{_BASIS_WORDS.get(row.basis, row.basis)} until {row.effective_to.date().isoformat()}"
+    return "undated"
 
 
 def _shown(price: tuple[Decimal | None, Decimal | None]) -> str:
@@ -248,9 +285,8 @@ def _why(reference: Evidence, judged: Sequence[Judged]) -> str:
     agreeing = [item.evidence for item in judged if item.verdict in (REFERENCE, AGREES)]
     by_basis: dict[str, set[str]] = {}
     for row in agreeing:
-        word = _BASIS_WORDS.get(row.basis, row.basis) if row.dated else "undated"
-        by_basis.setdefault(word, set()).add(row.source)
-    first = _BASIS_WORDS.get(reference.basis, reference.basis) if reference.dated else "undated"
+        by_basis.setdefault(_date_word(row), set()).add(row.source)
+    first = _date_word(reference)
     words = [first, *sorted(word for word in by_basis if word != first)]
     parts = []
     for word in words:

@@ -1,12 +1,12 @@
 """What the reference price of a model did in a window: changes, first prices, ends.
 
 Built on the model timeline (model_timeline.py), the reference price's segments per model,
-seller and tier. What a writer can cite as news is a change of that answer, never a change
-of one source's offering: a source that restates, lags or lists a regional variant changes
-no segment, so it makes no line.
+seller, tier and variant (a price point such as a regional endpoint; domain/variants.py).
+What a writer can cite as news is a change of that answer, never a change of one source's
+offering: a source that restates or lags changes no segment, so it makes no line.
 
 * A **price change** is a segment that starts where a segment of another price of the same
-  model, seller and tier ends (a first price, or one after a gap, is not a change), and
+  model, seller, tier and variant ends (a first price, or one after a gap, is not a change), and
   whose reference price has a start date: an undated price answers from the day its source's
   list was first seen, which says nothing of when the price began.
 * A **new model price** is the first segment of a model's whole timeline (its first price
@@ -49,6 +49,7 @@ class ReferenceChange:
     source_urls: tuple[str, ...]  # where they give it, where the store has it
     scheduled: bool  # declared for a day after today
     dating: str  # how the new price's start is known: curated, declared, observed or undated
+    variant: str = ""  # the price point that changed (domain/variants.py); "" the plain one
 
     def percent(self, part: str) -> float | None:
         """The change of ``input`` or ``output`` in percent (None without both prices, or from 0)."""
@@ -74,6 +75,7 @@ class PriceEvent:
     source_urls: tuple[str, ...]
     scheduled: bool
     dating: str  # how the price's start is known: curated, declared, observed or undated (first seen)
+    variant: str = ""  # the price point (domain/variants.py); "" the plain one
 
 
 def in_force_from(rows: Iterable[Placed], day: date) -> list[Placed]:
@@ -92,7 +94,14 @@ def _in_window(day: date, since: date, until: date | None) -> bool:
 
 
 def _order(item: ReferenceChange | PriceEvent) -> tuple:
-    return (item.date, item.model_name.lower(), item.model_id, item.provider.lower(), item.tier != "default")
+    return (
+        item.date,
+        item.model_name.lower(),
+        item.model_id,
+        item.provider.lower(),
+        item.tier != "default",
+        item.variant,
+    )
 
 
 def reference_changes(
@@ -102,12 +111,12 @@ def reference_changes(
     end) right after a segment of another price of the same model, seller and tier; a change
     after ``today`` is ``scheduled``. Oldest first, then by model, seller and tier
     (``default`` first)."""
-    ending_at = {(s.model_id, s.provider, s.tier, s.end): s for s in segments if s.end is not None}
+    ending_at = {(*s.line, s.end): s for s in segments if s.end is not None}
     changes = []
     for segment in segments:
         if segment.start is None or not _in_window(segment.start, since, until):
             continue
-        previous = ending_at.get((segment.model_id, segment.provider, segment.tier, segment.start))
+        previous = ending_at.get((*segment.line, segment.start))
         if previous is None or previous.price == segment.price or segment.dating == UNDATED:
             continue
         changes.append(
@@ -125,6 +134,7 @@ def reference_changes(
                 segment.source_urls,
                 segment.start > today,
                 segment.dating,
+                segment.variant,
             )
         )
     changes.sort(key=_order)
@@ -160,13 +170,13 @@ def withdrawn_prices(
 ) -> list[PriceEvent]:
     """Every segment ending in [since, until) with no segment of the same model, seller and
     tier starting that day: the seller's price of the model ended with none after it."""
-    starting = {(s.model_id, s.provider, s.tier, s.start) for s in segments}
+    starting = {(*s.line, s.start) for s in segments}
     events = [
         _event(WITHDRAWN, segment, segment.end, today)
         for segment in segments
         if segment.end is not None
         and _in_window(segment.end, since, until)
-        and (segment.model_id, segment.provider, segment.tier, segment.end) not in starting
+        and (*segment.line, segment.end) not in starting
     ]
     events.sort(key=_order)
     return events
@@ -186,6 +196,7 @@ def _event(kind: str, segment: Segment, day: date, today: date) -> PriceEvent:
         segment.source_urls,
         day > today,
         segment.dating,
+        segment.variant,
     )
 
 

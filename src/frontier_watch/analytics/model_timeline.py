@@ -1,4 +1,4 @@
-"""The model timeline: the reference price's segments per seller and tier, day by day.
+"""The model timeline: the reference price's segments per seller, tier and variant, day by day.
 
 Given every stored price of a model placed on the days it answers for (all offerings, all
 sources), the model answer (model_answer.py) is evaluated on each day where any of them starts
@@ -36,7 +36,8 @@ class Placed:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """The reference price of a model, seller and tier over [start, end) (None: since ever / open)."""
+    """The reference price of a model, seller, tier and variant over [start, end) (None: since
+    ever / open)."""
 
     model_id: str
     model_name: str
@@ -50,10 +51,16 @@ class Segment:
     why: str  # the model answer's why on the segment's last change point (the most evidence)
     source_urls: tuple[str, ...] = ()  # where those rows were read, where the store has it
     dating: str = "undated"  # how the reference's start is known on the segment's first day
+    variant: str = ""  # the price point (domain/variants.py); "" the plain one
 
     @property
     def price(self) -> tuple[Decimal | None, Decimal | None]:
         return (self.input, self.output)
+
+    @property
+    def line(self) -> tuple[str, str, str, str]:
+        """The model, seller, tier and variant whose price this is a segment of."""
+        return (self.model_id, self.provider, self.tier, self.variant)
 
 
 def change_points(rows: Iterable[Placed]) -> list[date | None]:
@@ -73,9 +80,9 @@ def change_points(rows: Iterable[Placed]) -> list[date | None]:
 
 
 def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
-    """The reference price's segments of each model, seller and tier in ``rows``, sorted by
-    model, seller, tier (``default`` first) and start; a day where a seller and tier has no
-    usable row leaves a gap."""
+    """The reference price's segments of each model, seller, tier and variant in ``rows``,
+    sorted by model, seller, tier (``default`` first), variant (the plain one first) and start;
+    a day where a seller, tier and variant has no usable row leaves a gap."""
     by_model: dict[str, list[Placed]] = {}
     for row in rows:
         by_model.setdefault(row.model_id, []).append(row)
@@ -89,6 +96,8 @@ def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
             s.provider.lower(),
             s.tier != "default",
             s.tier,
+            s.variant != "",
+            s.variant,
             s.start is not None,
             s.start or date.min,
         )
@@ -97,7 +106,7 @@ def model_timeline(rows: Sequence[Placed]) -> list[Segment]:
 
 
 def _one_model(rows: Sequence[Placed]) -> list[Segment]:
-    """One model's segments: the rows swept day by day, each seller and tier judged again only
+    """One model's segments: the rows swept day by day, each seller, tier and variant judged again only
     on a day where one of its rows starts or ends (on other days its answer cannot change)."""
     model_id, model_name = rows[0].model_id, rows[0].model_name
     starting: dict[date | None, list[Placed]] = {}
@@ -108,21 +117,21 @@ def _one_model(rows: Sequence[Placed]) -> list[Segment]:
         starting.setdefault(row.start, []).append(row)
         if row.end is not None:
             ending.setdefault(row.end, []).append(row)
-    in_force: dict[tuple[str, str], list[Placed]] = {}
-    open_segments: dict[tuple[str, str], Segment] = {}
+    in_force: dict[tuple[str, str, str], list[Placed]] = {}
+    open_segments: dict[tuple[str, str, str], Segment] = {}
     done: list[Segment] = []
     for day in change_points(rows):
-        changed: set[tuple[str, str]] = set()
+        changed: set[tuple[str, str, str]] = set()
         for row in ending.get(day, ()) if day is not None else ():
-            key = (row.evidence.provider, row.evidence.tier)
+            key = (row.evidence.provider, row.evidence.tier, row.evidence.variant)
             in_force[key].remove(row)
             changed.add(key)
         for row in starting.get(day, ()):
-            key = (row.evidence.provider, row.evidence.tier)
+            key = (row.evidence.provider, row.evidence.tier, row.evidence.variant)
             in_force.setdefault(key, []).append(row)
             changed.add(key)
         for key in sorted(changed):
-            answer = answer_for(*key, [row.evidence for row in in_force[key]])
+            answer = answer_for(key[0], key[1], [row.evidence for row in in_force[key]], key[2])
             current = open_segments.pop(key, None)
             if answer is None:  # no usable row on this day: the segment ends
                 if current is not None:
@@ -156,6 +165,7 @@ def _one_model(rows: Sequence[Placed]) -> list[Segment]:
                 answer.why,
                 urls,
                 dating(answer.reference),
+                answer.variant,
             )
     done.extend(open_segments.values())  # still in force after the last change point
     return done
@@ -183,4 +193,5 @@ def _with(
         why if why is not None else segment.why,
         urls if urls is not None else segment.source_urls,
         segment.dating,
+        segment.variant,
     )

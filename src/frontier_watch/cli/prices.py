@@ -64,16 +64,24 @@ def _kinds(args: argparse.Namespace):
 def _answered_records(
     rows, *, offerings: bool, disagreements: bool, for_table: bool
 ) -> tuple[list[dict[str, Any]], Any]:
-    """The default: one record per model, seller and tier (the reference and why, or no
-    reference and why not); with ``offerings``, every row as stored, each with its verdict in its
-    model's answer; with ``disagreements``, the rows of the answers where sources disagree."""
+    """The default: one record per model, seller, tier and variant (the reference and why, or
+    no reference and why not); with ``offerings``, every row as stored, each with its variant
+    and its verdict in its model's answer; with ``disagreements``, the rows of the answers where
+    sources disagree."""
+    from frontier_watch.domain.variants import offering_variant
     from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.reports.model_answer import answers_by_model, verdicts_by_row
 
     answered = answers_by_model(rows)
     if disagreements:
         records = [
-            answer_rows.judged_record(judged.row, judged.verdict, judged.note, for_table=for_table)
+            answer_rows.judged_record(
+                judged.row,
+                judged.verdict,
+                judged.note,
+                variant=offering_variant(judged.row["offering_id"], judged.row["model_id"]),
+                for_table=for_table,
+            )
             for item in answered
             if item.disagrees()
             for judged in item.evidence
@@ -89,6 +97,7 @@ def _answered_records(
                     row,
                     judged.verdict if judged else None,
                     judged.note if judged else None,
+                    variant=offering_variant(row["offering_id"], row["model_id"]),
                     for_table=for_table,
                 )
             )
@@ -98,6 +107,7 @@ def _answered_records(
             item.reference,
             item.answer.why,
             [(judged.row, judged.verdict, judged.note) for judged in item.evidence],
+            variant=item.answer.variant,
             for_table=for_table,
             reference=item.has_reference,
         )
@@ -154,7 +164,7 @@ def _no_prices_message(args: argparse.Namespace, kinds) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    """The model's timeline (the reference price's segments per seller and tier); with
+    """The model's timeline (the reference price's segments per seller, tier and variant); with
     ``--offerings`` every raw interval of its offerings."""
     from frontier_watch.render import answer_rows, public_rows
     from frontier_watch.store import price_reads

@@ -5,16 +5,20 @@ A source states a price with dates; what it may answer for is narrower:
 * A moving alias (``deepseek-chat``) served one model on each span of days, so a price of
   the alias is the price of the model it served on that day: the interval is split where the
   alias moved. A price with no start date is the price of the model the alias served when
-  the price was first seen.
+  the price was first seen (or, for a price that states only its end, just before that end).
 * A price answers for no day before its model's release day and none from its retirement
   day on. A month-precision start (2024-11-01 for a model released on 2024-11-18) begins at
   the release day.
-* A price with no start date answers from the day its source was first seen to carry it
+* A price with no date at all answers from the day its source was first seen to carry it
   (for a shipped snapshot, the snapshot's date), never from the model's release day: an
   aggregator listing today's price without a date says nothing about the launch price, so
   stretching it back to the release put today's price on days it was not in force (llm-prices'
-  gpt-4o 2.5/10 beside the true 5/15 in 2024). A price the source had already closed when it
-  was first seen answers for no day.
+  gpt-4o 2.5/10 beside the true 5/15 in 2024).
+* A price whose source states when it ended but not when it began (the first of a dated
+  series: GPT-5.6 Luna's launch price 1/6 "until 2026-07-30") carries its own date: it
+  answers up to that end, from the model's release day when one is known, else from the
+  start of the record (what the source's empty start means), even when the source was first
+  seen after the end. First seen says when we looked, and the source states an earlier day.
 
 Each narrowed piece keeps the reason, and the stored interval keeps the source's own dates.
 Pure functions of their arguments: the store loads the lives and spans, this decides.
@@ -116,7 +120,12 @@ def answering_pieces(
     """The pieces of one stored interval: one per model it answered for, each within that model's life."""
     lives = lives or {}
     if not spans:
-        return [_within_life(effective_from, effective_to, first_seen_at, model_id, lives, None)]
+        stated_end = effective_to if effective_from is None else None
+        return [
+            _within_life(
+                effective_from, effective_to, first_seen_at, model_id, lives, None, stated_end=stated_end
+            )
+        ]
     if effective_from is None:
         # An undated price of a moving alias is the price of what it served when first seen,
         # or, for a price the source had already closed by then, just before it closed.
@@ -130,7 +139,11 @@ def answering_pieces(
         moved = f"no start date: the alias served {span.model_id} {when}"
         start = span.valid_from
         end = _earliest(effective_to, span.valid_to)
-        return [_within_life(start, end, first_seen_at, span.model_id, lives, moved, undated=True)]
+        return [
+            _within_life(
+                start, end, first_seen_at, span.model_id, lives, moved, undated=True, stated_end=effective_to
+            )
+        ]
     pieces = []
     for span in spans:
         start = _latest(effective_from, span.valid_from)
@@ -161,11 +174,21 @@ def _within_life(
     reason: str | None,
     *,
     undated: bool | None = None,
+    stated_end: datetime | None = None,
 ) -> Piece:
     reasons = [reason] if reason else []
     life = lives.get(model_id, NO_LIFE) if model_id else NO_LIFE
     released, retired = life.released_at(), life.retired_at()
-    if undated if undated is not None else start is None:
+    no_start = undated if undated is not None else start is None
+    if no_start and stated_end is not None:
+        # The source dates the price by its end: up to it, from the release (or the record's start).
+        if released is not None and (start is None or start < released):
+            start = released
+            reasons.append(
+                f"no start date: in force until {_day(stated_end)}, from the release on {_day(released)} "
+                f"({life.released_from or 'release'})"
+            )
+    elif no_start:
         start = first_seen_at if start is None or start < first_seen_at else start
         reasons.append(f"no start date: answers from when first seen, {_day(first_seen_at)}")
         if released is not None and start < released:  # seen before the release: the release bounds it

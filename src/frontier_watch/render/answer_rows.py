@@ -1,6 +1,6 @@
-"""The public shape of the model answer (``prices``): one row per model, seller and tier
-with the reference price, its why and the evidence behind it, and ``prices --offerings``;
-and which of the tier and kind columns a price table (``prices``, ``history``) needs.
+"""The public shape of the model answer (``prices``): one row per model, seller, tier and
+variant with the reference price, its why and the evidence behind it, and ``prices --offerings``;
+and which of the tier, variant and kind columns a price table (``prices``, ``history``) needs.
 
 Beside public_rows.py, whose price row (``price_record``) each answer row extends.
 """
@@ -69,19 +69,21 @@ def model_answer_record(
     why: str,
     evidence: Sequence[tuple[NamedRow, str, str | None]],
     *,
+    variant: str = "",
     for_table: bool = False,
     reference: bool = True,
 ) -> dict[str, Any]:
     """A model answer in the public shape of ``prices --json``: the reference row's keys (as
-    ``price_record``), its ``why``, and ``evidence``: every row behind it, the reference first,
-    each with its verdict (reference, agrees, stale, undated, outlier) and a note where it differs.
+    ``price_record``) with ``variant`` after ``tier``, its ``why``, and ``evidence``: every row
+    behind it, the reference first, each with its verdict (reference, agrees, stale, undated,
+    outlier) and a note where it differs.
 
     ``evidence`` here is the array; a row's evidence kind (official-announcement, ...) is in
     ``prices --offerings --json``. ``for_table`` adds ``remark`` and leaves the array out.
     ``reference`` False: the model has no reference price (every row flagged); the record keeps
     the model, seller and tier of the row given, with no prices, dates or verdict, and ``why``.
     """
-    record = price_record(reference_row, for_table=for_table)
+    record = with_variant(price_record(reference_row, for_table=for_table), variant)
     record["verdict"] = "reference" if reference else None
     record["outlier"] = None
     record["why"] = why
@@ -110,12 +112,12 @@ def outlier_note(verdict: str | None, note: str | None) -> str | None:
 
 
 def judged_record(
-    row: NamedRow, verdict: str | None, note: str | None, *, for_table: bool = False
+    row: NamedRow, verdict: str | None, note: str | None, *, variant: str = "", for_table: bool = False
 ) -> dict[str, Any]:
     """A stored row (``prices --offerings``, ``--disagreements``) with its verdict in its model's
     answer and ``why``; ``outlier`` is that note where the row differs from the reference (the
     verdict says how: stale, undated, outlier). None: the row is in no answer."""
-    record = price_record(row, for_table=for_table)
+    record = with_variant(price_record(row, for_table=for_table), variant)
     record["verdict"], record["why"] = verdict, note
     record["outlier"] = outlier_note(verdict, note)
     if for_table:  # the verdict column says it; the remark keeps the flag and the narrowing
@@ -123,12 +125,24 @@ def judged_record(
     return record
 
 
-# ``prices``: one row per model, seller and tier, the reference price and why.
+def with_variant(record: dict[str, Any], variant: str) -> dict[str, Any]:
+    """The record with ``variant`` (the offering's price point, "" the plain one) after ``tier``."""
+    shown: dict[str, Any] = {}
+    for key, value in record.items():
+        shown[key] = value
+        if key == "tier":
+            shown["variant"] = variant
+    shown.setdefault("variant", variant)
+    return shown
+
+
+# ``prices``: one row per model, seller, tier and variant, the reference price and why.
 MODEL_PRICES = Listing(
     (
         Column("model_name", "model"),
         Column("provider", "seller"),
         Column("tier", "tier", priority=3),
+        Column("variant", "variant", priority=3),
         Column("kind", "kind", priority=3),
         *PRICE_MONEY,
         day_column("answers_from", "from", priority=4),
@@ -139,17 +153,20 @@ MODEL_PRICES = Listing(
     "no prices",
 )
 
-# ``prices --offerings``: every offering's row, with its verdict in its model's answer.
+# ``prices --offerings``: every offering's row, with its verdict in its model's answer. The
+# seller, price point and verdict say which answer a row is in and how it stands there, so
+# at 80 columns the (shortened) offering id goes before them.
 OFFERINGS = Listing(
     (
         Column("model_name", "model"),
         Column("offering_id", "offering", priority=2),
-        Column("provider", "provider", priority=2),
+        Column("provider", "provider"),
         Column("source", "source", priority=3),
         Column("tier", "tier", priority=3),
+        Column("variant", "variant", priority=3),
         Column("kind", "kind", priority=4),
         *PRICE_MONEY,
-        Column("verdict", "verdict", priority=2),
+        Column("verdict", "verdict"),
         day_column("answers_from", "from", priority=3),
         day_column("answers_to", "to", priority=4),
         Column("basis", "basis", priority=5),
@@ -160,20 +177,26 @@ OFFERINGS = Listing(
 
 
 def fitted_to_rows(listing: Listing, rows: Sequence[dict[str, Any]]) -> Listing:
-    """The listing with its tier and kind columns as the rows need them.
+    """The listing with its tier, variant and kind columns as the rows need them.
 
     Tier is kept at any width when some row's tier is not ``default`` (a batch or off-peak price
     must never pass for the standard one); when every row's is, the column tells nothing on each
     line: it is left out first, and the footer says every row's tier is default rather than
-    count it among the columns left out to fit. Kind is shown, at any width, only when some row
-    is not a language model (a reranker's price must not pass for a language model's either;
-    the views show language models unless asked for other kinds).
+    count it among the columns left out to fit. Variant is kept likewise when some row has one
+    (a regional or 32k price must never pass for the plain one), and left out when none has
+    (it would be empty). Kind is shown, at any width, only when some row is not a language
+    model (a reranker's price must not pass for a language model's either; the views show
+    language models unless asked for other kinds).
     """
     columns = []
     for column in listing.columns:
-        values = {row.get(column.key) for row in rows} if column.key in ("kind", "tier") else set()
+        values = {row.get(column.key) for row in rows} if column.key in ("kind", "tier", "variant") else set()
         if column.key == "kind":
             if values <= {None, "language"}:
+                continue
+            column = column._replace(priority=1)
+        elif column.key == "variant":
+            if values <= {None, ""}:
                 continue
             column = column._replace(priority=1)
         elif column.key == "tier":

@@ -1,6 +1,6 @@
 """The rows of the ``changes`` digest's price sections, in the public shape of ``changes --json``.
 
-A price change is a change of a model's reference price for one seller and tier
+A price change is a change of a model's reference price for one seller, tier and variant
 (analytics/model_changes.ReferenceChange); a new model price and a withdrawn price are
 PriceEvents. Prices are exact Decimals (USD per million tokens), days are dates; the JSON
 writer shows both (render/output.json_value).
@@ -13,13 +13,13 @@ from typing import Any
 from frontier_watch.render.public_rows import shown_url
 
 PRICE_CHANGE_KEYS = (
-    "model_id model_name provider tier date old_input_usd_per_mtok old_output_usd_per_mtok "
+    "model_id model_name provider tier variant date old_input_usd_per_mtok old_output_usd_per_mtok "
     "new_input_usd_per_mtok new_output_usd_per_mtok input_change_pct output_change_pct sources "
     "source_urls scheduled dating"
 ).split()
 PRICE_EVENT_KEYS = (
-    "model_id model_name provider tier date input_usd_per_mtok output_usd_per_mtok sources source_urls "
-    "scheduled dating"
+    "model_id model_name provider tier variant date input_usd_per_mtok output_usd_per_mtok sources "
+    "source_urls scheduled dating"
 ).split()
 
 
@@ -30,6 +30,7 @@ def change_record(change: Any) -> dict[str, Any]:
         "model_name": change.model_name,
         "provider": change.provider,
         "tier": change.tier,
+        "variant": change.variant,
         "date": change.date,
         "old_input_usd_per_mtok": change.old_input,
         "old_output_usd_per_mtok": change.old_output,
@@ -51,6 +52,7 @@ def event_record(event: Any) -> dict[str, Any]:
         "model_name": event.model_name,
         "provider": event.provider,
         "tier": event.tier,
+        "variant": event.variant,
         "date": event.date,
         "input_usd_per_mtok": event.input,
         "output_usd_per_mtok": event.output,

@@ -35,8 +35,11 @@ _AUTOLINK = re.compile(r"https?://[^\s<>`\\]+")
 
 
 def _subject(row: dict[str, Any], markdown: bool) -> str:
-    """``2026-09-01 Claude Sonnet 5 at Anthropic`` (and the tier, when not the default)."""
+    """``2026-09-01 Claude Sonnet 5 at Anthropic`` (and the tier, when not the default, and
+    the variant, when not the plain one)."""
     tier = "" if row["tier"] == "default" else f", {_cell(row['tier'], markdown)} tier"
+    if row.get("variant"):
+        tier += f" ({_cell(row['variant'], markdown)})"
     return (
         f"{str(row['date'])[:10]} {_cell(row['model_name'], markdown)} at "
         f"{_cell(row['provider'], markdown)}{tier}"

@@ -451,6 +451,7 @@ DISAGREEMENTS = Listing(
     (
         Column("model_name", "model"),
         Column("tier", "tier", priority=3),
+        Column("variant", "variant", priority=3),
         Column("kind", "kind", priority=4),
         Column("provider", "seller"),  # the answers are per seller: never left out
         Column("offering_id", "offering", priority=3),

@@ -1,7 +1,7 @@
 """The rows of a model's timeline (``history MODEL``): one per segment of the reference price.
 
-A segment is the reference price of a model, seller and tier from one day to another
-(``to`` None: still in force), with the sources that give it and the model answer's why.
+A segment is the reference price of a model, seller, tier and variant from one day to
+another (``to`` None: still in force), with the sources that give it and the model answer's why.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from frontier_watch.render.public_rows import Column, Listing
 
 TIMELINE_KEYS = (
-    "model_id model_name provider tier from to input_usd_per_mtok output_usd_per_mtok sources why"
+    "model_id model_name provider tier variant from to input_usd_per_mtok output_usd_per_mtok sources why"
 ).split()
 
 TIMELINE = Listing(
@@ -19,6 +19,7 @@ TIMELINE = Listing(
         Column("model_name", "model", priority=3),
         Column("provider", "provider", priority=2),
         Column("tier", "tier", priority=2),
+        Column("variant", "variant", priority=2),
         Column("input_usd_per_mtok", "input $/M", numeric=True),
         Column("output_usd_per_mtok", "output $/M", numeric=True),
         Column("from", "from", fixed=True),
@@ -38,6 +39,7 @@ def segment_record(segment: Any, *, for_table: bool = False) -> dict[str, Any]:
         "model_name": segment.model_name,
         "provider": segment.provider,
         "tier": segment.tier,
+        "variant": segment.variant,
         "from": segment.start,
         "to": segment.end,
         "input_usd_per_mtok": segment.input,

@@ -1,8 +1,9 @@
 """The model answer on a day: the store's evidence for a model, judged by analytics/model_answer.py.
 
 The store reads every price of the model in force that day (all offerings that resolve to
-it, across sources, each placed on its days by attribution); the pure function picks one
-reference per seller and tier and gives every other row its verdict.
+it, across sources, each placed on its days by attribution); each row's variant comes from
+its offering id (domain/variants.py); the pure function picks one reference per seller, tier
+and variant and gives every other row its verdict.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from frontier_watch.analytics.model_answer import (
     unanswered,
 )
 from frontier_watch.analytics.model_answer import model_answers as judge_answers
+from frontier_watch.domain.variants import offering_variant
 from frontier_watch.store.price_reads import prices_as_of
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 def model_answers(
     reader: Reader, model: str, as_of: datetime, *, tier: str | None = None
 ) -> list[ModelAnswer]:
-    """One answer per seller and tier of ``model`` on ``as_of`` (``tier``: that tier only).
+    """One answer per seller, tier and variant of ``model`` on ``as_of`` (``tier``: that tier only).
 
     ``model`` is found as ``prices --model`` finds it (AmbiguousModel for a name matching
     several models); its rows are every offering's price that answers for it that day.
@@ -39,7 +41,8 @@ def model_answers(
 
 
 def evidence_of(rows: Iterable[PriceRow]) -> list[Evidence]:
-    """The store's price rows as the plain evidence rows the model answer judges."""
+    """The store's price rows as the plain evidence rows the model answer judges, each with
+    the variant its offering id makes it (as a price point of the model it answers for)."""
     return [
         Evidence(
             source=row["source"],
@@ -55,13 +58,14 @@ def evidence_of(rows: Iterable[PriceRow]) -> list[Evidence]:
             platform=row["platform"],
             flag=row["flag"],
             source_url=row["source_url"],
+            variant=offering_variant(row["offering_id"], row["model_id"]),
         )
         for row in rows
     ]
 
 
 class AnsweredRow(NamedTuple):
-    """A store price row and its verdict in the answer for its model, seller and tier."""
+    """A store price row and its verdict in the answer for its model, seller, tier and variant."""
 
     row: PriceRow
     verdict: str
@@ -95,10 +99,11 @@ def answers_by_model(rows: Sequence[PriceRow]) -> list[Answered]:
     """The answers for every model among ``rows`` (``prices_as_of``'s rows of one day): the rows
     grouped by model id and each group judged by the pure function, no query per model.
 
-    Sorted by model name, then as the pure function sorts (seller, ``default`` tier first). A row
-    with no model id is judged on its own offering (an unmatched offering answers for itself). A
-    model with no answer at all (every row flagged) is there too, once per seller and tier, with
-    no reference (``Answered.has_reference`` False) and why.
+    Sorted by model name, then as the pure function sorts (seller, ``default`` tier first, the
+    plain variant first). A row with no model id is judged on its own offering (an unmatched
+    offering answers for itself). A model with no answer at all (every row flagged) is there
+    too, once per seller, tier and variant, with no reference (``Answered.has_reference``
+    False) and why.
     """
     groups: dict[Any, list[PriceRow]] = {}
     for row in rows:
