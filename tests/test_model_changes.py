@@ -262,8 +262,11 @@ def test_changes_since_2026_08_25_lists_claude_sonnet_5_going_from_2_10_to_3_15(
     assert (sonnet["new_input_usd_per_mtok"], sonnet["new_output_usd_per_mtok"]) == (3, 15)
     assert {"genai-prices", "llm-prices"} <= set(sonnet["sources"]) and "litellm" not in sonnet["sources"]
     assert all(url.startswith("https://") for url in sonnet["source_urls"]) and sonnet["source_urls"]
-    # one line per model, seller and tier: no offering of any source makes a line of its own
-    keys = [(row["model_id"], row["provider"], row["tier"], row["date"]) for row in data["price_changes"]]
+    # one line per model, seller, tier and variant: no offering of any source makes a line of its own
+    keys = [
+        (row["model_id"], row["provider"], row["tier"], row["variant"], row["date"])
+        for row in data["price_changes"]
+    ]
     assert len(keys) == len(set(keys))
     assert not any(row["model_id"] == "claude-sonnet-5" for row in data["new_models"])
 
@@ -335,13 +338,29 @@ def test_a_new_model_has_no_price_before_its_day_and_a_new_offering_of_a_priced_
     for event in news.new_models:
         first = min(s.start for s in timeline_of(reader, event.model_id) if s.start is not None)
         assert first == event.date >= since.date(), event
-    # Claude Sonnet 5 gained sellers and offerings after its first price (OpenRouter on
-    # 2026-08-21): from then on it is no new model, and those offerings make no line
-    later = price_news(reader, datetime(2026, 8, 20), datetime(2026, 12, 3))
-    openrouter = [s for s in timeline_of(reader, "claude-sonnet-5") if s.provider == "OpenRouter"]
-    assert openrouter[0].start == date(2026, 8, 21)
-    assert not [e for e in later.new_models if e.model_id == "claude-sonnet-5"]
-    assert not [c for c in later.changes if c.model_id == "claude-sonnet-5" and c.date == date(2026, 8, 21)]
+    # a seller that starts selling a model already priced elsewhere is no new model, and its
+    # first price makes no change line: every such seller's first day in the shipped data
+    later = price_news(reader, datetime(2025, 1, 1), datetime(2026, 12, 3))
+    late_sellers = []
+    for model_id in {event.model_id for event in later.new_models} | {c.model_id for c in later.changes}:
+        segments = [s for s in timeline_of(reader, model_id) if s.start is not None]
+        first = min(s.start for s in segments)
+        for line in {s.line for s in segments}:
+            start = min(s.start for s in segments if s.line == line)
+            if start > first and start >= date(2025, 1, 1):
+                late_sellers.append((model_id, line, start))
+    assert late_sellers  # the shipped data has sellers that came later
+    for model_id, line, start in late_sellers:
+        assert not [
+            e
+            for e in later.new_models
+            if e.model_id == model_id and e.date == start and (e.provider, e.tier, e.variant) == line[1:]
+        ], (model_id, line)
+        assert not [
+            c
+            for c in later.changes
+            if c.model_id == model_id and c.date == start and (c.provider, c.tier, c.variant) == line[1:]
+        ], (model_id, line)
 
 
 def test_a_declared_future_change_is_listed_as_scheduled(reader):

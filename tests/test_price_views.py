@@ -134,7 +134,7 @@ def test_fetched_embedding_models_leave_the_default_view_for_kind_embedding(caps
 def groups(rows):
     by: dict[tuple, list] = {}
     for row in rows:
-        by.setdefault((row["model_id"], row["provider"], row["tier"]), []).append(row)
+        by.setdefault((row["model_id"], row["provider"], row["tier"], row["variant"]), []).append(row)
     return by
 
 
@@ -149,12 +149,14 @@ def test_disagreements_never_show_a_stretched_undated_row(capsys, db):
 def test_disagreements_compare_offering_ids_of_one_model_seller_and_tier(capsys, db):
     rows = run_json(capsys, db, "prices", "--disagreements")
     by = groups(rows)
-    # GPT-3.5 Turbo at OpenAI: the curated 16k and 1106 snapshots against the 0125 price (and
-    # LiteLLM's plain gpt-3.5-turbo key agreeing with it): four offering ids, one answer.
-    turbo = by[("gpt-3.5-turbo", "OpenAI", "default")]
+    # GPT-3.5 Turbo at OpenAI: the curated 1106 snapshot against the 0125 price (and LiteLLM's
+    # plain gpt-3.5-turbo key agreeing with it): several offering ids, one answer. The 16k
+    # offering is a variant of its own (domain/variants.py), never judged against them.
+    turbo = by[("gpt-3.5-turbo", "OpenAI", "default", "")]
     assert len({row["offering_id"] for row in turbo}) >= 3
     verdicts = {row["offering_id"]: row["verdict"] for row in turbo if row["source"] == "curated"}
-    assert verdicts["gpt-3.5-turbo-0125"] == "reference" and verdicts["gpt-3.5-turbo-16k"] == "stale"
+    assert verdicts["gpt-3.5-turbo-0125"] == "reference" and verdicts["gpt-3.5-turbo-1106"] == "stale"
+    assert "gpt-3.5-turbo-16k" not in verdicts
     # the class: each group is a whole model answer where two sources differ, every row judged
     for key, members in by.items():
         assert [row["verdict"] for row in members].count("reference") == 1, key
@@ -171,7 +173,8 @@ def test_disagreements_compare_offering_ids_of_one_model_seller_and_tier(capsys,
             or (item["verdict"] == "outlier" and not item["note"].startswith("flagged"))
             for item in evidence
         )
-        assert splits == ((answer["model_id"], answer["provider"], answer["tier"]) in by), answer["model_id"]
+        key = (answer["model_id"], answer["provider"], answer["tier"], answer["variant"])
+        assert splits == (key in by), answer["model_id"]
 
 
 # ---------------------------------------------------------------- a model with no usable price
