@@ -187,11 +187,13 @@ def test_a_model_rows_timeline_is_its_seller_and_tiers_reference_price_up_to_tod
         [row] = [
             row
             for row in rows.models
-            if (row["model_id"], row["provider"], row["tier"]) == ("claude-sonnet-5", "Anthropic", "default")
+            if (row["model_id"], row["provider"], row["tier"], row["variant"])
+            == ("claude-sonnet-5", "Anthropic", "default", "")
         ]
         detail = model_prices.model_detail(reader, row, NOW.date())
     prices = [(segment.start.isoformat(), segment.input, segment.output) for segment in detail.segments]
-    assert prices == [("2026-07-01", 3, 15), ("2026-07-03", 2, 10), ("2026-09-01", 3, 15)]
+    assert prices[-3:] == [("2026-07-01", 3, 15), ("2026-07-03", 2, 10), ("2026-09-01", 3, 15)]
+    assert prices == [(s.start.isoformat(), s.input, s.output) for s in timeline_of_sonnet(seeded_database)]
     assert {segment.provider for segment in detail.segments} == {"Anthropic"}
     assert detail.segments[-1].end is None
     inputs, outputs = detail.chart.series
@@ -228,3 +230,15 @@ def test_a_gap_in_the_timeline_breaks_the_step_line():
     joined = price_steps([spans[0]._replace(end=date(2025, 6, 1)), spans[1]], "joined", date(2025, 12, 31))
     assert max(marks(joined, "16.0")) >= min(marks(joined, "1.0"))  # the same prices, no gap: held
     assert price_steps([], "none", date(2025, 1, 1)) is None
+
+
+def timeline_of_sonnet(database):
+    """Claude Sonnet 5's Anthropic default timeline as `history` reads it (the pane must agree)."""
+    from frontier_watch.reports.model_timeline import model_timeline
+
+    with reader_of(database) as reader:
+        return [
+            s
+            for s in model_timeline(reader, "claude-sonnet-5")
+            if s.line == ("claude-sonnet-5", "Anthropic", "default", "") and s.start is not None
+        ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from frontier_watch.analytics.model_answer import REFERENCE
 from frontier_watch.domain.model_kind import DEFAULT_KINDS
+from frontier_watch.domain.variants import offering_variant
 from frontier_watch.render import answer_rows, public_rows
 from frontier_watch.reports.model_answer import Answered, answers_by_model, verdicts_by_row
 from frontier_watch.store import price_reads
@@ -46,7 +47,7 @@ class OfferingRow(public_rows.PublicPriceRow):
 
     def as_record(self) -> dict[str, Any]:
         """The row in the public shape of ``prices --offerings --json``."""
-        record = super().as_record()
+        record = answer_rows.with_variant(super().as_record(), self["variant"])
         record["why"] = self.get("why")
         return record
 
@@ -62,15 +63,22 @@ class ModelRow(public_rows.PublicPriceRow):
         """The answer in the public shape of ``prices --json``, its ``evidence`` array included."""
         answered: Answered = self["answered"]
         evidence = [(judged.row, judged.verdict, judged.note) for judged in answered.evidence]
-        return answer_rows.model_answer_record(answered.reference, answered.answer.why, evidence)
+        return answer_rows.model_answer_record(
+            answered.reference,
+            answered.answer.why,
+            evidence,
+            variant=answered.answer.variant,
+            reference=answered.has_reference,
+        )
 
 
-def shown_tier(tier: str | None) -> str:
+def shown_tier(tier: str | None, variant: str = "") -> str:
     """The tier as its table cell, short enough to always show at 80 columns: blank for
-    ``default``, ``long-context>200k`` as ``ctx>200k`` (the line under the table says it whole)."""
-    if tier in (None, DEFAULT_TIER):
-        return ""
-    return str(tier).replace("long-context", "ctx", 1)
+    ``default``, ``long-context>200k`` as ``ctx>200k`` (the line under the table says it whole),
+    and the variant after it (``regional``, ``32k context``) so no price point passes for the
+    plain one."""
+    shown = "" if tier in (None, DEFAULT_TIER) else str(tier).replace("long-context", "ctx", 1)
+    return " ".join(part for part in (shown, variant) if part)
 
 
 def price_rows(
@@ -84,8 +92,8 @@ def price_rows(
     if not public:
         return PriceScreenRows([], [])
     layout = public_rows.PublicPriceRow.FIELDS
-    _lay_out(OfferingRow, layout, ("why", "tier_shown"))
-    _lay_out(ModelRow, layout, ("why", "tier_shown", "searched", "answered"))
+    _lay_out(OfferingRow, layout, ("why", "tier_shown", "variant"))
+    _lay_out(ModelRow, layout, ("why", "tier_shown", "searched", "answered", "variant"))
     answered = answers_by_model(rows)
     shown = {id(row): item for row, item in zip(rows, public, strict=True)}
     return PriceScreenRows(
@@ -108,7 +116,14 @@ def model_row(item: Answered, reference: public_rows.PublicPriceRow) -> ModelRow
     values[layout["outlier"]] = None
     # The filter finds a model by any of its offerings and sources, not only the reference's.
     searched = {part for one in item.evidence for part in (one.row["offering_id"], one.row["source"])}
-    values += [item.answer.why, shown_tier(item.answer.tier), " ".join(sorted(searched)), item]
+    variant = item.answer.variant
+    values += [
+        item.answer.why,
+        shown_tier(item.answer.tier, variant),
+        " ".join(sorted(searched)),
+        item,
+        variant,
+    ]
     return tuple.__new__(ModelRow, values)
 
 
@@ -125,8 +140,10 @@ def offering_rows(
         judged = verdicts.get(id(row))
         values[at_verdict] = judged.verdict if judged else None
         values[at_outlier] = answer_rows.outlier_note(values[at_verdict], judged.note if judged else None)
+        variant = offering_variant(row["offering_id"], row["model_id"])
         values.append(judged.note if judged else None)
-        values.append(shown_tier(values[at_tier]))
+        values.append(shown_tier(values[at_tier], variant))
+        values.append(variant)
         result.append(tuple.__new__(OfferingRow, values))
     return result
 
@@ -156,11 +173,13 @@ def model_detail(reader: Reader, row: ModelRow, today: date) -> Timeline:
         everything = model_timeline(reader, row["model_id"])
     except LookupError:  # the model has gone since the rows were read
         everything = []
-    line = (row["model_id"], row["provider"], row["tier"])
-    segments = [item for item in everything if (item.model_id, item.provider, item.tier) == line]
+    line = (row["model_id"], row["provider"], row["tier"], row["variant"])
+    segments = [item for item in everything if item.line == line]
     title = f"{row['model_name']} · {row['provider']}" + (
         f" · {row['tier']}" if row["tier"] != DEFAULT_TIER else ""
     )
+    if row["variant"]:
+        title += f" · {row['variant']}"
     return Timeline(segments, timeline_chart(segments, f"{title}: reference $/M (log)", today), evidence)
 
 
