@@ -114,6 +114,7 @@ class FrontierWatchApp(App[None]):
         self.last_export: Path | None = None
         self._filter_wanted = ""  # the screen whose filter gets the focus when it is shown
         self._requested: set[str] = set()  # screens whose first read has been asked for
+        self._reloading_for: dict[str, int] = {}  # screen -> data version its poll reload reads
         self._last_error: tuple[str, float] = ("", 0.0)  # message, when: the same one is not repeated
 
     # ------------------------------------------------------------------ layout
@@ -283,9 +284,16 @@ class FrontierWatchApp(App[None]):
         self.data_version = event.version
         try:
             view: Any = self.active_view
+            name = self.active_name
         except NoMatches:  # closing
             return
         if view.loaded_version is not None and view.loaded_version != event.version:
+            # One reload per new version: a later poll seeing the same version leaves the reload
+            # already reading it alone (restarting it would drop its result, and a read slower
+            # than the poll would never be shown).
+            if self._reloading_for.get(name) == event.version:
+                return
+            self._reloading_for[name] = event.version
             view.reload()
 
     def action_refresh(self) -> None:
