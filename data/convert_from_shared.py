@@ -845,10 +845,23 @@ LITELLM_MODES_NOT_SCRAPED = {
 }
 
 
-def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
+def convert_litellm(shared: Path, identity: Identity, problems: list[str], dropped: list[str]):
+    """LiteLLM's price history per key: every key with a price change, and every key the
+    catalogue events added or removed that resolves to a canonical model (its launch price,
+    observed from the day the sheet listed it). Keys the crosswalk does not know are left out
+    and counted on stderr: they would answer for no model the tool knows."""
     history = shared / "fixtures" / "history"
     changes = read_csv(history / "litellm_price_changes.csv")
+    catalogue = read_csv(history / "litellm_catalog_events.csv")
     keys = {r["model_key"] for r in changes}
+    listed_only = {r["model_key"] for r in catalogue} - keys
+    known = {key for key in listed_only if identity.knows(identity.model_id("litellm", key))}
+    if listed_only - known:
+        dropped.append(
+            f"litellm: {len(listed_only - known)} keys only in the catalogue events match no "
+            "canonical model (not written)"
+        )
+    keys |= known
     providers: dict[str, dict[str, str]] = defaultdict(dict)  # key -> provider -> last seen
     events: dict[str, list[Event]] = defaultdict(list)
     grouped: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
@@ -867,7 +880,7 @@ def convert_litellm(shared: Path, problems: list[str], dropped: list[str]):
             )
         )
     modes: dict[str, tuple[str, str]] = {}  # key -> (observed at, mode): the latest mode stated
-    for r in read_csv(history / "litellm_catalog_events.csv"):
+    for r in catalogue:
         if r["model_key"] not in keys:
             continue
         if r["mode"] and r["observed_at"] >= modes.get(r["model_key"], ("", ""))[0]:
@@ -1443,7 +1456,7 @@ def main(argv: list[str] | None = None) -> int:
     outputs["prices/genai-prices.csv"] = (PRICE_COLUMNS, convert_genai_prices(shared, problems))
     outputs["prices/litellm-history.csv"] = (
         PRICE_COLUMNS,
-        convert_litellm(shared, problems, dropped),
+        convert_litellm(shared, identity, problems, dropped),
     )
     outputs["prices/openrouter-history.csv"] = (
         PRICE_COLUMNS,

@@ -284,7 +284,7 @@ def test_a_table_at_80_columns_shows_tier_when_one_is_not_default(capsys, db, mo
     assert main(["--db", db, "prices", "--model", "gemini-2.5-pro"]) == 0
     out = capsys.readouterr().out
     assert "tier" in out.splitlines()[0] and "long-context" in out
-    assert main(["--db", db, "prices", "--model", "o3"]) == 0
+    assert main(["--db", db, "prices", "--model", "o3-pro"]) == 0
     out = capsys.readouterr().out
     header = out.splitlines()[0]
     assert "tier" not in header and "variant" not in header  # default and plain: room for why
@@ -324,8 +324,45 @@ def test_json_gives_each_answer_and_offering_its_variant(capsys, db):
 
 
 def test_gpt_5_6_luna_and_terra_have_their_launch_price_on_2026_07_28(capsys, db):
+    # issue 20: the launch price answers from the day LiteLLM's sheet listed the model
+    # (2026-07-09) to the end genai-prices and llm-prices state (2026-07-30); never before
     for model, launch in (("gpt-5.6-luna", (1, 6)), ("gpt-5.6-terra", (2.5, 15))):
         rows = run_json(capsys, "--db", db, "prices", "--model", model, "--as-of", "2026-07-28", "--json")
         [openai] = find(rows, provider="OpenAI", tier="default")
         assert (openai["input_usd_per_mtok"], openai["output_usd_per_mtok"]) == launch
-        assert openai["effective_to"].startswith("2026-07-30") and openai["answers_from"] is None
+        assert openai["why"].startswith("first-party, observed by 1 source, declared until 2026-07-30")
+        evidence = {(e["source"], e["basis"], e["verdict"]): e for e in openai["evidence"]}
+        assert set(evidence) == {
+            ("litellm", "reconstructed", "reference"),
+            ("genai-prices", "declared", "agrees"),
+            ("llm-prices", "declared", "agrees"),
+        }
+        observed = evidence[("litellm", "reconstructed", "reference")]
+        assert (
+            observed["effective_from"].startswith("2026-07-09")
+            and "RoCry/llm-api-price" in observed["source_url"]
+        )
+        assert evidence[("genai-prices", "declared", "agrees")]["effective_to"].startswith("2026-07-30")
+        for before in ("2024-01-01", "2026-07-01", "2026-07-08"):
+            assert run_json(capsys, "--db", db, "prices", "--model", model, "--as-of", before, "--json") == []
+        everything = run_json(capsys, "--db", db, "prices", "--as-of", "2024-01-01", "--json")
+        assert not [row for row in everything if row["model_id"] == model]
+
+
+def test_a_launch_price_closed_before_any_evidence_answers_for_no_day_and_history_says_why(capsys, db):
+    # llm-prices and genai-prices close Luna's launch price on 2026-07-30; the history's raw
+    # intervals say from which day each answers, and why
+    rows = run_json(capsys, "--db", db, "history", "gpt-5.6-luna", "--offerings", "--json")
+    declared = [row for row in rows if row["effective_from"] is None and row["effective_to"]]
+    assert {row["source"] for row in declared} == {"genai-prices", "llm-prices"}
+    for row in declared:
+        assert row["answers_from"].startswith("2026-07-09"), row
+        assert "the earliest day a source dates the model on sale (litellm gpt-5.6-luna)" in row["clipped"]
+    # gemini-3.7-flash: nothing dated but its own stated end: it answers only from when first seen
+    [ended] = [
+        row
+        for row in run_json(capsys, "--db", db, "history", "gemini-3.7-flash", "--offerings", "--json")
+        if row["effective_from"] is None
+    ]
+    assert ended["answers_from"] == ended["first_seen_at"]
+    assert "no release day and no earlier dated evidence of sale known" in ended["clipped"]

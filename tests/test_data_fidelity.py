@@ -8,12 +8,14 @@ share, benchmark evidence) and ``db check`` passing on the shipped data.
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from frontier_watch.cli import main
-from frontier_watch.store import fact_reads
+from frontier_watch.store import fact_reads, price_reads
+from frontier_watch.store.model_lookup import load_lives
 from frontier_watch.store.opening import open_reader
 
 
@@ -269,3 +271,51 @@ def test_db_check_passes_on_the_shipped_data(capsys, db):
     assert "note narrowed" in out and "note flagged" in out
     report = run_json(capsys, "--db", db, "db", "check", "--json")
     assert report["ok"] is True and report["counts"]["flagged"] > 100
+
+
+def test_no_price_answers_before_its_models_release_or_earliest_dated_evidence(db):
+    """Issue 20, for every shipped model: no price is stretched back. Each piece answers from a
+    day (never since ever), and never before its model's lower bound: the release day when
+    known, else the earliest day the store dates the model on sale (a dated price of any
+    source or seller, or a listing), or the piece's own first sighting when that is earlier.
+    Prices that state only their end (launch prices) are the ones this bound decides."""
+    with open_reader(db) as reader:
+        lives = load_lives(reader)
+        pieces = [row for row in price_reads.all_price_history(reader) if row["superseded_at"] is None]
+        listed = reader.tuples(
+            "SELECT model_id, listed_at FROM offering WHERE listed_at IS NOT NULL AND model_id IS NOT NULL"
+        )[1]
+    evidence: dict[str, date] = {}
+    dated = [(row["model_id"], row["effective_from"]) for row in pieces if row["effective_from"]]
+    for model_id, moment in [*dated, *listed]:
+        evidence[model_id] = min(evidence.get(model_id, moment.date()), moment.date())
+
+    def bound(row) -> date:
+        released = lives[row["model_id"]].released if row["model_id"] in lives else None
+        if released is not None:
+            return released
+        seen = row["first_seen_at"].date()
+        return min(evidence.get(row["model_id"], seen), seen)
+
+    answering = [row for row in pieces if not (row["clipped"] or "").startswith("answers for no day")]
+    assert answering and all(row["answers_from"] is not None for row in answering)
+    early = [row for row in answering if row["answers_from"].date() < bound(row)]
+    assert not early, [(r["model_id"], r["source"], r["offering_id"], r["answers_from"]) for r in early]
+    # the prices that state only their end: every one answers from its bound or not at all
+    ended = [row for row in pieces if row["effective_from"] is None and row["effective_to"] is not None]
+    kinds = set()
+    for row in ended:
+        if row["answers_from"] is not None:
+            assert row["answers_from"].date() >= bound(row), row
+            assert row["answers_from"] < row["answers_to"] <= row["effective_to"]
+        kinds.add(
+            "release"
+            if row["model_id"] in lives and lives[row["model_id"]].released
+            else "evidence"
+            if row["model_id"] in evidence and evidence[row["model_id"]] < row["first_seen_at"].date()
+            else "first seen"
+        )
+    # not vacuous: the shipped launch prices are bounded each way (o3 by its release, GPT-5.6
+    # Luna by LiteLLM's listing, Gemini 3.7 Flash by when it was first seen)
+    assert kinds == {"release", "evidence", "first seen"}
+    assert {"o3", "gpt-5.6-luna", "gpt-5.6-terra", "gemini-3.7-flash"} <= {row["model_id"] for row in ended}

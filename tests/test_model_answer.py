@@ -424,13 +424,24 @@ def test_gpt_5_6_launch_prices_answer_before_the_2026_07_30_change(
     reader, model, launch, long_context, after
 ):
     # issue 20: the launch price has no start date but its sources state when it ended; no
-    # release day is known, so it answers for the days before that end
+    # release day is known, so it answers from the earliest dated evidence of sale (LiteLLM's
+    # sheet listed the model on 2026-07-09, at the same price) up to that end
     before = answers_on(reader, model, datetime(2026, 7, 28))
     assert one(before, "OpenAI").price == launch
     assert one(before, "OpenAI", "long-context>272k").price == long_context
-    assert one(before, "OpenAI").why == "first-party, declared until 2026-07-30 by 2 sources"
+    assert one(before, "OpenAI").why == (
+        "first-party, observed by 1 source, declared until 2026-07-30 by 2 sources"
+    )
+    assert {(j.evidence.source, j.verdict) for j in one(before, "OpenAI").evidence} == {
+        ("litellm", REFERENCE),
+        ("genai-prices", AGREES),
+        ("llm-prices", AGREES),
+    }
     assert one(before, "Amazon").price == tuple(price * D("1.1") for price in launch)
     assert one(answers_on(reader, model, datetime(2026, 7, 30)), "OpenAI").price == after
+    # and never before that evidence: no stretched launch price
+    for day in (datetime(2024, 1, 1), datetime(2026, 7, 1), datetime(2026, 7, 8)):
+        assert answers_on(reader, model, day) == []
 
 
 def test_other_prices_with_a_stated_end_answer_from_the_release_day(reader):

@@ -200,7 +200,8 @@ def test_gpt_4_32k_has_its_own_timeline_beside_gpt_4(reader):
 def test_gpt_5_6_luna_shows_its_launch_price_then_the_2026_07_30_change(reader):
     segments = timeline_of(reader, "gpt-5.6-luna")
     assert seller(segments, "OpenAI") == [
-        (None, date(2026, 7, 30), (D(1), D(6))),  # no release day known: since the record's start
+        # no release day known: from the day LiteLLM's sheet listed it (its earliest dated evidence)
+        (date(2026, 7, 9), date(2026, 7, 30), (D(1), D(6))),
         (date(2026, 7, 30), None, (D("0.2"), D("1.2"))),
     ]
     assert [price for _, _, price in seller(segments, "OpenAI", tier="long-context>272k")] == [
@@ -215,5 +216,5 @@ def test_history_shows_the_variant_beside_the_tier_at_80_columns(seeded_db_path,
     lines = capsys.readouterr().out.splitlines()
     assert "variant" in lines[0]
     assert [line for line in lines if "Amazon" in line and "regional" in line and "3.3" in line]
-    assert main(["--db", str(seeded_db_path), "history", "o3"]) == 0  # no variant: no column
+    assert main(["--db", str(seeded_db_path), "history", "o3-pro"]) == 0  # no variant: no column
     assert "variant" not in capsys.readouterr().out.splitlines()[0]

@@ -272,12 +272,21 @@ def test_an_undated_start_answers_from_when_first_seen_and_a_stated_end_up_to_it
                 for row in price_reads.prices_as_of(Reader.from_sqlalchemy(connection), day)
             }
 
-    # No release day known: the undated price answers from when it was first seen; the one
-    # the source closed on 2025-02-08 answers up to that day.
-    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
+    # No release day known and nothing dated before its end (the model's earliest dated price
+    # is the one that replaced it): the closed price answers for no day, never since ever.
+    assert inputs_on(datetime(2025, 1, 15)) == set()
     assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
+    # Another source dates the model on sale from 2025-01-10 (any source, any seller): the
+    # closed price answers from that day to its end.
+    seen = offering("0.2", "0.9", offering_id="deepseek-chat")
+    record(empty_engine, [seen], at=datetime(2025, 1, 10))
+    assert inputs_on(datetime(2025, 1, 5)) == set()
+    assert inputs_on(datetime(2025, 1, 15)) == {
+        ("deepseek-chat", Decimal("0.14")),
+        ("deepseek-chat", Decimal("0.2")),
+    }
     # A release day known does not stretch the undated one back (issue 20), and bounds the
-    # closed one: from the release to its end.
+    # closed one: from the release to its end, whatever else is dated.
     with empty_engine.begin() as connection:
         connection.execute(
             insert(ModelEvent).values(
@@ -291,9 +300,37 @@ def test_an_undated_start_answers_from_when_first_seen_and_a_stated_end_up_to_it
             )
         )
     assert inputs_on(datetime(2024, 12, 1)) == set()
-    assert inputs_on(datetime(2025, 1, 15)) == {("deepseek-chat", Decimal("0.14"))}
-    assert inputs_on(datetime(2026, 1, 15)) == {("deepseek-chat", Decimal("0.27"))}
-    assert inputs_on(datetime(2026, 9, 1)) == {("gpt-4.5", Decimal(75)), ("deepseek-chat", Decimal("0.27"))}
+    assert inputs_on(datetime(2025, 1, 5)) == {("deepseek-chat", Decimal("0.14"))}
+    assert ("deepseek-chat", Decimal("0.27")) in inputs_on(datetime(2026, 1, 15))
+    assert ("gpt-4.5", Decimal(75)) in inputs_on(datetime(2026, 9, 1))
+
+
+def test_a_stated_end_answers_from_the_day_a_source_listed_the_model(empty_engine):
+    """A listing date (OpenRouter's ``created``) is dated evidence of sale too; the price's
+    history row says from which day it answers and why."""
+    ended = PricedOffering(
+        "luna",
+        "Luna",
+        "openai",
+        segments=[PriceSegment(input=Decimal(1), output=Decimal(6), effective_to=datetime(2026, 7, 30))],
+    )
+    listed = PricedOffering(
+        "luna", "Luna", "openrouter", listed_at=datetime(2026, 7, 9, 20, 52),
+        segments=[PriceSegment(input=Decimal(1), output=Decimal(6))],
+    )  # fmt: skip
+    record(empty_engine, [ended], provenance=DECLARED, at=datetime(2026, 8, 5))
+    with empty_engine.connect() as connection:
+        [row] = price_reads.price_history(Reader.from_sqlalchemy(connection), "luna")
+    assert row["answers_from"] is None and row["clipped"].startswith("answers for no day: ")
+    assert "no release day and no earlier dated evidence of sale known" in row["clipped"]
+    record(empty_engine, [listed], provenance=LIVE, at=datetime(2026, 8, 5))
+    with empty_engine.connect() as connection:
+        reader = Reader.from_sqlalchemy(connection)
+        [row] = [r for r in price_reads.price_history(reader, "luna") if r["effective_to"]]
+        assert row["answers_from"] == datetime(2026, 7, 9) and row["answers_to"] == datetime(2026, 7, 30)
+        assert "from 2026-07-09, the earliest day a source dates the model on sale" in row["clipped"]
+        assert {r["provider"] for r in price_reads.prices_as_of(reader, datetime(2026, 7, 28))} == {"OpenAI"}
+        assert price_reads.prices_as_of(reader, datetime(2026, 7, 8)) == []
 
 
 def test_a_span_restated_within_one_batch_is_stored_once(empty_engine):

@@ -89,13 +89,8 @@ def test_an_undated_start_is_when_first_seen_never_the_release_day():
 
 
 def test_a_price_with_only_a_stated_end_answers_up_to_it_from_the_release_day():
-    # issue 20: GPT-5.6 Luna's launch price, 1/6 until 2026-07-30 (the source states no start),
-    # first seen on 2026-08-05. Its own date is the end: it answers up to it, not from first seen.
-    until = datetime(2026, 7, 30)
-    [luna] = answering_pieces(None, until, SEEN, "brand-new-model", (), LIVES)
-    assert (luna.start, luna.end, luna.clipped) == (None, until, None)  # no release day: not narrowed
-    assert luna.covers(datetime(2026, 7, 28)) and not luna.covers(until)
-    # a release day known bounds it (and says so)
+    # issue 20: a launch price the source states only the end of ("until 2025-01-01"), first
+    # seen on 2026-08-05, answers up to that end, not from first seen; a release day known bounds it
     [known] = answering_pieces(None, datetime(2025, 1, 1), SEEN, "mistral-large-2411", (), LIVES)
     assert (known.start, known.end) == (datetime(2024, 11, 18), datetime(2025, 1, 1))
     assert "in force until 2025-01-01, from the release on 2024-11-18 (models.dev)" in known.clipped
@@ -106,6 +101,66 @@ def test_a_price_with_only_a_stated_end_answers_up_to_it_from_the_release_day():
     # an end within the model's retirement: both bounds hold
     [retired] = answering_pieces(None, datetime(2025, 9, 1), SEEN, "gpt-4.5", (), LIVES)
     assert (retired.start, retired.end) == (datetime(2025, 2, 27), datetime(2025, 7, 14))
+
+
+# GPT-5.6 Luna's launch price: 1/6 "until 2026-07-30", no start stated, first seen 2026-08-05
+UNTIL = datetime(2026, 7, 30)
+
+
+def test_a_stated_end_without_a_release_day_answers_from_the_earliest_dated_evidence_of_sale():
+    # no release day known, but a source dates the model on sale from 2026-07-09 (LiteLLM's
+    # sheet listed it then): the launch price answers from that day to its end, never before
+    listed = {"gpt-5.6-luna": Life(on_sale=date(2026, 7, 9), on_sale_from="litellm gpt-5.6-luna")}
+    [luna] = answering_pieces(None, UNTIL, SEEN, "gpt-5.6-luna", (), listed)
+    assert (luna.start, luna.end) == (datetime(2026, 7, 9), UNTIL)
+    assert luna.clipped == (
+        "no start date: in force until 2026-07-30, from 2026-07-09, the earliest day a source "
+        "dates the model on sale (litellm gpt-5.6-luna)"
+    )
+    assert luna.covers(datetime(2026, 7, 28)) and not luna.covers(datetime(2026, 7, 1))
+    assert not luna.covers(datetime(2024, 1, 1)) and not luna.covers(UNTIL)
+    # the price itself first seen before any other dated evidence: from when it was first seen
+    [seen_first] = answering_pieces(None, UNTIL, datetime(2026, 7, 5), "gpt-5.6-luna", (), listed)
+    assert seen_first.start == datetime(2026, 7, 5) and "first seen, 2026-07-05" in seen_first.clipped
+    # a release day known is the bound, whatever else is dated
+    both = {"gpt-5.6-luna": Life(date(2026, 7, 14), released_from="test", on_sale=date(2026, 7, 9))}
+    [released] = answering_pieces(None, UNTIL, SEEN, "gpt-5.6-luna", (), both)
+    assert released.start == datetime(2026, 7, 14) and "from the release on 2026-07-14" in released.clipped
+    # evidence dated only on or after the end: the price answers for no day
+    late = {"gpt-5.6-luna": Life(on_sale=date(2026, 7, 30), on_sale_from="genai-prices gpt-5.6-luna")}
+    [never] = answering_pieces(None, UNTIL, SEEN, "gpt-5.6-luna", (), late)
+    assert never.empty and not never.covers(datetime(2026, 7, 28))
+
+
+def test_a_stated_end_with_nothing_dated_answers_for_no_day_before_first_seen():
+    # no release day, no dated evidence of sale: never since ever, only from when first seen;
+    # closed before it was first seen, it answers for no day and says why
+    [luna] = answering_pieces(None, UNTIL, SEEN, "brand-new-model", (), LIVES)
+    assert luna.start == SEEN and luna.empty
+    assert not any(luna.covers(day) for day in (datetime(2024, 1, 1), datetime(2026, 7, 28), SEEN))
+    assert luna.clipped == (
+        "no start date: in force until 2026-07-30; no release day and no earlier dated evidence "
+        "of sale known: answers from when first seen, 2026-08-05"
+    )
+    # first seen before its end: from then up to the end
+    [seen] = answering_pieces(None, UNTIL, datetime(2026, 7, 20), "brand-new-model", (), LIVES)
+    assert (seen.start, seen.end) == (datetime(2026, 7, 20), UNTIL)
+    assert seen.covers(datetime(2026, 7, 28)) and not seen.covers(datetime(2026, 7, 19))
+
+
+def test_a_stated_end_of_a_moving_alias_is_bounded_for_the_model_it_served():
+    # the alias's first span has no start: the model it served then is bounded like any other
+    spans = (
+        ModelSpan("old-model", None, datetime(2026, 1, 1)),
+        ModelSpan("new-model", datetime(2026, 1, 1), None),
+    )
+    end = datetime(2025, 6, 1)
+    [bare] = answering_pieces(None, end, SEEN, "new-model", spans, {})
+    assert bare.model_id == "old-model" and bare.empty  # nothing dated: no day
+    dated = {"old-model": Life(on_sale=date(2025, 3, 1), on_sale_from="test")}
+    [piece] = answering_pieces(None, end, SEEN, "new-model", spans, dated)
+    assert (piece.model_id, piece.start, piece.end) == ("old-model", datetime(2025, 3, 1), end)
+    assert "served old-model" in piece.clipped and "earliest day a source dates" in piece.clipped
 
 
 def test_no_price_from_the_retirement_day_on():

@@ -256,7 +256,9 @@ async def test_v_shows_every_offerings_row_with_its_verdict_and_back(seeded_data
 
 async def test_p_sorts_cheapest_first_and_s_walks_the_columns(seeded_database):
     app = app_for(seeded_database, initial="prices")
-    async with app.run_test(size=(120, 30)) as pilot:
+    # wide enough that the column after the output price (tier) is shown: at 120 columns the
+    # shipped offering ids and sellers (LiteLLM's catalogue keys) leave no room for it
+    async with app.run_test(size=(140, 30)) as pilot:
         table = app.view("prices").table
         await settle(pilot, app, lambda: table.row_count > 0)
         await pilot.press("p")

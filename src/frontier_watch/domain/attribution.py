@@ -15,10 +15,13 @@ A source states a price with dates; what it may answer for is narrower:
   stretching it back to the release put today's price on days it was not in force (llm-prices'
   gpt-4o 2.5/10 beside the true 5/15 in 2024).
 * A price whose source states when it ended but not when it began (the first of a dated
-  series: GPT-5.6 Luna's launch price 1/6 "until 2026-07-30") carries its own date: it
-  answers up to that end, from the model's release day when one is known, else from the
-  start of the record (what the source's empty start means), even when the source was first
-  seen after the end. First seen says when we looked, and the source states an earlier day.
+  series: GPT-5.6 Luna's launch price 1/6 "until 2026-07-30") answers up to that end, even
+  when the source was first seen after it: first seen says when we looked, and the source
+  states an earlier day. It answers from a lower bound, never since ever: the model's release
+  day when one is known; else the earliest day the store has dated evidence that the model
+  was on sale (any source, any seller: a dated price's start, a source's listing date), or the
+  day this price was first seen when that is earlier; else (nothing dated) from when first
+  seen, so a price closed before it was first seen answers for no day.
 
 Each narrowed piece keeps the reason, and the stored interval keeps the source's own dates.
 Pure functions of their arguments: the store loads the lives and spans, this decides.
@@ -39,9 +42,17 @@ class Life:
     retired: date | None = None
     released_from: str | None = None  # where the release day comes from
     retired_from: str | None = None
+    # The earliest day the store dates the model on sale (a dated price's start or a listing),
+    # and who says so: the lower bound of a price that states only its end, when no release
+    # day is known.
+    on_sale: date | None = None
+    on_sale_from: str | None = None
 
     def released_at(self) -> datetime | None:
         return None if self.released is None else datetime.combine(self.released, time.min)
+
+    def on_sale_at(self) -> datetime | None:
+        return None if self.on_sale is None else datetime.combine(self.on_sale, time.min)
 
     def retired_at(self) -> datetime | None:
         return None if self.retired is None else datetime.combine(self.retired, time.min)
@@ -65,7 +76,8 @@ class ModelSpan:
 class Piece:
     """The days a stored price answers for one model: [start, end), with why it was narrowed.
 
-    ``start`` None: since ever (only when nothing bounds it); ``end`` None: open-ended.
+    ``start`` None would be since ever: ``answering_pieces`` never makes one (every price
+    answers from a day: its start, a bound or when first seen); ``end`` None: open-ended.
     ``empty`` pieces answer for no day at all (kept so a listing can say why).
     """
 
@@ -181,13 +193,17 @@ def _within_life(
     released, retired = life.released_at(), life.retired_at()
     no_start = undated if undated is not None else start is None
     if no_start and stated_end is not None:
-        # The source dates the price by its end: up to it, from the release (or the record's start).
+        # The source dates the price by its end: up to it, from a lower bound. (A moving
+        # alias's span start is one already: the crosswalk dates when the alias served the model.)
         if released is not None and (start is None or start < released):
             start = released
             reasons.append(
                 f"no start date: in force until {_day(stated_end)}, from the release on {_day(released)} "
                 f"({life.released_from or 'release'})"
             )
+        elif released is None and start is None:
+            start, why = stated_end_bound(life, first_seen_at, stated_end)
+            reasons.append(why)
     elif no_start:
         start = first_seen_at if start is None or start < first_seen_at else start
         reasons.append(f"no start date: answers from when first seen, {_day(first_seen_at)}")
@@ -202,6 +218,23 @@ def _within_life(
         reasons.append(f"the model was retired on {_day(retired)} ({life.retired_from or 'retirement'})")
         end = retired
     return Piece(model_id, start, end, "; ".join(reasons) or None)
+
+
+def stated_end_bound(life: Life, first_seen_at: datetime, stated_end: datetime) -> tuple[datetime, str]:
+    """The day a price with a stated end and no start answers from, for a model with no known
+    release day, and why: the earliest day the store dates the model on sale, unless this
+    price was first seen earlier; with nothing dated, when first seen (so a price closed
+    before it was first seen answers for no day)."""
+    on_sale = life.on_sale_at()
+    if on_sale is not None and on_sale <= first_seen_at:
+        return on_sale, (
+            f"no start date: in force until {_day(stated_end)}, from {_day(on_sale)}, the earliest "
+            f"day a source dates the model on sale ({life.on_sale_from or 'a dated price'})"
+        )
+    return first_seen_at, (
+        f"no start date: in force until {_day(stated_end)}; no release day and no earlier dated "
+        f"evidence of sale known: answers from when first seen, {_day(first_seen_at)}"
+    )
 
 
 def _span_at(spans: Sequence[ModelSpan], moment: datetime) -> ModelSpan | None:

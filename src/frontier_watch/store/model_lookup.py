@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from frontier_watch.domain.attribution import Life, ModelSpan
 from frontier_watch.domain.errors import DataError
+from frontier_watch.store.bound_lists import chunked, in_list
 from frontier_watch.store.reading import Reader
 
 # A release date this precise bounds a price; a month or quarter only when nothing better is known.
@@ -75,6 +76,63 @@ def load_lives(reader: Reader, model_ids: Iterable[str] | None = None) -> dict[s
             _origin_label(ended[1]) if ended else None,
         )
     return lives
+
+
+def load_on_sale(
+    reader: Reader, model_ids: Iterable[str], spans: Mapping[int, Sequence[ModelSpan]]
+) -> dict[str, tuple[date, str]]:
+    """The earliest day the store dates each of these models on sale, and who says so
+    ("litellm gpt-5.6-luna"): the earliest start of a current dated price of the model (any
+    source, any seller, flagged or not: a suspect number is still a dated listing; a moving
+    alias's price counts for the model it served from that day) or the earliest day a source
+    listed one of its offerings (``listed_at``). Models with none are left out.
+    """
+    wanted = set(model_ids)
+    found: dict[str, tuple[date, str]] = {}
+
+    def keep(model_id: str, moment: datetime, source: str, offering_id: str) -> None:
+        day = moment.date()
+        if model_id not in found or day < found[model_id][0]:
+            found[model_id] = (day, f"{source} {offering_id}")
+
+    fixed = "NOT EXISTS (SELECT 1 FROM offering_model_span s WHERE s.offering_pk = o.id)"
+    for chunk in chunked(sorted(wanted)):
+        params: dict[str, Any] = {}
+        models = in_list(chunk, "m", params)
+        _, rows = reader.tuples(
+            "SELECT model_id, source_id, offering_id, dated_at FROM ("
+            " SELECT o.model_id, o.source_id, o.offering_id, i.effective_from AS dated_at,"
+            "  ROW_NUMBER() OVER (PARTITION BY o.model_id"
+            "   ORDER BY i.effective_from, o.source_id, o.offering_id) AS rank"
+            " FROM price_interval i JOIN offering o ON o.id = i.offering_pk"
+            f" WHERE i.superseded_at IS NULL AND i.effective_from IS NOT NULL AND o.model_id IN ({models})"
+            f"  AND {fixed}"
+            " UNION ALL"
+            " SELECT o.model_id, o.source_id, o.offering_id, o.listed_at AS dated_at,"
+            "  ROW_NUMBER() OVER (PARTITION BY o.model_id"
+            "   ORDER BY o.listed_at, o.source_id, o.offering_id) AS rank"
+            f" FROM offering o WHERE o.listed_at IS NOT NULL AND o.model_id IN ({models}) AND {fixed}"
+            ") earliest WHERE rank = 1",
+            params,
+        )
+        for model_id, source, offering_id, dated_at in rows:
+            keep(model_id, dated_at, source, offering_id)
+    moving = {pk: items for pk, items in spans.items() if any(span.model_id in wanted for span in items)}
+    for chunk in chunked(sorted(moving)):
+        params = {}
+        _, rows = reader.tuples(
+            "SELECT i.offering_pk, o.source_id, o.offering_id, i.effective_from, i.effective_to "
+            "FROM price_interval i JOIN offering o ON o.id = i.offering_pk "
+            "WHERE i.superseded_at IS NULL AND i.effective_from IS NOT NULL "
+            f"AND i.offering_pk IN ({in_list(chunk, 'o', params)})",
+            params,
+        )
+        for offering_pk, source, offering_id, start, end in rows:
+            for span in moving[offering_pk]:
+                begins = start if span.valid_from is None else max(start, span.valid_from)
+                if span.model_id in wanted and span.covers(begins) and (end is None or begins < end):
+                    keep(span.model_id, begins, source, offering_id)
+    return found
 
 
 def _origin_label(origin: str) -> str:

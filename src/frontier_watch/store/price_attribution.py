@@ -3,11 +3,12 @@ why its days are narrower than the source's (the rules are domain/attribution.py
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from frontier_watch.domain.attribution import ModelSpan, Piece, answering_pieces, piece_on
-from frontier_watch.store.model_lookup import load_lives, load_spans, model_labels
+from frontier_watch.domain.attribution import NO_LIFE, Life, ModelSpan, Piece, answering_pieces, piece_on
+from frontier_watch.store.model_lookup import load_lives, load_on_sale, load_spans, model_labels
 from frontier_watch.store.reading import Reader
 
 
@@ -21,12 +22,39 @@ class Attribution:
         models = {values[model_at] for values in rows if values[model_at]}
         models |= {span.model_id for spans in self.spans.values() for span in spans}
         self.lives = load_lives(reader, models)
+        self._bound_stated_ends(reader, layout, rows)
         self.labels = model_labels(reader, {span.model_id for spans in self.spans.values() for span in spans})
         self._released = {
             model_id: life.released_at() for model_id, life in self.lives.items() if life.released
         }
         self._retired = {model_id for model_id, life in self.lives.items() if life.retired}
         self._at = layout
+
+    def _bound_stated_ends(self, reader: Reader, layout: dict[str, int], rows: list[list[Any]]) -> None:
+        """Give the lives of the models a start-less price with a stated end may answer for, and
+        whose release day is unknown, the earliest day the store dates them on sale: that price's
+        lower bound (attribution.py). Read only for those models (few: most prices have a start)."""
+        start, end, pk, model_at = (
+            layout["effective_from"],
+            layout["effective_to"],
+            layout["offering_pk"],
+            layout["model_id"],
+        )
+        needing: set[str] = set()
+        for values in rows:
+            if values[start] is None and values[end] is not None:
+                spans = self.spans.get(values[pk])
+                needing.update([span.model_id for span in spans] if spans else [values[model_at]])
+        needing = {model_id for model_id in needing if model_id and not self._life(model_id).released}
+        if not needing:
+            return
+        lives = dict(self.lives)
+        for model_id, (day, origin) in load_on_sale(reader, needing, self.spans).items():
+            lives[model_id] = replace(self._life(model_id), on_sale=day, on_sale_from=origin)
+        self.lives = lives
+
+    def _life(self, model_id: str) -> Life:
+        return self.lives.get(model_id, NO_LIFE)
 
     def on(self, values: list[Any], moment: datetime, wanted: frozenset[str] | None = None) -> bool:
         """Place one row on a moment: True (and the row set to its piece) if it answers then."""
