@@ -194,25 +194,6 @@ async def test_a_read_slower_than_the_poll_still_shows_the_new_data(seeded_datab
         await settle(pilot, app, lambda: view.table.row_count > 0)
         before = view.table.total_count
         with seeded_database.engine.begin() as connection:
-async def test_a_reload_slower_than_the_poll_still_shows_the_new_data(seeded_database, monkeypatch):
-    """Each poll that sees new data must not restart a reload already reading it: a read that
-    takes longer than the poll interval (a big store, a busy machine) would never finish."""
-    from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
-    from frontier_watch.tui.screens.table_view import TableView
-
-    app = app_for(seeded_database, poll_seconds=0.05, initial="prices")
-    async with app.run_test(size=(160, 40)) as pilot:
-        table = app.view("prices").table
-        await settle(pilot, app, lambda: table.row_count > 0)
-        before = table.row_count
-        read_rows = TableView._read_rows
-
-        def slowly(self, reader):  # each read takes several poll intervals
-            time.sleep(0.4)
-            return read_rows(self, reader)
-
-        monkeypatch.setattr(TableView, "_read_rows", slowly)
-        with seeded_database.engine.begin() as connection:  # a fetch's run: the data version moves
             run_id = start_run(connection, "openrouter", datetime(2026, 11, 1, 11, 0))
             record_offerings(
                 connection,
@@ -240,12 +221,6 @@ async def test_a_reload_slower_than_the_poll_still_shows_the_new_data(seeded_dat
             await pilot.pause(0.05)
         assert view.table.total_count == before + 1
         assert any(row["offering_id"] == "brand/slow-model" for row in view.table.shown_rows())
-                Provenance("openrouter", Basis.OBSERVED, "https://openrouter.ai/api/v1/models", None, run_id),
-                observed_at=datetime(2026, 11, 1, 11, 0),
-                identity=Identity({}, {}),
-            )
-            finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))
-        await settle(pilot, app, lambda: table.row_count == before + 1)
 
 
 def create(database, settings, poll_seconds=3600):
@@ -281,3 +256,41 @@ async def test_f_while_cron_holds_the_fetch_lock_says_so_and_the_dashboard_goes_
         panel = app.query_one(FetchPanel)
         await settle(pilot, app, lambda: not app.fetching and "fetch done" in str(panel.render()))
     database.engine.dispose()
+
+
+async def test_a_reload_slower_than_the_poll_still_shows_the_new_data(seeded_database, monkeypatch):
+    """Each poll that sees new data must not restart a reload already reading it: a read that
+    takes longer than the poll interval (a big store, a busy machine) would never finish."""
+    from frontier_watch.store.fetch_runs import RunOutcome, finish_run, start_run
+    from frontier_watch.tui.screens.table_view import TableView
+
+    app = app_for(seeded_database, poll_seconds=0.05, initial="prices")
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = app.view("prices").table
+        await settle(pilot, app, lambda: table.row_count > 0)
+        before = table.row_count
+        read_rows = TableView._read_rows
+
+        def slowly(self, reader):  # each read takes several poll intervals
+            time.sleep(0.4)
+            return read_rows(self, reader)
+
+        monkeypatch.setattr(TableView, "_read_rows", slowly)
+        with seeded_database.engine.begin() as connection:  # a fetch's run: the data version moves
+            run_id = start_run(connection, "openrouter", datetime(2026, 11, 1, 11, 0))
+            record_offerings(
+                connection,
+                [
+                    PricedOffering(
+                        "brand/slow-model",
+                        "Brand Slow Model",
+                        "openrouter",
+                        segments=[PriceSegment(input=Decimal(1), output=Decimal(2))],
+                    )
+                ],
+                Provenance("openrouter", Basis.OBSERVED, "https://openrouter.ai/api/v1/models", None, run_id),
+                observed_at=datetime(2026, 11, 1, 11, 0),
+                identity=Identity({}, {}),
+            )
+            finish_run(connection, run_id, RunOutcome(status="ok", records=1, new=1))
+        await settle(pilot, app, lambda: table.row_count == before + 1)

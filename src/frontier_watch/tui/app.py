@@ -283,7 +283,6 @@ class FrontierWatchApp(App[None]):
         self.data_version = event.version
         try:
             view: Any = self.active_view
-            name = self.active_name
         except NoMatches:  # closing
             return
         if view.loaded_version is not None and view.loaded_version != event.version:
