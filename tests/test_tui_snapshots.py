@@ -67,7 +67,7 @@ def test_snapshot_prices_model_detail_80x24(snap_compare, app):
     timeline (the evidence scrolls under the chart)."""
     steps = (
         filtered_to("claude-sonnet-5"),
-        (("down",), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
+        (("down", "down"), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
         (("enter",), detail_read),
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "2", "prices", *steps))
@@ -78,7 +78,7 @@ def test_snapshot_prices_offerings_80x24(snap_compare, app):
     the reference."""
     steps = (
         filtered_to("claude-sonnet-5"),
-        (("down",), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
+        (("down", "down"), lambda app, view: view.table.highlighted["provider"] == "Anthropic"),
         (("v",), lambda app, view: view.offerings_shown),
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=screen(app, "2", "prices", *steps))
