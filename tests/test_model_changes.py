@@ -369,7 +369,7 @@ def test_a_declared_future_change_is_listed_as_scheduled(reader):
         return [
             (c.date, c.new_input, c.new_output, c.scheduled)
             for c in news.changes
-            if c.model_id == "gemini-3.6-flash"
+            if c.model_id == "gemini-3.7-flash"
         ]
 
     assert gemini(datetime(2026, 12, 3, 12)) == [(date(2027, 1, 1), D("1.5"), D("7.5"), True)]
